@@ -1,0 +1,166 @@
+/**
+ * Runtime-neutral wiring: HTTP routes (drop-in script, demo, health, demo token
+ * issuer, PeerJS id) and the WebSocket routes (room sockets, PeerJS signaling),
+ * built from an injected store, clock and configuration. node.ts and deno.ts only
+ * adapt their runtime's server and sockets to it.
+ */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import * as v from 'valibot';
+import { describeIssues, fieldErrors, RoleSchema, ROOM_ID } from '../src/protocol/schema.ts';
+import { createVerifier, issueToken } from './auth.ts';
+import type { ServerConfig } from './config.ts';
+import { createSignaling } from './peerjs/signaling.ts';
+import { RoomHub } from './rooms/hub.ts';
+import type { Clock, WsAcceptor } from './socket.ts';
+import type { Store } from './store/store.ts';
+
+export interface AppDeps {
+  config: ServerConfig;
+  store: Store;
+  clock: Clock;
+}
+
+export interface App {
+  fetch(request: Request): Response | Promise<Response>;
+  /** The acceptor for a WebSocket upgrade at this URL, or null when none lives there. */
+  websocket(url: URL): WsAcceptor | null;
+  hub: RoomHub;
+  close(): void;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+async function serveFile(root: string, rel: string, cache: string): Promise<Response | null> {
+  const path = normalize(join(root, rel));
+  if (path !== root && !path.startsWith(root + sep)) return null;
+  try {
+    const body = await readFile(path);
+    return new Response(body, {
+      headers: {
+        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+        'cache-control': cache,
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  } catch {
+    return null;
+  }
+}
+
+const DemoTokenRequest = v.object({
+  room: v.pipe(v.string('room is required'), v.regex(ROOM_ID, 'room may hold letters, digits, ".", "_" and "-" (at most 128)')),
+  name: v.pipe(v.string('name is required'), v.trim(), v.minLength(1, 'Enter your name.'), v.maxLength(80, 'A name can have at most 80 characters.')),
+  role: RoleSchema,
+  user: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'user may hold letters, digits, "-" and "_" (at most 64)'))),
+  hostAwayMinutes: v.optional(v.pipe(v.number('hostAwayMinutes must be a number'), v.minValue(0.05), v.maxValue(1440))),
+});
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, store, clock } = deps;
+  const verifier = await createVerifier(config.token);
+  const hub = new RoomHub({
+    store,
+    clock,
+    verifier,
+    config: { hostAwayMs: config.hostAwayMs, leaveGraceMs: config.leaveGraceMs },
+  });
+  hub.resume();
+
+  const signaling = createSignaling({
+    clock,
+    async admit(key, peerId) {
+      const verdict = await verifier.verify(key);
+      if (!verdict.ok) return { ok: false, reason: verdict.reason };
+      const { room } = verdict.claims;
+      const userId = verdict.actor.id;
+      if (!hub.peerAdmitted(room, userId, peerId)) {
+        return { ok: false, reason: `Peer id "${peerId}" is not admitted to room "${room}": join the room first.` };
+      }
+      return { ok: true, admission: { room, userId } };
+    },
+  });
+
+  const app = new Hono();
+  app.use('/api/*', cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins }));
+
+  app.get('/health', (c) => c.json({ ok: true, ...hub.stats(), signaling: signaling.stats() }));
+
+  app.get('/kaltura-room.js', async (c) => {
+    const res = await serveFile(config.distDir, 'kaltura-room.js', 'public, max-age=300');
+    if (res) res.headers.set('access-control-allow-origin', '*');
+    return res ?? c.text('The drop-in script is not built yet: run `npm run build`.', 503);
+  });
+  app.get('/kaltura-room.js.map', async (c) => (await serveFile(config.distDir, 'kaltura-room.js.map', 'no-cache')) ?? c.notFound());
+
+  // PeerJS: the stock client asks `${path}${key}/id` when it has no id of its own.
+  app.get('/:key/id', (c) => c.text(signaling.generateId()));
+  app.get('/:key/peers', (c) => c.json({ error: 'Peer discovery is disabled.' }, 403));
+
+  if (config.demo) {
+    app.get('/', (c) => c.redirect('/demo/'));
+    app.get('/demo', (c) => c.redirect('/demo/'));
+    app.get('/demo/*', async (c) => {
+      let rel = decodeURIComponent(new URL(c.req.url).pathname.slice('/demo/'.length)) || 'index.html';
+      if (rel.endsWith('/')) rel += 'index.html';
+      return (await serveFile(config.demoDir, rel, 'no-cache')) ?? c.notFound();
+    });
+    app.post('/demo/token', async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return c.json({ error: 'Send a JSON body: {"room", "name", "role"}.' }, 400);
+      }
+      const parsed = v.safeParse(DemoTokenRequest, body);
+      if (!parsed.success) {
+        return c.json({ error: describeIssues(parsed.issues), fields: fieldErrors(parsed.issues) }, 400);
+      }
+      const { room, name, role, user, hostAwayMinutes } = parsed.output;
+      const sub = user ?? `u${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
+      const token = await issueToken(config.token.secret!, { sub, name, role, room, ...(hostAwayMinutes ? { hostAwayMinutes } : {}) });
+      return c.json({ token, user: sub });
+    });
+  } else {
+    app.get('/', (c) => c.text('Classroom server. Embed /kaltura-room.js on your page.'));
+  }
+
+  app.notFound((c) => c.json({ error: `Nothing at ${new URL(c.req.url).pathname}.` }, 404));
+  app.onError((err, c) => {
+    console.error(err);
+    return c.json({ error: 'The server hit an unexpected error.' }, 500);
+  });
+
+  const ROOM_SOCKET = /^\/rooms\/([^/]+)\/socket$/;
+  return {
+    fetch: (request) => app.fetch(request),
+    websocket(url) {
+      if (url.pathname === '/peerjs') return signaling.accept(url);
+      const m = ROOM_SOCKET.exec(url.pathname);
+      if (m) {
+        const room = decodeURIComponent(m[1]);
+        if (!ROOM_ID.test(room)) return null;
+        return hub.accept(room);
+      }
+      return null;
+    },
+    hub,
+    close() {
+      signaling.close();
+      hub.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import type { RoomEvent, RoomState } from '../../src/protocol/types.ts';
+import { createVerifier, issueToken, type TokenVerifier } from '../auth.ts';
+import { MemoryStore } from '../store/store.ts';
+import { FakeClock, FakeSocket, tick } from '../testing/fakes.ts';
+import { RoomHub } from './hub.ts';
+
+const SECRET = 'test-secret-test-secret-test-secret-0123';
+let verifier: TokenVerifier;
+let clock: FakeClock;
+let store: MemoryStore;
+let hub: RoomHub;
+let ids = 0;
+
+const token = (sub: string, role: 'host' | 'moderator' | 'participant', room = 'r1', extra = {}) =>
+  issueToken(SECRET, { sub, name: sub.toUpperCase(), role, room, ...extra });
+
+function makeHub(): RoomHub {
+  return new RoomHub({
+    store,
+    clock,
+    verifier,
+    config: { leaveGraceMs: 10_000, hostAwayMs: 60_000 },
+    randomId: () => `peer${++ids}`,
+  });
+}
+
+async function connect(h: RoomHub, tok: string | Promise<string>, hello: Record<string, unknown> = {}, room = 'r1') {
+  const s = new FakeSocket();
+  s.handlers = h.accept(room)(s);
+  s.write({ type: 'hello', token: await tok, ...hello });
+  for (let i = 0; i < 20 && !s.of('welcome').length && !s.closed; i++) await tick();
+  return s;
+}
+
+const events = (s: FakeSocket) => s.of<{ seq: number; event: RoomEvent }>('event').map((e) => e.event);
+
+beforeEach(async () => {
+  verifier ??= await createVerifier({ secret: SECRET });
+  clock = new FakeClock();
+  store = new MemoryStore();
+  hub = makeHub();
+});
+
+describe('room hub: joining', () => {
+  it('welcomes with a snapshot and announces the join to everyone', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    const w = h.of<{ self: { id: string; role: string; peerId: string }; snapshot: RoomState }>('welcome')[0];
+    assert.equal(w.self.id, 'h');
+    assert.equal(w.self.role, 'host');
+    assert.equal(w.self.peerId, 'peer1');
+    assert.ok(w.snapshot);
+    const a = await connect(hub, token('a', 'participant'));
+    const joined = events(h).filter((e) => e.type === 'participant-joined');
+    assert.deepEqual(joined.map((e) => e.type === 'participant-joined' && e.participant.id), ['h', 'a']);
+    assert.equal(events(a)[0].type, 'participant-joined');
+  });
+
+  it('refuses a bad, expired or other-room token with a reason and closes', async () => {
+    const forged = await issueToken('another-secret-another-secret-another!', { sub: 'x', name: 'X', role: 'host', room: 'r1' });
+    for (const [tok, re] of [
+      [forged, /not signed by this site/],
+      [await issueToken(SECRET, { sub: 'x', name: 'X', role: 'host', room: 'r1' }, -60), /expired/],
+      [await token('x', 'host', 'other-room'), /for room "other-room", not "r1"/],
+      ['not-a-jwt', /malformed/],
+    ] as const) {
+      const s = await connect(hub, tok);
+      const err = s.of<{ code: string; message: string; fatal: boolean }>('error')[0];
+      assert.equal(err.code, 'bad-token');
+      assert.match(err.message, re);
+      assert.equal(err.fatal, true);
+      assert.ok(s.closed);
+    }
+    assert.equal(hub.room('r1').connections.size, 0);
+  });
+
+  it('commands before hello are refused', async () => {
+    const s = new FakeSocket();
+    s.handlers = hub.accept('r1')(s);
+    s.write({ type: 'command', ref: 'c1', command: { type: 'chat/send', text: 'hi' } });
+    assert.equal(s.of<{ code: string; ref: string }>('error')[0].code, 'not-joined');
+  });
+
+  it('a socket that never says hello is closed', async () => {
+    const s = new FakeSocket();
+    s.handlers = hub.accept('r1')(s);
+    clock.advance(10_001);
+    assert.ok(s.closed);
+  });
+
+  it('a second window of the same user replaces the first', async () => {
+    const first = await connect(hub, token('a', 'participant'));
+    await connect(hub, token('a', 'participant'));
+    assert.equal(first.of<{ code: string }>('error')[0].code, 'replaced');
+    assert.ok(first.closed);
+    await tick();
+    clock.advance(20_000);
+    assert.equal(hub.room('r1').state.participants.a.present, true, 'the old socket closing does not make them leave');
+  });
+});
+
+describe('room hub: commands', () => {
+  it('acks commands, fans out chat, and refuses what a role may not do', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    const a = await connect(hub, token('a', 'participant'));
+    a.write({ type: 'command', ref: 'c1', command: { type: 'chat/send', text: '<img src=x onerror=alert(1)>' } });
+    assert.equal(a.of<{ ref: string }>('ack')[0].ref, 'c1');
+    const chat = events(h).find((e) => e.type === 'chat');
+    assert.equal(chat?.type === 'chat' && chat.message.text, '<img src=x onerror=alert(1)>');
+    a.write({ type: 'command', ref: 'c2', command: { type: 'session/end' } });
+    const err = a.of<{ code: string; ref: string; message: string }>('error')[0];
+    assert.deepEqual([err.code, err.ref], ['forbidden', 'c2']);
+    assert.equal(hub.room('r1').state.status, 'open');
+  });
+
+  it('answers malformed, unknown, binary and oversized frames and keeps serving', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    const a = await connect(hub, token('a', 'participant'));
+    a.write('{oops');
+    a.write({ type: 'teleport' });
+    a.handlers.message(new Uint8Array([1, 2, 3]));
+    a.write('"' + 'x'.repeat(20_000) + '"');
+    const codes = a.of<{ code: string }>('error').map((e) => e.code);
+    assert.deepEqual(codes, ['bad-message', 'unknown-type', 'bad-message', 'too-large']);
+    assert.equal(a.closed, null);
+    a.write({ type: 'command', command: { type: 'chat/send', text: 'still here' } });
+    assert.ok(events(h).some((e) => e.type === 'chat'));
+  });
+
+  it('answers ping with the server time', async () => {
+    const a = await connect(hub, token('a', 'participant'));
+    a.write({ type: 'ping', t: 5 });
+    assert.deepEqual(a.of('pong')[0], { type: 'pong', t: 5, serverTime: clock.now() });
+  });
+
+  it('end and restart reach everyone', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    const a = await connect(hub, token('a', 'participant'));
+    h.write({ type: 'command', command: { type: 'session/end' } });
+    h.write({ type: 'command', command: { type: 'session/start' } });
+    const types = events(a).map((e) => e.type);
+    assert.deepEqual(types.slice(-2), ['session-ended', 'session-started']);
+  });
+});
+
+describe('room hub: leaving, grace and host away', () => {
+  it('a dropped connection leaves only after the grace period; a prompt return keeps the place silently', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    let a = await connect(hub, token('a', 'participant'));
+    const peer = a.of<{ self: { peerId: string } }>('welcome')[0].self.peerId;
+    a.drop();
+    clock.advance(5_000);
+    a = await connect(hub, token('a', 'participant'), { since: hub.room('r1').state.seq, peerId: peer });
+    const w = a.of<{ events?: unknown[]; self: { peerId: string } }>('welcome')[0];
+    assert.deepEqual(w.events, [], 'resumed with nothing missed');
+    assert.equal(w.self.peerId, peer);
+    clock.advance(20_000);
+    assert.ok(!events(h).some((e) => e.type === 'participant-left'));
+    a.drop();
+    clock.advance(10_001);
+    assert.ok(events(h).some((e) => e.type === 'participant-left'));
+  });
+
+  it('Leave Session leaves at once', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    const a = await connect(hub, token('a', 'participant'));
+    a.write({ type: 'command', command: { type: 'session/leave' } });
+    assert.ok(events(h).some((e) => e.type === 'participant-left'));
+    a.drop();
+    clock.advance(60_000);
+    assert.equal(events(h).filter((e) => e.type === 'participant-left').length, 1);
+  });
+
+  it('a resume that missed events gets exactly those', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    const a = await connect(hub, token('a', 'participant'));
+    const seen = hub.room('r1').state.seq;
+    a.drop();
+    h.write({ type: 'command', command: { type: 'chat/send', text: 'while you were away' } });
+    const back = await connect(hub, token('a', 'participant'), { since: seen });
+    const w = back.of<{ events: { event: RoomEvent }[] }>('welcome')[0];
+    assert.deepEqual(w.events.map((e) => e.event.type), ['chat']);
+  });
+
+  it('ends the session when the host stays away past the deadline; a returning host cancels it', async () => {
+    let h = await connect(hub, token('h', 'host'));
+    const a = await connect(hub, token('a', 'participant'));
+    h.write({ type: 'command', command: { type: 'session/leave' } });
+    assert.ok(events(a).some((e) => e.type === 'host-away-started'));
+    clock.advance(30_000);
+    h = await connect(hub, token('h', 'host'));
+    assert.ok(events(a).some((e) => e.type === 'host-away-cancelled'));
+    clock.advance(120_000);
+    assert.equal(hub.room('r1').state.status, 'open');
+    h.drop();
+    clock.advance(10_000 + 60_000 + 1);
+    const ended = events(a).find((e) => e.type === 'session-ended');
+    assert.equal(ended?.type === 'session-ended' && ended.reason, 'host-away');
+  });
+
+  it('a host token can shorten the wait for its room', async () => {
+    const h = await connect(hub, token('h', 'host', 'r1', { hostAwayMinutes: 0.1 }));
+    const a = await connect(hub, token('a', 'participant'));
+    h.write({ type: 'command', command: { type: 'session/leave' } });
+    clock.advance(6_001);
+    assert.equal(hub.room('r1').state.status, 'ended');
+    assert.ok(events(a).some((e) => e.type === 'session-ended'));
+  });
+
+  it('a restart neither loses nor resets the host-away timer', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    await connect(hub, token('a', 'participant'));
+    h.write({ type: 'command', command: { type: 'session/leave' } });
+    const deadline = hub.room('r1').state.hostAwayDeadline;
+    clock.advance(40_000);
+    hub.close();
+    const restarted = makeHub();
+    assert.equal(restarted.resume(), 1);
+    assert.equal(restarted.room('r1').state.hostAwayDeadline, deadline);
+    clock.advance(19_999);
+    assert.equal(restarted.room('r1').state.status, 'open');
+    clock.advance(2);
+    assert.equal(restarted.room('r1').state.status, 'ended');
+  });
+
+  it('after a restart, present users keep their place for the grace period and resume', async () => {
+    await connect(hub, token('h', 'host'));
+    const a = await connect(hub, token('a', 'participant'));
+    a.write({ type: 'command', command: { type: 'chat/send', text: 'before the restart' } });
+    const seq = hub.room('r1').state.seq;
+    const peer = a.of<{ self: { peerId: string } }>('welcome')[0].self.peerId;
+    hub.close();
+    const restarted = makeHub();
+    restarted.resume();
+    assert.equal(restarted.peerAdmitted('r1', 'a', peer), true);
+    const back = await connect(restarted, token('a', 'participant'), { since: seq, peerId: peer });
+    const w = back.of<{ events: unknown[] }>('welcome')[0];
+    assert.deepEqual(w.events, []);
+    assert.equal(restarted.room('r1').state.chat[0].text, 'before the restart');
+    clock.advance(10_001);
+    assert.equal(restarted.room('r1').state.participants.a.present, true);
+    assert.equal(restarted.room('r1').state.participants.h.present, false, 'the host who did not come back left');
+  });
+});

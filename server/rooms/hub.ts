@@ -1,0 +1,386 @@
+/**
+ * The room hub: one authoritative object per live room. It authenticates room
+ * sockets, applies commands through the shared pure reducer, persists the
+ * resulting events before anyone hears of them, fans them out, and fires the
+ * room's timers (reconnect grace, host away) from deadlines kept in state.
+ *
+ * Transport, store, clock and token verification are injected (server/socket.ts),
+ * so the hub is tested with fakes and runs unchanged on Node and Deno.
+ */
+import { parseClientMessage } from '../../src/protocol/schema.ts';
+import { applySequenced, initialState, reduce } from '../../src/protocol/reducer.ts';
+import type {
+  Actor,
+  Command,
+  ErrorCode,
+  RoomState,
+  SequencedEvent,
+  ServerMessage,
+} from '../../src/protocol/types.ts';
+import type { TokenVerifier } from '../auth.ts';
+import type { Clock, WsAcceptor, WsHandlers, WsSocket } from '../socket.ts';
+import type { Store } from '../store/store.ts';
+
+export interface HubConfig {
+  /** Default wait for a host before the session ends (per room: a host token's hostAwayMinutes). */
+  hostAwayMs: number;
+  /** How long a dropped connection keeps its place before the user counts as gone. */
+  leaveGraceMs: number;
+  /** A socket must say hello within this time. */
+  helloTimeoutMs: number;
+  /** Close a socket whose unsent backlog passes this many bytes (it will resume). */
+  maxBufferedBytes: number;
+  /** Write a full snapshot at least every this many events. */
+  snapshotEvery: number;
+}
+
+export const defaultHubConfig: HubConfig = {
+  hostAwayMs: 15 * 60_000,
+  leaveGraceMs: 10_000,
+  helloTimeoutMs: 10_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  snapshotEvery: 64,
+};
+
+export interface HubDeps {
+  store: Store;
+  clock: Clock;
+  verifier: TokenVerifier;
+  config?: Partial<HubConfig>;
+  /** Random peer ids (injected for deterministic tests). */
+  randomId?: () => string;
+}
+
+interface Connection {
+  socket: WsSocket;
+  actor: Actor | null;
+  peerId: string;
+  /** True once the user left on purpose: closing the socket then starts no grace timer. */
+  left: boolean;
+  closed: boolean;
+}
+
+function defaultRandomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return 'p' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Events after which the hub writes a full snapshot (presence, lifecycle, timers). */
+const SNAPSHOT_EVENTS = new Set([
+  'participant-joined',
+  'participant-left',
+  'session-ended',
+  'session-started',
+  'host-away-started',
+  'host-away-cancelled',
+  'settings-changed',
+]);
+
+export class Room {
+  readonly id: string;
+  state: RoomState;
+  readonly connections = new Set<Connection>();
+  private hub: RoomHub;
+  private graceTimers = new Map<string, unknown>();
+  private hostAwayTimer: unknown = null;
+  private hostAwayScheduledFor: number | null = null;
+  private sinceSnapshot = 0;
+
+  constructor(hub: RoomHub, id: string, state: RoomState) {
+    this.hub = hub;
+    this.id = id;
+    this.state = state;
+  }
+
+  /**
+   * Apply a command: decide with the reducer, sequence and persist the events,
+   * then send them to every connection. Returns the error for the sender, if any.
+   */
+  dispatch(command: Command, actor: Actor | null): { ok: true; seq: number } | { ok: false; code: ErrorCode; message: string } {
+    const { clock, store } = this.hub.deps;
+    const result = reduce(this.state, command, { actor, now: clock.now() });
+    if (!result.ok) return result;
+    if (result.events.length === 0) return { ok: true, seq: this.state.seq };
+    let seq = this.state.seq;
+    const sequenced: SequencedEvent[] = result.events.map((event) => ({ seq: ++seq, event }));
+    const next: RoomState = { ...result.state, seq };
+    this.sinceSnapshot += sequenced.length;
+    const snapshot =
+      this.sinceSnapshot >= this.hub.config.snapshotEvery || sequenced.some((e) => SNAPSHOT_EVENTS.has(e.event.type))
+        ? next
+        : null;
+    store.append(this.id, sequenced, snapshot); // durable before anyone hears of it
+    if (snapshot) this.sinceSnapshot = 0;
+    this.state = next;
+    for (const e of sequenced) {
+      const frame = JSON.stringify({ type: 'event', seq: e.seq, event: e.event } satisfies ServerMessage);
+      for (const conn of this.connections) this.hub.sendRaw(conn, frame);
+    }
+    this.scheduleHostAway();
+    return { ok: true, seq };
+  }
+
+  /** Keep the host-away timer in step with the deadline in state. */
+  scheduleHostAway(): void {
+    const { clock } = this.hub.deps;
+    const deadline = this.state.hostAwayDeadline;
+    if (deadline === this.hostAwayScheduledFor) return;
+    if (this.hostAwayTimer !== null) clock.clearTimeout(this.hostAwayTimer);
+    this.hostAwayTimer = null;
+    this.hostAwayScheduledFor = deadline;
+    if (deadline === null) return;
+    this.hostAwayTimer = clock.setTimeout(() => {
+      this.hostAwayTimer = null;
+      this.hostAwayScheduledFor = null;
+      this.dispatch({ type: 'timer/host-away' }, null);
+      this.scheduleHostAway(); // a clock that fired early gets another try
+    }, Math.max(0, deadline - clock.now()));
+  }
+
+  /** Start the reconnect grace period for a user with no open connection. */
+  startGrace(userId: string): void {
+    const { clock } = this.hub.deps;
+    this.cancelGrace(userId);
+    this.graceTimers.set(
+      userId,
+      clock.setTimeout(() => {
+        this.graceTimers.delete(userId);
+        if (this.connectionOf(userId)) return;
+        this.dispatch({ type: 'presence/leave', userId }, null);
+      }, this.hub.config.leaveGraceMs),
+    );
+  }
+
+  cancelGrace(userId: string): void {
+    const t = this.graceTimers.get(userId);
+    if (t !== undefined) {
+      this.hub.deps.clock.clearTimeout(t);
+      this.graceTimers.delete(userId);
+    }
+  }
+
+  connectionOf(userId: string): Connection | undefined {
+    for (const c of this.connections) if (c.actor?.id === userId && !c.closed) return c;
+    return undefined;
+  }
+
+  stop(): void {
+    const { clock } = this.hub.deps;
+    for (const t of this.graceTimers.values()) clock.clearTimeout(t);
+    this.graceTimers.clear();
+    if (this.hostAwayTimer !== null) clock.clearTimeout(this.hostAwayTimer);
+    this.hostAwayTimer = null;
+    this.hostAwayScheduledFor = null;
+  }
+}
+
+export class RoomHub {
+  readonly deps: HubDeps;
+  readonly config: HubConfig;
+  private rooms = new Map<string, Room>();
+  private randomId: () => string;
+
+  constructor(deps: HubDeps) {
+    this.deps = deps;
+    this.config = { ...defaultHubConfig, ...deps.config };
+    this.randomId = deps.randomId ?? defaultRandomId;
+  }
+
+  /**
+   * After a (re)start: reload every room that had people in it or a timer
+   * running. Present users get a grace period to reconnect; deadlines that
+   * passed while the server was down fire at once.
+   */
+  resume(): number {
+    const ids = this.deps.store.activeRooms();
+    for (const id of ids) {
+      const room = this.room(id);
+      for (const p of Object.values(room.state.participants)) if (p.present) room.startGrace(p.id);
+      room.scheduleHostAway();
+    }
+    return ids.length;
+  }
+
+  /** The live room object, loaded from the store or created. */
+  room(id: string): Room {
+    let room = this.rooms.get(id);
+    if (room) return room;
+    const stored = this.deps.store.loadRoom(id);
+    let state = stored ? stored.snapshot : initialState(id, this.config.hostAwayMs);
+    if (stored) for (const e of stored.events) state = applySequenced(state, e);
+    room = new Room(this, id, state);
+    this.rooms.set(id, room);
+    return room;
+  }
+
+  stats(): { rooms: number; connections: number } {
+    let connections = 0;
+    for (const r of this.rooms.values()) connections += r.connections.size;
+    return { rooms: this.rooms.size, connections };
+  }
+
+  /** Is this PeerJS id the current media id of this user in this room? */
+  peerAdmitted(roomId: string, userId: string, peerId: string): boolean {
+    const room = this.rooms.get(roomId);
+    const p = room?.state.participants[userId];
+    return !!p && p.present && p.peerId === peerId;
+  }
+
+  close(): void {
+    for (const room of this.rooms.values()) {
+      room.stop();
+      for (const c of room.connections) {
+        c.closed = true;
+        try {
+          c.socket.close(1012, 'Server restarting');
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+    this.rooms.clear();
+  }
+
+  sendRaw(conn: Connection, frame: string): void {
+    if (conn.closed) return;
+    if (conn.socket.bufferedAmount > this.config.maxBufferedBytes) {
+      conn.closed = true;
+      conn.socket.close(4008, 'Too far behind; reconnect to resume');
+      return;
+    }
+    try {
+      conn.socket.send(frame);
+    } catch {
+      conn.closed = true;
+    }
+  }
+
+  send(conn: Connection, msg: ServerMessage): void {
+    this.sendRaw(conn, JSON.stringify(msg));
+  }
+
+  private fail(conn: Connection, code: ErrorCode, message: string, ref?: string, fatal = false): void {
+    this.send(conn, { type: 'error', code, message, ...(ref ? { ref } : {}), ...(fatal ? { fatal } : {}) });
+    if (fatal) {
+      conn.closed = true;
+      conn.socket.close(4001, code);
+    }
+  }
+
+  /** A WebSocket acceptor for `/rooms/:room/socket`. */
+  accept(roomId: string): WsAcceptor {
+    return (socket) => this.open(roomId, socket);
+  }
+
+  private open(roomId: string, socket: WsSocket): WsHandlers {
+    const conn: Connection = { socket, actor: null, peerId: '', left: false, closed: false };
+    const { clock } = this.deps;
+    let helloTimer: unknown = clock.setTimeout(() => {
+      helloTimer = null;
+      if (!conn.actor) this.fail(conn, 'not-joined', 'No hello received within the time limit.', undefined, true);
+    }, this.config.helloTimeoutMs);
+    let pending: string[] | null = null; // frames that arrive while the token is being verified
+
+    const handle = (raw: string): void => {
+      if (conn.closed) return;
+      if (pending) {
+        if (pending.length < 32) pending.push(raw);
+        else this.fail(conn, 'bad-message', 'Too many messages before the join finished.');
+        return;
+      }
+      const parsed = parseClientMessage(raw);
+      if (!parsed.ok) return this.fail(conn, parsed.code, parsed.message, parsed.ref);
+      const msg = parsed.value;
+      if (msg.type === 'ping') return this.send(conn, { type: 'pong', t: msg.t, serverTime: clock.now() });
+      if (msg.type === 'hello') {
+        if (conn.actor) return this.fail(conn, 'bad-message', 'Already joined on this connection.');
+        pending = [];
+        void this.hello(roomId, conn, msg).finally(() => {
+          if (helloTimer !== null) clock.clearTimeout(helloTimer);
+          helloTimer = null;
+          const queued = pending ?? [];
+          pending = null;
+          for (const q of queued) handle(q);
+        });
+        return;
+      }
+      if (!conn.actor) return this.fail(conn, 'not-joined', 'Say hello with a join token first.', msg.ref);
+      const room = this.room(roomId);
+      const result = room.dispatch(msg.command, conn.actor);
+      if (!result.ok) return this.fail(conn, result.code, result.message, msg.ref);
+      if (msg.command.type === 'session/leave') conn.left = true;
+      if (msg.ref) this.send(conn, { type: 'ack', ref: msg.ref, seq: result.seq });
+    };
+
+    return {
+      message: (data) => {
+        if (typeof data !== 'string') {
+          return this.fail(conn, 'bad-message', 'Binary frames are not accepted; send JSON text.');
+        }
+        try {
+          handle(data);
+        } catch (err) {
+          console.error('room socket error', err);
+          this.fail(conn, 'internal', 'The server could not process that message.');
+        }
+      },
+      close: () => {
+        if (helloTimer !== null) clock.clearTimeout(helloTimer);
+        helloTimer = null;
+        conn.closed = true;
+        const room = this.rooms.get(roomId);
+        if (!room || !room.connections.delete(conn) || !conn.actor) return;
+        if (conn.left) return;
+        if (room.connectionOf(conn.actor.id)) return; // another tab took over
+        if (room.state.participants[conn.actor.id]?.present) room.startGrace(conn.actor.id);
+      },
+    };
+  }
+
+  private async hello(
+    roomId: string,
+    conn: Connection,
+    msg: { token: string; since?: number; peerId?: string },
+  ): Promise<void> {
+    const verdict = await this.deps.verifier.verify(msg.token, roomId);
+    if (conn.closed) return;
+    if (!verdict.ok) return this.fail(conn, 'bad-token', verdict.reason, undefined, true);
+    const { actor, claims } = verdict;
+    const room = this.room(roomId);
+
+    // One live connection per user: a newer tab replaces the older one.
+    const previous = room.connectionOf(actor.id);
+    if (previous) {
+      room.connections.delete(previous);
+      this.fail(previous, 'replaced', 'You joined this room from another window.', undefined, true);
+    }
+    room.cancelGrace(actor.id);
+
+    const current = room.state.participants[actor.id];
+    const takenByOther =
+      msg.peerId !== undefined &&
+      Object.values(room.state.participants).some((p) => p.id !== actor.id && p.present && p.peerId === msg.peerId);
+    conn.peerId = msg.peerId && !takenByOther ? msg.peerId : this.randomId();
+    conn.actor = actor;
+
+    // Catch the client up: the events it missed, or the whole state.
+    const since = msg.since;
+    const missed =
+      since !== undefined && since <= room.state.seq ? this.deps.store.eventsSince(roomId, since) : null;
+    this.send(conn, {
+      type: 'welcome',
+      self: { ...actor, peerId: conn.peerId },
+      ...(missed ? { events: missed } : { snapshot: room.state }),
+      serverTime: this.deps.clock.now(),
+    });
+    room.connections.add(conn);
+
+    // A resume within the grace period with the same media id is no news to anyone else.
+    const unchanged =
+      current?.present && current.peerId === conn.peerId && current.role === actor.role && current.name === actor.name;
+    if (!unchanged) {
+      const hostAwayMs = claims.hostAwayMinutes !== undefined ? Math.round(claims.hostAwayMinutes * 60_000) : undefined;
+      room.dispatch({ type: 'presence/join', peerId: conn.peerId, ...(hostAwayMs ? { hostAwayMs } : {}) }, actor);
+    }
+  }
+}

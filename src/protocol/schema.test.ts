@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as v from 'valibot';
+import { JoinClaimsSchema, MAX_FRAME, parseClientMessage } from './schema.ts';
+
+describe('parseClientMessage', () => {
+  it('accepts each well-formed message', () => {
+    for (const m of [
+      { type: 'hello', token: 't', since: 4, peerId: 'p1-abc' },
+      { type: 'ping', t: 1 },
+      { type: 'command', ref: 'r1', command: { type: 'chat/send', text: 'hi' } },
+      { type: 'command', command: { type: 'media/state', audio: true, video: false } },
+      { type: 'command', command: { type: 'session/leave' } },
+      { type: 'command', command: { type: 'session/end' } },
+      { type: 'command', command: { type: 'session/start' } },
+    ]) {
+      const r = parseClientMessage(JSON.stringify(m));
+      assert.ok(r.ok, JSON.stringify(r));
+    }
+  });
+
+  it('names what is wrong', () => {
+    const cases: [string, string, RegExp][] = [
+      ['{not json', 'bad-message', /not valid JSON/],
+      ['[1,2]', 'bad-message', /JSON object/],
+      ['"hi"', 'bad-message', /JSON object/],
+      ['{"type":"dance"}', 'unknown-type', /Unknown message type "dance"/],
+      ['{"type":"command","command":{"type":"room/explode"}}', 'unknown-type', /Unknown command type "room\/explode"/],
+      ['{"type":"command","command":{"type":"chat/send","text":""}}', 'bad-message', /command\.text: A chat message cannot be empty/],
+      ['{"type":"command","command":{"type":"chat/send","text":"' + 'x'.repeat(2001) + '"}}', 'bad-message', /at most 2000/],
+      ['{"type":"command","command":{"type":"media/state","audio":"yes","video":false}}', 'bad-message', /command\.audio: audio must be true or false/],
+      ['{"type":"hello","token":"t","since":-1}', 'bad-message', /since cannot be negative/],
+      ['{"type":"hello","token":"t","peerId":"bad id!"}', 'bad-message', /peerId may hold only/],
+    ];
+    for (const [raw, code, re] of cases) {
+      const r = parseClientMessage(raw);
+      assert.equal(r.ok, false, raw);
+      if (!r.ok) {
+        assert.equal(r.code, code, raw);
+        assert.match(r.message, re, raw);
+      }
+    }
+  });
+
+  it('refuses oversized frames before parsing them', () => {
+    const r = parseClientMessage('x'.repeat(MAX_FRAME + 1));
+    assert.equal(!r.ok && r.code, 'too-large');
+  });
+
+  it('echoes the ref of a bad command so the sender can match the error', () => {
+    const r = parseClientMessage('{"type":"command","ref":"c7","command":{"type":"nope"}}');
+    assert.equal(!r.ok && r.ref, 'c7');
+  });
+});
+
+describe('JoinClaimsSchema', () => {
+  it('requires a user, a name, a known role and a valid room', () => {
+    const good = { sub: 'u1', name: 'Ann', role: 'participant', room: 'bio-101' };
+    assert.ok(v.safeParse(JoinClaimsSchema, good).success);
+    assert.equal(v.safeParse(JoinClaimsSchema, { ...good, role: 'admin' }).success, false);
+    assert.equal(v.safeParse(JoinClaimsSchema, { ...good, room: '../etc' }).success, false);
+    assert.equal(v.safeParse(JoinClaimsSchema, { ...good, name: ' ' }).success, false);
+  });
+});
