@@ -1,0 +1,169 @@
+/**
+ * The real server over real sockets on loopback: started as a child process
+ * (server/node.ts), and a smoke run of the same source under Deno.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { issueToken } from './auth.ts';
+import { joinRoom, startServer, TEST_SECRET, TestClient, type RunningServer } from './testing/spawn.ts';
+
+const tok = (sub: string, role: 'host' | 'moderator' | 'participant', room = 'bio-101', ttl?: number) =>
+  issueToken(TEST_SECRET, { sub, name: `User ${sub}`, role, room }, ttl);
+
+async function peer(base: string, key: string, id: string) {
+  const c = new TestClient(`${base}/peerjs?key=${encodeURIComponent(key)}&id=${id}&token=t${id}&version=1.5.5`);
+  await c.opened;
+  const first = await c.next(() => true);
+  return { client: c, first };
+}
+
+describe('server on Node.js', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer({ env: { LEAVE_GRACE_SECONDS: '1' } });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('answers health and serves the drop-in script to any origin', async () => {
+    const health = await fetch(`${server.url}/health`).then((r) => r.json());
+    assert.equal(health.ok, true);
+    const res = await fetch(`${server.url}/kaltura-room.js`);
+    assert.equal(res.status, 200, await res.clone().text().then((t) => t.slice(0, 200)));
+    assert.match(res.headers.get('content-type') ?? '', /javascript/);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.match(await res.text(), /kaltura-room/);
+  });
+
+  it('has no demo token issuer outside demo mode', async () => {
+    const res = await fetch(`${server.url}/demo/token`, { method: 'POST', body: '{}' });
+    assert.equal(res.status, 404);
+  });
+
+  it('joins, chats across clients and refuses what a participant may not do', async () => {
+    const host = await joinRoom(server.wsUrl, 'bio-101', await tok('h', 'host'));
+    const ann = await joinRoom(server.wsUrl, 'bio-101', await tok('a', 'participant'));
+    assert.equal(host.welcome.self.role, 'host');
+    ann.client.send({ type: 'command', ref: 'c1', command: { type: 'chat/send', text: 'Hello <b>class</b>' } });
+    const chat = await host.client.next((m) => m.type === 'event' && m.event.type === 'chat');
+    assert.equal(chat.event.message.text, 'Hello <b>class</b>');
+    assert.equal(chat.event.message.name, 'User a', 'the name comes from the token');
+    ann.client.send({ type: 'command', ref: 'c2', command: { type: 'session/end' } });
+    const err = await ann.client.next((m) => m.type === 'error' && m.ref === 'c2');
+    assert.equal(err.code, 'forbidden');
+    host.client.close();
+    ann.client.close();
+  });
+
+  it('answers bad input with clear errors and keeps serving everyone else', async () => {
+    const host = await joinRoom(server.wsUrl, 'bad-input', await tok('h', 'host', 'bad-input'));
+    const ann = await joinRoom(server.wsUrl, 'bad-input', await tok('a', 'participant', 'bad-input'));
+    ann.client.send('{"type":');
+    assert.equal((await ann.client.next((m) => m.type === 'error')).code, 'bad-message');
+    ann.client.send({ type: 'command', ref: 'x', command: { type: 'room/delete' } });
+    assert.equal((await ann.client.next((m) => m.type === 'error' && m.ref === 'x')).code, 'unknown-type');
+    ann.client.send(JSON.stringify({ type: 'command', ref: 'big', command: { type: 'chat/send', text: 'x'.repeat(30_000) } }));
+    assert.equal((await ann.client.next((m) => m.type === 'error' && m.code === 'too-large')).code, 'too-large');
+    ann.client.ws.send(new Uint8Array([0xde, 0xad]));
+    await ann.client.next((m) => m.type === 'error' && /Binary/.test(m.message));
+
+    // A frame beyond the transport limit (1 MiB) closes only that socket, with 1009.
+    const bully = await joinRoom(server.wsUrl, 'bad-input', await tok('b', 'participant', 'bad-input'));
+    bully.client.send('x'.repeat(1.5 * 1024 * 1024));
+    assert.equal((await bully.client.waitClose()).code, 1009);
+
+    host.client.send({ type: 'command', command: { type: 'chat/send', text: 'still serving' } });
+    const chat = await ann.client.next((m) => m.type === 'event' && m.event.type === 'chat');
+    assert.equal(chat.event.message.text, 'still serving');
+    host.client.close();
+    ann.client.close();
+  });
+
+  it('refuses expired, forged and other-room tokens with a reason', async () => {
+    const expired = await joinRoom(server.wsUrl, 'bio-101', await tok('a', 'participant', 'bio-101', -30));
+    assert.match(expired.error.message, /expired/);
+    assert.equal((await expired.client.waitClose()).code, 4001);
+    const forged = await issueToken('x'.repeat(40), { sub: 'a', name: 'A', role: 'host', room: 'bio-101' });
+    assert.match((await joinRoom(server.wsUrl, 'bio-101', forged)).error.message, /not signed by this site/);
+    assert.match((await joinRoom(server.wsUrl, 'bio-101', await tok('a', 'host', 'chem-9'))).error.message, /for room "chem-9"/);
+  });
+
+  it('admits to PeerJS signaling only peers that joined the room, and relays within the room only', async () => {
+    const tA = await tok('a', 'participant', 'media-room');
+    const tB = await tok('b', 'participant', 'media-room');
+    const tC = await tok('c', 'participant', 'elsewhere');
+    const a = await joinRoom(server.wsUrl, 'media-room', tA);
+    const b = await joinRoom(server.wsUrl, 'media-room', tB);
+    const c = await joinRoom(server.wsUrl, 'elsewhere', tC);
+    const pa = await peer(server.wsUrl, tA, a.welcome.self.peerId);
+    const pb = await peer(server.wsUrl, tB, b.welcome.self.peerId);
+    const pc = await peer(server.wsUrl, tC, c.welcome.self.peerId);
+    assert.deepEqual([pa.first.type, pb.first.type, pc.first.type], ['OPEN', 'OPEN', 'OPEN']);
+
+    pa.client.send({ type: 'OFFER', dst: b.welcome.self.peerId, payload: { sdp: 'x' } });
+    const offer = await pb.client.next((m) => m.type === 'OFFER');
+    assert.equal(offer.src, a.welcome.self.peerId);
+
+    pc.client.send({ type: 'OFFER', dst: a.welcome.self.peerId, payload: { sdp: 'sneaky' } });
+    const expire = await pc.client.next((m) => m.type === 'EXPIRE', 10_000);
+    assert.equal(expire.src, a.welcome.self.peerId);
+    assert.ok(!pa.client.received.some((m) => m.type === 'OFFER'), 'nothing crossed rooms');
+
+    // Someone else's token, or an id never admitted, is refused.
+    assert.equal((await peer(server.wsUrl, tC, 'pNotAdmitted')).first.type, 'ERROR');
+    assert.equal((await peer(server.wsUrl, 'garbage', 'pWhatever')).first.type, 'ERROR');
+    for (const x of [a, b, c]) x.client.close();
+    for (const x of [pa, pb, pc]) x.client.close();
+  });
+});
+
+describe('server restart', () => {
+  it('keeps rooms, chat and presence across a restart; clients resume where they were', async () => {
+    let server = await startServer({ env: { LEAVE_GRACE_SECONDS: '20' } });
+    const port = server.port;
+    const dataDir = server.dataDir;
+    const tH = await tok('h', 'host', 'persist');
+    const tA = await tok('a', 'participant', 'persist');
+    const host = await joinRoom(server.wsUrl, 'persist', tH);
+    const ann = await joinRoom(server.wsUrl, 'persist', tA);
+    host.client.send({ type: 'command', ref: 'm', command: { type: 'chat/send', text: 'remember me' } });
+    const ack = await host.client.next((m) => m.type === 'ack' && m.ref === 'm');
+    await server.stop('SIGKILL'); // a crash, not a clean shutdown
+    server = await startServer({ dataDir, port, env: { LEAVE_GRACE_SECONDS: '20' } });
+    try {
+      const back = await joinRoom(server.wsUrl, 'persist', tA, { since: ack.seq, peerId: ann.welcome.self.peerId });
+      assert.deepEqual(back.welcome.events, [], 'nothing acknowledged was lost, nothing new to replay');
+      assert.equal(back.welcome.self.peerId, ann.welcome.self.peerId);
+      const fresh = await joinRoom(server.wsUrl, 'persist', await tok('n', 'participant', 'persist'));
+      assert.equal(fresh.welcome.snapshot.chat[0].text, 'remember me');
+      assert.equal(fresh.welcome.snapshot.participants.a.present, true);
+      fresh.client.close();
+      back.client.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('server on Deno (smoke)', () => {
+  it('runs the same source: health, drop-in, room chat and PeerJS signaling', async () => {
+    const server = await startServer({ runtime: 'deno' });
+    try {
+      assert.equal((await fetch(`${server.url}/health`).then((r) => r.json())).ok, true);
+      assert.equal((await fetch(`${server.url}/kaltura-room.js`)).status, 200);
+      const t1 = await tok('h', 'host', 'deno-room');
+      const h = await joinRoom(server.wsUrl, 'deno-room', t1);
+      const a = await joinRoom(server.wsUrl, 'deno-room', await tok('a', 'participant', 'deno-room'));
+      a.client.send({ type: 'command', command: { type: 'chat/send', text: 'from deno' } });
+      assert.equal((await h.client.next((m) => m.type === 'event' && m.event.type === 'chat')).event.message.text, 'from deno');
+      a.client.send('nonsense');
+      assert.equal((await a.client.next((m) => m.type === 'error')).code, 'bad-message');
+      const p = await peer(server.wsUrl, t1, h.welcome.self.peerId);
+      assert.equal(p.first.type, 'OPEN');
+      for (const c of [h.client, a.client, p.client]) c.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
