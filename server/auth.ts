@@ -28,7 +28,10 @@ export type VerifyResult =
   | { ok: false; reason: string };
 
 export interface TokenVerifier {
+  /** Verify a join token, and that it is for `room` when given. */
   verify(token: string, room?: string): Promise<VerifyResult>;
+  /** Check signature, expiry, lifetime and issuer/audience only; claims are the caller's to validate. */
+  verifyPayload(token: string): Promise<{ ok: true; payload: JWTPayload } | { ok: false; reason: string }>;
 }
 
 const MAX_LIFETIME_S = 24 * 3600;
@@ -48,8 +51,7 @@ export async function createVerifier(config: TokenConfig): Promise<TokenVerifier
     throw new Error('Set TOKEN_SECRET (shared secret) or TOKEN_PUBLIC_KEY (PEM public key) to verify join tokens.');
   }
 
-  return {
-    async verify(token, room) {
+  const verifyPayload: TokenVerifier['verifyPayload'] = async (token) => {
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, key, {
@@ -65,6 +67,15 @@ export async function createVerifier(config: TokenConfig): Promise<TokenVerifier
       if (typeof payload.iat === 'number' && typeof payload.exp === 'number' && payload.exp - payload.iat > MAX_LIFETIME_S) {
         return { ok: false, reason: 'The join token lives longer than 24 hours; issue short-lived tokens.' };
       }
+      return { ok: true, payload };
+  };
+
+  return {
+    verifyPayload,
+    async verify(token, room) {
+      const checked = await verifyPayload(token);
+      if (!checked.ok) return checked;
+      const payload = checked.payload;
       const parsed = v.safeParse(JoinClaimsSchema, payload);
       if (!parsed.success) return { ok: false, reason: `The join token's claims are wrong: ${describeIssues(parsed.issues)}.` };
       const claims = parsed.output;
