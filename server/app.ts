@@ -16,10 +16,14 @@ import { createSignaling } from './peerjs/signaling.ts';
 import { RoomHub } from './rooms/hub.ts';
 import type { Clock, WsAcceptor } from './socket.ts';
 import type { Store } from './store/store.ts';
+import type { DatabaseSync } from 'node:sqlite';
+import { createSessionsApi, seedDemoEvent } from './sessions/index.ts';
 
 export interface AppDeps {
   config: ServerConfig;
   store: Store;
+  /** The database the events/sessions API keeps its tables in (the rooms' database by default). */
+  db: DatabaseSync;
   clock: Clock;
 }
 
@@ -69,7 +73,7 @@ const DemoTokenRequest = v.object({
 });
 
 export async function createApp(deps: AppDeps): Promise<App> {
-  const { config, store, clock } = deps;
+  const { config, store, clock, db } = deps;
   const verifier = await createVerifier(config.token);
   const hub = new RoomHub({
     store,
@@ -95,6 +99,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const app = new Hono();
   app.use('/api/*', cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins }));
+
+  app.route(
+    '/api',
+    createSessionsApi({ db, verifier, clock, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes }),
+  );
+  if (config.demo) seedDemoEvent({ db, clock });
 
   app.get('/health', (c) => c.json({ ok: true, ...hub.stats(), signaling: signaling.stats() }));
 

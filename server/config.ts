@@ -18,6 +18,8 @@ export interface ServerConfig {
   /** Where the built drop-in script and the demo pages are served from. */
   distDir: string;
   demoDir: string;
+  /** Largest attachment upload, in bytes. */
+  maxUploadBytes: number;
   /** Origins allowed to call the REST API from the browser (`*` for any). */
   corsOrigins: string[];
 }
@@ -83,6 +85,7 @@ export function loadConfig(env: Env, root: string): ServerConfig {
     leaveGraceMs: num(env, 'LEAVE_GRACE_SECONDS', 10, 0, 3600) * 1000,
     distDir: resolve(root, env.DIST_DIR || 'dist'),
     demoDir: resolve(root, 'demo'),
+    maxUploadBytes: num(env, 'MAX_UPLOAD_MB', 500, 1, 10_240) * 1024 * 1024,
     corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

@@ -10,7 +10,8 @@ import { systemClock } from './socket.ts';
 import { SqliteStore } from './store/sqlite.ts';
 
 const config = loadConfig(Deno.env.toObject(), fileURLToPath(new URL('..', import.meta.url)));
-const app = await createApp({ config, store: new SqliteStore(join(config.dataDir, 'rooms.db')), clock: systemClock });
+const store = new SqliteStore(join(config.dataDir, 'rooms.db'));
+const app = await createApp({ config, store, db: store.db, clock: systemClock });
 
 const server = Deno.serve(
   {

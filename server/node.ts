@@ -12,7 +12,8 @@ import { systemClock } from './socket.ts';
 import { SqliteStore } from './store/sqlite.ts';
 
 const config = loadConfig(process.env, fileURLToPath(new URL('..', import.meta.url)));
-const app = await createApp({ config, store: new SqliteStore(join(config.dataDir, 'rooms.db')), clock: systemClock });
+const store = new SqliteStore(join(config.dataDir, 'rooms.db'));
+const app = await createApp({ config, store, db: store.db, clock: systemClock });
 const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hostname }, (info) => {

@@ -22,8 +22,8 @@ export class SqliteStore implements Store {
     active: StatementSync;
   };
 
-  constructor(path: string) {
-    this.db = new DatabaseSync(path);
+  constructor(pathOrDb: string | DatabaseSync) {
+    this.db = typeof pathOrDb === 'string' ? new DatabaseSync(pathOrDb) : pathOrDb;
     this.db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;

@@ -1,0 +1,456 @@
+/**
+ * The events/sessions/attachments REST API, as a Hono sub-app mounted at /api.
+ * HTTP only: reading tokens, bodies and files, and turning results into replies.
+ * The rules live in service.ts, the storage behind the SessionsStore interface.
+ *
+ * Every reply that is not a file is JSON; every error is
+ * `{ error: 'sentence', fields?: { field: ['…'] } }` (a 409 also carries `current`).
+ */
+import { Hono, type Context } from 'hono';
+import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import {
+  attachmentNameProblem,
+  defaultAttachmentTitle,
+  fileExtension,
+  fileFamily,
+  headerNameProblem,
+  type Session,
+} from '../../src/protocol/sessions.ts';
+import type { TokenVerifier } from '../auth.ts';
+import { SqliteSessionsStore } from '../store/sessions-sqlite.ts';
+import type { SessionsStore } from '../store/sessions-store.ts';
+import { authenticate, bearerToken, type EventActor } from './auth.ts';
+import { isPlainObject, SessionsService, type Failure } from './service.ts';
+import {
+  contentDisposition,
+  contentTypeFor,
+  fileResponseBody,
+  receiveToFile,
+  removeQuietly,
+  sniffImage,
+  tooLarge,
+  uploadName,
+} from './uploads.ts';
+import type { EventRecord } from '../store/sessions-store.ts';
+
+export interface SessionsApiDeps {
+  /** The server's SQLite database (the sessions tables live beside the rooms'). */
+  db: DatabaseSync;
+  /** Verifies event tokens (signature, expiry, issuer); the claims are checked here. */
+  verifier: TokenVerifier;
+  clock: { now(): number };
+  /** Files go under `dataDir/attachments/…` and `dataDir/headers/…`. */
+  dataDir: string;
+  /** Largest upload accepted, in bytes (attachments and header images). */
+  maxUploadBytes: number;
+  /** Use this store instead of SQLite over `db` (tests, other databases). */
+  store?: SessionsStore;
+  /** Where the sub-app is mounted, for URLs in replies (default "/api"). */
+  basePath?: string;
+}
+
+/** Largest JSON body read, in bytes. */
+const MAX_JSON = 64 * 1024;
+
+/** Build the API; mount it with `app.route('/api', createSessionsApi(deps))`. */
+export function createSessionsApi(deps: SessionsApiDeps): Hono {
+  const store = deps.store ?? new SqliteSessionsStore(deps.db);
+  const service = new SessionsService({ store, clock: deps.clock, basePath: deps.basePath });
+  const attachmentsDir = join(deps.dataDir, 'attachments');
+  const headersDir = join(deps.dataDir, 'headers');
+  const api = new Hono();
+
+  api.onError((err, c) => {
+    console.error(err);
+    return c.json({ error: 'The server hit an unexpected error.' }, 500);
+  });
+  api.use('*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
+  });
+
+  // A refused upload leaves its body unread: close the connection after the
+  // reply, so the client does not send its next request down a dying socket.
+  const closeIfRefused = async (c: Context, next: () => Promise<void>) => {
+    await next();
+    if (c.req.method !== 'GET' && c.res.status >= 400) c.res.headers.set('connection', 'close');
+  };
+  api.use('/events/:event/sessions/:id/attachments', closeIfRefused);
+  api.use('/events/:event/sessions/:id/header', closeIfRefused);
+
+  const problem = (c: Context, f: Failure) => {
+    const body: Record<string, unknown> = { error: f.error };
+    if (f.fields) body.fields = f.fields;
+    if (f.current) body.current = f.current;
+    if (f.status === 401) c.header('WWW-Authenticate', 'Bearer realm="events"');
+    return c.json(body, f.status);
+  };
+
+  /** The verified caller, from the Authorization header (or `access_token` on file links). */
+  async function caller(c: Context, allowQueryToken = false): Promise<EventActor | Response> {
+    let token = bearerToken(c.req.header('authorization'));
+    if (!token && allowQueryToken) token = c.req.query('access_token') ?? null;
+    const auth = await authenticate(deps.verifier, token);
+    if (!auth.ok) return problem(c, { ok: false, status: 401, error: auth.reason });
+    return auth.actor;
+  }
+
+  /** The caller and the event in the URL, which their token must be for. */
+  async function gate(c: Context, allowQueryToken = false): Promise<{ actor: EventActor; event: EventRecord } | Response> {
+    const actor = await caller(c, allowQueryToken);
+    if (actor instanceof Response) return actor;
+    const entered = service.enterEvent(actor, c.req.param('event') ?? '');
+    if (!entered.ok) return problem(c, entered);
+    return { actor, event: entered.value };
+  }
+
+  async function json(c: Context): Promise<{ ok: true; value: unknown } | Failure> {
+    const text = await readText(c.req.raw, MAX_JSON);
+    if (text === null) return { ok: false, status: 413, error: `The request body is larger than ${MAX_JSON / 1024} KB.` };
+    if (!text.trim()) return { ok: true, value: {} };
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch {
+      return { ok: false, status: 400, error: 'The request body is not valid JSON.' };
+    }
+  }
+
+  const sessionReply = (c: Context, s: Session, status: 200 | 201 = 200) => {
+    c.header('ETag', `"${s.version}"`);
+    return c.json(s, status);
+  };
+
+  // ---- events ----
+
+  api.post('/events', async (c) => {
+    const actor = await caller(c);
+    if (actor instanceof Response) return actor;
+    const body = await json(c);
+    if (!body.ok) return problem(c, body);
+    const created = service.createEvent(actor, body.value);
+    if (!created.ok) return problem(c, created);
+    c.header('Location', `${deps.basePath ?? '/api'}/events/${encodeURIComponent(created.value.id)}`);
+    return c.json(created.value, 201);
+  });
+
+  api.get('/events/:event', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    return c.json(service.eventInfo(g.actor, g.event));
+  });
+
+  api.get('/events/:event/people', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const people = service.listPeople(g.actor, g.event.id, { role: c.req.query('role'), q: c.req.query('q'), limit: c.req.query('limit') });
+    return people.ok ? c.json({ people: people.value }) : problem(c, people);
+  });
+
+  api.post('/events/:event/people', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const body = await json(c);
+    if (!body.ok) return problem(c, body);
+    const added = service.addPerson(g.actor, g.event.id, body.value);
+    return added.ok ? c.json({ person: added.value }, 201) : problem(c, added);
+  });
+
+  // ---- tags ----
+
+  api.get('/events/:event/tags', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    return c.json({ tags: service.listTags(g.event.id, c.req.query('q')) });
+  });
+
+  api.post('/events/:event/tags', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const body = await json(c);
+    if (!body.ok) return problem(c, body);
+    const made = service.createTag(g.actor, g.event.id, body.value);
+    if (!made.ok) return problem(c, made);
+    return c.json(made.value, made.value.created ? 201 : 200);
+  });
+
+  // ---- sessions ----
+
+  api.get('/events/:event/sessions', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const tags = (c.req.queries('tag') ?? []).flatMap((t) => t.split(',')).filter(Boolean);
+    return c.json({ sessions: service.listSessions(g.actor, g.event.id, tags) });
+  });
+
+  api.post('/events/:event/sessions', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const body = await json(c);
+    if (!body.ok) return problem(c, body);
+    const made = service.createSession(g.actor, g.event, body.value);
+    if (!made.ok) return problem(c, made);
+    c.header('Location', `${deps.basePath ?? '/api'}/events/${encodeURIComponent(g.event.id)}/sessions/${made.value.id}`);
+    return sessionReply(c, made.value, 201);
+  });
+
+  api.get('/events/:event/sessions/:id', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const found = service.visibleSession(g.actor, g.event.id, c.req.param('id'));
+    return found.ok ? sessionReply(c, service.toSession(found.value)) : problem(c, found);
+  });
+
+  api.patch('/events/:event/sessions/:id', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const body = await json(c);
+    if (!body.ok) return problem(c, body);
+    const version = expectedVersion(c.req.header('if-match'), body.value);
+    if (version === 'bad') return problem(c, { ok: false, status: 400, error: 'The version (If-Match or "version") must be a whole number.' });
+    const saved = service.updateSession(g.actor, g.event.id, c.req.param('id'), body.value, version);
+    return saved.ok ? sessionReply(c, saved.value) : problem(c, saved);
+  });
+
+  api.delete('/events/:event/sessions/:id', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const version = expectedVersion(c.req.header('if-match'), null);
+    if (version === 'bad') return problem(c, { ok: false, status: 400, error: 'The If-Match version must be a whole number.' });
+    const removed = service.deleteSession(g.actor, g.event.id, c.req.param('id'), version);
+    if (!removed.ok) return problem(c, removed);
+    // The id matched a stored session, so it is one the server generated: safe in a path.
+    await removeQuietly(join(attachmentsDir, g.event.id, c.req.param('id')));
+    if (removed.value.header) await removeQuietly(join(deps.dataDir, removed.value.header.path));
+    return c.body(null, 204);
+  });
+
+  // ---- header image ----
+
+  api.put('/events/:event/sessions/:id/header', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const found = service.editableSession(g.actor, g.event.id, c.req.param('id'));
+    if (!found.ok) return problem(c, found);
+    const session = found.value;
+    const named = uploadName(c.req.header('x-file-name'), c.req.query('name'));
+    if (!named.ok) return problem(c, { ok: false, status: 400, error: named.reason, fields: { header: [named.reason] } });
+    const name = named.name;
+    const refused = headerNameProblem(name);
+    if (refused) return problem(c, { ok: false, status: 415, error: refused, fields: { header: [refused] } });
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    if (declared > deps.maxUploadBytes) return tooBig(c, name);
+    const rel = join('headers', g.event.id, `${session.id}-${crypto.randomUUID()}`);
+    const got = await receiveToFile(c.req.raw.body, {
+      tmpDir: join(headersDir, '.tmp'),
+      target: join(deps.dataDir, rel),
+      maxBytes: deps.maxUploadBytes,
+      name,
+      headBytes: 8,
+      inspect: (head) => (sniffImage(head) ? null : `"${name}" is not a jpg, png, gif, bmp or tiff image.`),
+    });
+    if (!got.ok) return problem(c, { ok: false, status: got.status, error: got.reason, fields: { header: [got.reason] } });
+    const replaced = store.setHeader(g.event.id, session.id, {
+      name,
+      contentType: sniffImage(got.head)!,
+      size: got.size,
+      path: rel,
+      updatedAt: deps.clock.now(),
+    });
+    if (!replaced) {
+      await removeQuietly(join(deps.dataDir, rel));
+      return problem(c, { ok: false, status: 404, error: 'The session was deleted during the upload.' });
+    }
+    if (replaced.previous) await removeQuietly(join(deps.dataDir, replaced.previous.path));
+    return sessionReply(c, service.toSession(store.getSession(g.event.id, session.id)!));
+  });
+
+  api.get('/events/:event/sessions/:id/header', async (c) => {
+    const g = await gate(c, true);
+    if (g instanceof Response) return g;
+    const found = service.visibleSession(g.actor, g.event.id, c.req.param('id'));
+    if (!found.ok) return problem(c, found);
+    const header = found.value.header;
+    const file = header ? await fileResponseBody(join(deps.dataDir, header.path)) : null;
+    if (!header || !file) return problem(c, { ok: false, status: 404, error: 'This session has no header image.' });
+    return new Response(file.body, {
+      headers: {
+        'content-type': header.contentType,
+        'content-length': String(file.size),
+        'content-disposition': contentDisposition(header.name, 'inline'),
+        'cache-control': 'private, max-age=300',
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  });
+
+  api.delete('/events/:event/sessions/:id/header', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const found = service.editableSession(g.actor, g.event.id, c.req.param('id'));
+    if (!found.ok) return problem(c, found);
+    const cleared = store.setHeader(g.event.id, found.value.id, null);
+    if (cleared?.previous) await removeQuietly(join(deps.dataDir, cleared.previous.path));
+    return sessionReply(c, service.toSession(store.getSession(g.event.id, found.value.id)!));
+  });
+
+  // ---- attachments ----
+
+  api.get('/events/:event/sessions/:id/attachments', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const found = service.visibleSession(g.actor, g.event.id, c.req.param('id'));
+    if (!found.ok) return problem(c, found);
+    return c.json({ attachments: store.listAttachments(g.event.id, found.value.id).map((a) => service.toAttachment(a)) });
+  });
+
+  api.post('/events/:event/sessions/:id/attachments', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const found = service.editableSession(g.actor, g.event.id, c.req.param('id'));
+    if (!found.ok) return problem(c, found);
+    const session = found.value;
+    const named = uploadName(c.req.header('x-file-name'), c.req.query('name'));
+    if (!named.ok) return problem(c, { ok: false, status: 400, error: named.reason, fields: { file: [named.reason] } });
+    const name = named.name;
+    const refused = attachmentNameProblem(name);
+    if (refused) return problem(c, { ok: false, status: 415, error: refused, fields: { file: [refused] } });
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    if (declared > deps.maxUploadBytes) return tooBig(c, name);
+    const id = `a${crypto.randomUUID().replaceAll('-', '').slice(0, 15)}`;
+    const rel = join('attachments', g.event.id, session.id, id);
+    const got = await receiveToFile(c.req.raw.body, {
+      tmpDir: join(attachmentsDir, '.tmp'),
+      target: join(deps.dataDir, rel),
+      maxBytes: deps.maxUploadBytes,
+      name,
+    });
+    if (!got.ok) return problem(c, { ok: false, status: got.status, error: got.reason, fields: { file: [got.reason] } });
+    if (!store.getSession(g.event.id, session.id)) {
+      await removeQuietly(join(deps.dataDir, rel));
+      return problem(c, { ok: false, status: 404, error: 'The session was deleted during the upload.' });
+    }
+    const extension = fileExtension(name);
+    const now = deps.clock.now();
+    const record = {
+      event: g.event.id,
+      session: session.id,
+      id,
+      name,
+      title: defaultAttachmentTitle(name),
+      description: '',
+      extension,
+      family: fileFamily(name)!,
+      contentType: contentTypeFor(extension),
+      size: got.size,
+      path: rel,
+      createdBy: g.actor.id,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      store.insertAttachment(record);
+    } catch (err) {
+      await removeQuietly(join(deps.dataDir, rel));
+      throw err;
+    }
+    c.header('Location', service.toAttachment(record).downloadUrl.replace(/\/download$/, ''));
+    return c.json(service.toAttachment(record), 201);
+  });
+
+  api.get('/events/:event/sessions/:id/attachments/:aid', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const found = service.visibleSession(g.actor, g.event.id, c.req.param('id'));
+    if (!found.ok) return problem(c, found);
+    const a = store.getAttachment(g.event.id, found.value.id, c.req.param('aid'));
+    if (!a) return problem(c, { ok: false, status: 404, error: `There is no attachment "${c.req.param('aid')}" in this session.` });
+    return c.json(service.toAttachment(a));
+  });
+
+  api.patch('/events/:event/sessions/:id/attachments/:aid', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const body = await json(c);
+    if (!body.ok) return problem(c, body);
+    const saved = service.editAttachment(g.actor, g.event.id, c.req.param('id'), c.req.param('aid'), body.value);
+    return saved.ok ? c.json(saved.value) : problem(c, saved);
+  });
+
+  api.delete('/events/:event/sessions/:id/attachments/:aid', async (c) => {
+    const g = await gate(c);
+    if (g instanceof Response) return g;
+    const found = service.editableSession(g.actor, g.event.id, c.req.param('id'));
+    if (!found.ok) return problem(c, found);
+    const removed = store.deleteAttachment(g.event.id, found.value.id, c.req.param('aid'));
+    if (!removed) return problem(c, { ok: false, status: 404, error: `There is no attachment "${c.req.param('aid')}" in this session.` });
+    await removeQuietly(join(deps.dataDir, removed.path));
+    return c.body(null, 204);
+  });
+
+  api.get('/events/:event/sessions/:id/attachments/:aid/download', async (c) => {
+    const g = await gate(c, true);
+    if (g instanceof Response) return g;
+    const found = service.visibleSession(g.actor, g.event.id, c.req.param('id'));
+    if (!found.ok) return problem(c, found);
+    const a = store.getAttachment(g.event.id, found.value.id, c.req.param('aid'));
+    const file = a ? await fileResponseBody(join(deps.dataDir, a.path)) : null;
+    if (!a || !file) return problem(c, { ok: false, status: 404, error: `There is no attachment "${c.req.param('aid')}" in this session.` });
+    return new Response(file.body, {
+      headers: {
+        'content-type': a.contentType,
+        'content-length': String(file.size),
+        'content-disposition': contentDisposition(a.name),
+        'cache-control': 'private, no-cache',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "sandbox; default-src 'none'",
+      },
+    });
+  });
+
+  function tooBig(c: Context, name: string) {
+    const reason = tooLarge(name, deps.maxUploadBytes);
+    return problem(c, { ok: false, status: 413, error: reason, fields: { file: [reason] } });
+  }
+
+  return api;
+}
+
+/** The version a writer edited: If-Match (`"3"`, `W/"3"`, `3`) or the body's `version`. */
+function expectedVersion(ifMatch: string | undefined, body: unknown): number | null | 'bad' {
+  if (ifMatch !== undefined && ifMatch.trim() !== '' && ifMatch.trim() !== '*') {
+    const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(ifMatch.trim());
+    return m ? Number(m[1]) : 'bad';
+  }
+  if (isPlainObject(body) && body.version !== undefined) {
+    return Number.isInteger(body.version) && (body.version as number) >= 0 ? (body.version as number) : 'bad';
+  }
+  return null;
+}
+
+/** Read a body as text, or null when it is longer than `max` bytes. */
+async function readText(req: Request, max: number): Promise<string | null> {
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (declared > max) return null;
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let off = 0;
+  for (const ch of chunks) {
+    all.set(ch, off);
+    off += ch.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}

@@ -1,0 +1,147 @@
+/**
+ * Where events, their people, tags, sessions and attachments are kept. The
+ * sessions API depends only on this interface; `SqliteSessionsStore` is the
+ * default implementation (its own tables in the server's SQLite file).
+ *
+ * Records hold ids (tags, people); the API resolves them to names. Times are
+ * milliseconds since the epoch from the injected clock.
+ */
+import type { EventRole, FileFamily, SessionType, Visibility } from '../../src/protocol/sessions.ts';
+
+export interface EventRecord {
+  id: string;
+  name: string;
+  timeZone: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface PersonRecord {
+  id: string;
+  name: string;
+  roles: EventRole[];
+}
+
+export interface TagRecord {
+  id: string;
+  name: string;
+}
+
+export interface HeaderRecord {
+  name: string;
+  contentType: string;
+  size: number;
+  /** File path relative to the data directory. */
+  path: string;
+  updatedAt: number;
+}
+
+export interface SessionRecord {
+  event: string;
+  id: string;
+  type: SessionType;
+  title: string;
+  description: string;
+  tags: string[];
+  date: string;
+  time: string;
+  duration: number;
+  speakers: string[];
+  moderators: string[];
+  aiAssistant: boolean;
+  visibility: Visibility;
+  header: HeaderRecord | null;
+  version: number;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The editable part of a session. */
+export type SessionPatch = Pick<
+  SessionRecord,
+  'type' | 'title' | 'description' | 'tags' | 'date' | 'time' | 'duration' | 'speakers' | 'moderators' | 'aiAssistant' | 'visibility'
+>;
+
+export interface AttachmentRecord {
+  event: string;
+  session: string;
+  id: string;
+  name: string;
+  title: string;
+  description: string;
+  extension: string;
+  family: FileFamily;
+  contentType: string;
+  size: number;
+  /** File path relative to the data directory. */
+  path: string;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SessionQuery {
+  /** Only sessions with one of these visibilities (all when omitted). */
+  visibilities?: readonly Visibility[];
+  /** Only sessions carrying at least one of these tags. */
+  tags?: readonly string[];
+}
+
+export interface PeopleQuery {
+  role?: EventRole;
+  /** Case-insensitive match anywhere in the name. */
+  q?: string;
+  limit?: number;
+}
+
+export interface SessionsStore {
+  /** Create an event and record its creator with the given roles; false when the id is taken. */
+  createEvent(event: EventRecord, creator: { id: string; name: string; roles: EventRole[] }): boolean;
+  getEvent(id: string): EventRecord | null;
+
+  /** Add a person (or more roles to them) and keep their latest name. */
+  upsertPerson(event: string, person: { id: string; name: string }, roles: readonly EventRole[]): void;
+  getPerson(event: string, id: string): PersonRecord | null;
+  /** People in the order of their names. */
+  listPeople(event: string, query?: PeopleQuery): PersonRecord[];
+  /** Names of these people, when known (unknown ids are left out). */
+  peopleNames(event: string, ids: readonly string[]): Map<string, string>;
+  roleCounts(event: string): Record<EventRole, number>;
+
+  listTags(event: string, q?: string): TagRecord[];
+  getTags(event: string, ids: readonly string[]): TagRecord[];
+  /** Create a tag, or return the existing one with the same name (any case). */
+  ensureTag(event: string, tag: TagRecord): { tag: TagRecord; created: boolean };
+
+  countSessions(event: string): number;
+  listSessions(event: string, query?: SessionQuery): SessionRecord[];
+  getSession(event: string, id: string): SessionRecord | null;
+  insertSession(session: SessionRecord): void;
+  /**
+   * Save new fields when the stored version is `expectedVersion`, raising it by one.
+   * Returns the saved record, 'conflict' when the version moved on, or null when gone.
+   */
+  updateSession(event: string, id: string, expectedVersion: number, patch: SessionPatch, now: number): SessionRecord | 'conflict' | null;
+  /** Replace (or clear) the header image record; returns the previous one. */
+  setHeader(event: string, id: string, header: HeaderRecord | null): { previous: HeaderRecord | null } | null;
+  /**
+   * Delete a session with its tag and people links and attachment records, when
+   * the version matches (any version when null). Returns the attachment files
+   * and header that belonged to it, 'conflict', or null when gone.
+   */
+  deleteSession(
+    event: string,
+    id: string,
+    expectedVersion: number | null,
+  ): { attachments: AttachmentRecord[]; header: HeaderRecord | null } | 'conflict' | null;
+
+  countAttachments(event: string, session: string): number;
+  listAttachments(event: string, session: string): AttachmentRecord[];
+  getAttachment(event: string, session: string, id: string): AttachmentRecord | null;
+  insertAttachment(attachment: AttachmentRecord): void;
+  updateAttachment(event: string, session: string, id: string, patch: { title?: string; description?: string }, now: number): AttachmentRecord | null;
+  deleteAttachment(event: string, session: string, id: string): AttachmentRecord | null;
+
+  close(): void;
+}

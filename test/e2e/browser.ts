@@ -1,0 +1,151 @@
+/**
+ * End-to-end helpers: headless Chromium (Debian's, never a downloaded one) with
+ * a fake camera and microphone, pages of a plain "course page" that loads only
+ * the drop-in script, and lookups that pierce the element's shadow DOM.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export async function launch(): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+      '--disable-renderer-backgrounding',
+      '--disable-background-timer-throttling',
+      '--disable-backgrounding-occluded-windows',
+    ],
+  });
+}
+
+/**
+ * A stand-in for an LMS: its own origin, serving a page with nothing but the
+ * script tag and the element (`/course?server=…&room=…&token=…`).
+ */
+export async function startCoursePage(): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+    const esc = (s: string) => s.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+    const srv = esc(q.get('server') ?? '');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Course</title>
+<script type="module" src="${srv}/kaltura-room.js"></script></head>
+<body><h1>Week 3</h1>
+<kaltura-room server="${srv}" room="${esc(q.get('room') ?? '')}" token="${esc(q.get('token') ?? '')}"></kaltura-room>
+</body></html>`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}/course`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** Runs in the page: every element matching `sel`, in the document and all open shadow roots. */
+const DEEP = `
+  window.__deepAll = (sel) => {
+    const out = [];
+    const walk = (root) => {
+      out.push(...root.querySelectorAll(sel));
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+    };
+    walk(document);
+    return out;
+  };
+  window.__deepText = () => {
+    const parts = [];
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+      parts.push(root === document ? document.body.innerText : [...root.children].map((c) => c.innerText ?? c.textContent ?? '').join(' '));
+    };
+    walk(document);
+    return parts.join('\\n');
+  };
+`;
+
+export async function openPage(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width: 1100, height: 800 });
+  page.on('pageerror', (err) => console.error('[page error]', err));
+  await page.evaluateOnNewDocument(DEEP);
+  await page.goto(url);
+  await page.evaluate(DEEP);
+  return page;
+}
+
+/** Wait until `fn` (run in the page) returns something truthy. */
+export async function until<T>(page: Page, fn: string, timeoutMs = 15_000, what = fn): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const v = await page.evaluate(fn).catch(() => null);
+    if (v) return v as T;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function waitForText(page: Page, text: string, timeoutMs = 15_000): Promise<unknown> {
+  return until(page, `window.__deepText().includes(${JSON.stringify(text)})`, timeoutMs, `text "${text}"`);
+}
+
+/** The visible, enabled button (or menu item) whose text or label matches, clicked with the mouse. */
+export async function clickButton(page: Page, label: string | RegExp, timeoutMs = 15_000): Promise<void> {
+  const src = label instanceof RegExp ? `new RegExp(${JSON.stringify(label.source)}, ${JSON.stringify(label.flags)})` : JSON.stringify(label);
+  const started = Date.now();
+  for (;;) {
+    const handle = (await page.evaluateHandle(`(() => {
+      const want = ${src};
+      const match = (s) => typeof want === 'string' ? s === want : want.test(s);
+      return window.__deepAll('button, [role="menuitem"]').find((b) => {
+        const r = b.getBoundingClientRect();
+        const name = (b.getAttribute('aria-label') || b.textContent || '').replace(/\\s+/g, ' ').trim();
+        return r.width > 0 && r.height > 0 && !b.disabled && (match(name) || match((b.textContent || '').replace(/\\s+/g, ' ').trim()));
+      }) || null;
+    })()`)) as ElementHandle<Element>;
+    if (await handle.evaluate((h) => h !== null).catch(() => false)) {
+      await handle.click();
+      return;
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`no button "${label}" on ${page.url()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** How many remote videos are really playing (frames decoded and time advancing). */
+export function playingRemoteVideos(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const vids = (window as any).__deepAll('video') as HTMLVideoElement[];
+    const remote = vids.filter((v) => !v.muted && v.srcObject);
+    const before = remote.map((v) => v.currentTime);
+    await new Promise((r) => setTimeout(r, 400));
+    return remote.filter((v, i) => v.videoWidth > 0 && v.readyState >= 2 && v.currentTime > before[i]).length;
+  });
+}
+
+export async function waitForRemoteVideos(page: Page, n: number, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  let last = -1;
+  while (Date.now() - started < timeoutMs) {
+    last = await playingRemoteVideos(page);
+    if (last === n) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`expected ${n} playing remote videos, saw ${last}`);
+}
