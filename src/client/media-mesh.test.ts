@@ -1,0 +1,228 @@
+import { expect, waitUntil, aTimeout } from '@open-wc/testing';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { MediaMesh, describeMediaIssue } from './media-mesh.ts';
+import { FakePeer, fakePeerFactory } from './test-fake-peer.ts';
+import { initialState } from '../protocol/reducer.ts';
+import type { Participant, RoomState } from '../protocol/types.ts';
+
+class Host implements ReactiveControllerHost {
+  controllers: ReactiveController[] = [];
+  addController(c: ReactiveController) {
+    this.controllers.push(c);
+  }
+  removeController() {}
+  requestUpdate() {}
+  get updateComplete() {
+    return Promise.resolve(true);
+  }
+  connect() {
+    for (const c of this.controllers) c.hostConnected?.();
+  }
+  disconnect() {
+    for (const c of this.controllers) c.hostDisconnected?.();
+  }
+}
+
+function person(id: string, peerId: string | null, present = true): Participant {
+  return { id, name: id, role: 'participant', present, peerId, audio: true, video: true, joinedAt: 0 };
+}
+
+function roomWith(...people: Participant[]): RoomState {
+  const s = initialState('r');
+  return { ...s, participants: Object.fromEntries(people.map((p) => [p.id, p])) };
+}
+
+/** A MediaDevices stand-in: which kinds exist, and how getUserMedia fails per kind. */
+function fakeDevices(opts: { audio?: boolean; video?: boolean; fail?: Partial<Record<'audio' | 'video', string>> }) {
+  const real = navigator.mediaDevices;
+  const devices = [
+    ...(opts.audio === false ? [] : [{ kind: 'audioinput', deviceId: 'mic-1', label: 'Fake mic', groupId: 'g' }]),
+    ...(opts.video === false ? [] : [{ kind: 'videoinput', deviceId: 'cam-1', label: 'Fake cam', groupId: 'g' }]),
+  ] as MediaDeviceInfo[];
+  return {
+    enumerateDevices: async () => devices,
+    getUserMedia: async (c: MediaStreamConstraints) => {
+      for (const kind of ['audio', 'video'] as const) {
+        if (c[kind] && opts.fail?.[kind]) throw new DOMException('nope', opts.fail[kind]);
+      }
+      return real.getUserMedia({ audio: !!c.audio, video: !!c.video });
+    },
+    addEventListener() {},
+    removeEventListener() {},
+  } as unknown as MediaDevices;
+}
+
+describe('MediaMesh: local media', () => {
+  let host: Host;
+  let mesh: MediaMesh;
+  afterEach(() => host.disconnect());
+
+  it('opens the fake camera and microphone and toggles tracks', async () => {
+    host = new Host();
+    mesh = new MediaMesh(host);
+    host.connect();
+    await mesh.startLocal();
+    expect(mesh.hasAudio).to.equal(true);
+    expect(mesh.hasVideo).to.equal(true);
+    expect(mesh.issues).to.deep.equal({ audio: null, video: null });
+    expect(mesh.videoInputs.length).to.be.greaterThan(0);
+    mesh.setEnabled('audio', false);
+    expect(mesh.localStream!.getAudioTracks()[0]!.enabled).to.equal(false);
+    expect(mesh.audioOn).to.equal(false);
+    mesh.setEnabled('audio', true);
+    expect(mesh.audioOn).to.equal(true);
+    const tracks = mesh.localStream!.getTracks();
+    host.disconnect();
+    expect(mesh.localStream).to.equal(null);
+    expect(tracks.every((t) => t.readyState === 'ended')).to.equal(true);
+  });
+
+  it('joins audio-only when there is no camera', async () => {
+    host = new Host();
+    mesh = new MediaMesh(host, { mediaDevices: fakeDevices({ video: false }) });
+    host.connect();
+    await mesh.startLocal();
+    expect(mesh.issues).to.deep.equal({ audio: null, video: 'not-found' });
+    expect(mesh.hasAudio).to.equal(true);
+    expect(mesh.hasVideo).to.equal(false);
+    expect(describeMediaIssue('video', 'not-found')).to.equal('No camera found');
+  });
+
+  it('records a blocked camera and keeps the microphone', async () => {
+    host = new Host();
+    mesh = new MediaMesh(host, { mediaDevices: fakeDevices({ fail: { video: 'NotAllowedError' } }) });
+    host.connect();
+    await mesh.startLocal();
+    expect(mesh.issues).to.deep.equal({ audio: null, video: 'blocked' });
+    expect(mesh.hasAudio).to.equal(true);
+    expect(describeMediaIssue('video', 'blocked')).to.equal('Camera blocked');
+  });
+
+  it('goes receive-only when both are blocked', async () => {
+    host = new Host();
+    mesh = new MediaMesh(host, {
+      mediaDevices: fakeDevices({ fail: { video: 'NotAllowedError', audio: 'NotAllowedError' } }),
+    });
+    host.connect();
+    await mesh.startLocal();
+    expect(mesh.issues).to.deep.equal({ audio: 'blocked', video: 'blocked' });
+    expect(mesh.localStream).to.equal(null);
+  });
+
+  it('reports a camera in use', async () => {
+    host = new Host();
+    mesh = new MediaMesh(host, { mediaDevices: fakeDevices({ fail: { video: 'NotReadableError' } }) });
+    host.connect();
+    await mesh.startLocal();
+    expect(mesh.issues.video).to.equal('in-use');
+  });
+});
+
+describe('MediaMesh: PeerJS mesh', () => {
+  let host: Host;
+  let mesh: MediaMesh;
+
+  beforeEach(async () => {
+    FakePeer.reset();
+    host = new Host();
+    mesh = new MediaMesh(host, { peerFactory: fakePeerFactory, iceServers: [{ urls: 'stun:stun.test' }] });
+    host.connect();
+    await mesh.startLocal();
+  });
+  afterEach(() => host.disconnect());
+
+  it('creates the Peer from the server URL with the token as key', async () => {
+    mesh.connect({ peerId: 'p-m', token: 'tok', server: 'https://rooms.example.edu' });
+    await waitUntil(() => mesh.status === 'connected');
+    const peer = FakePeer.last!;
+    expect(peer.id).to.equal('p-m');
+    expect(peer.options).to.deep.include({ host: 'rooms.example.edu', port: 443, path: '/', key: 'tok', secure: true });
+    expect(peer.options.config).to.deep.equal({ iceServers: [{ urls: 'stun:stun.test' }] });
+    mesh.connect({ peerId: 'p-x', token: 'tok', server: 'http://localhost:8787' });
+    await waitUntil(() => FakePeer.instances.length === 2 && mesh.status === 'connected');
+    expect(FakePeer.last!.options).to.deep.include({ host: 'localhost', port: 8787, secure: false });
+    expect(peer.destroyed).to.equal(true);
+  });
+
+  it('calls only peers that sort higher, answers the others, and keeps calls in line with presence', async () => {
+    mesh.connect({ peerId: 'p-m', token: 't', server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected');
+    const peer = FakePeer.last!;
+    mesh.sync(roomWith(person('me', 'p-m'), person('a', 'p-a'), person('z', 'p-z'), person('gone', 'p-q', false), person('nopeer', null)), 'me');
+    expect(peer.placed.map((c) => c.peer)).to.deep.equal(['p-z']);
+    const outgoing = peer.placed[0]!;
+    expect(outgoing.localStream).to.equal(mesh.localStream);
+    expect(outgoing.metadata).to.deep.equal({ userId: 'me' });
+
+    const incoming = peer.incoming('p-a', { userId: 'a' });
+    expect(incoming.answered).to.equal(true);
+    expect(incoming.localStream).to.equal(mesh.localStream);
+
+    const sa = new MediaStream();
+    const sz = new MediaStream();
+    incoming.deliverStream(sa);
+    outgoing.deliverStream(sz);
+    expect(mesh.remoteStreams.get('a')).to.equal(sa);
+    expect(mesh.remoteStreams.get('z')).to.equal(sz);
+
+    // z leaves: its call closes; a stays.
+    mesh.sync(roomWith(person('me', 'p-m'), person('a', 'p-a'), person('z', null, false)), 'me');
+    expect(outgoing.closed).to.equal(true);
+    expect(incoming.closed).to.equal(false);
+    expect([...mesh.remoteStreams.keys()]).to.deep.equal(['a']);
+  });
+
+  it('places receive-only calls when there is no local media', async () => {
+    mesh.stopLocal();
+    mesh.connect({ peerId: 'p-a', token: 't', server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected');
+    mesh.sync(roomWith(person('me', 'p-a'), person('b', 'p-b')), 'me');
+    const call = FakePeer.last!.placed[0]!;
+    expect(call.localStream).to.be.instanceOf(MediaStream);
+    expect(call.localStream!.getTracks()).to.have.length(0);
+    expect(call.options!.constraints).to.deep.equal({ offerToReceiveAudio: true, offerToReceiveVideo: true });
+  });
+
+  it('retries a peer that was unavailable while it is still in the room', async () => {
+    mesh.connect({ peerId: 'p-a', token: 't', server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected');
+    const peer = FakePeer.last!;
+    mesh.sync(roomWith(person('me', 'p-a'), person('b', 'p-b')), 'me');
+    expect(peer.placed).to.have.length(1);
+    peer.error('peer-unavailable', 'Could not connect to peer p-b');
+    expect(peer.placed[0]!.closed).to.equal(true);
+    await waitUntil(() => peer.placed.length === 2, 'retried', { timeout: 2500 });
+    expect(peer.placed[1]!.peer).to.equal('p-b');
+  });
+
+  it('reconnects the Peer when its signaling socket drops', async () => {
+    mesh.connect({ peerId: 'p-a', token: 't', server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected');
+    const peer = FakePeer.last!;
+    peer.dropSignaling();
+    expect(mesh.status).to.equal('reconnecting');
+    await waitUntil(() => peer.reconnects === 1 && mesh.status === 'connected');
+  });
+
+  it('makes a new Peer when the old one is destroyed', async () => {
+    mesh.connect({ peerId: 'p-a', token: 't', server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected');
+    FakePeer.last!.destroy();
+    await waitUntil(() => FakePeer.instances.length === 2 && mesh.status === 'connected');
+    expect(FakePeer.last!.id).to.equal('p-a');
+  });
+
+  it('closes everything on disconnect', async () => {
+    mesh.connect({ peerId: 'p-a', token: 't', server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected');
+    const peer = FakePeer.last!;
+    mesh.sync(roomWith(person('me', 'p-a'), person('b', 'p-b')), 'me');
+    host.disconnect();
+    expect(peer.destroyed).to.equal(true);
+    expect(peer.placed[0]!.closed).to.equal(true);
+    expect(mesh.status).to.equal('off');
+    expect(mesh.localStream).to.equal(null);
+    await aTimeout(50);
+    expect(FakePeer.instances).to.have.length(1);
+  });
+});

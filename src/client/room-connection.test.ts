@@ -1,0 +1,215 @@
+import { expect, waitUntil, aTimeout } from '@open-wc/testing';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  RoomConnection,
+  RoomCommandError,
+  roomSocketUrl,
+  toWebSocketBase,
+  type ConnectionStatus,
+  type RoomConnectionOptions,
+} from './room-connection.ts';
+import { FakeRoomServer, HOST, OTHER, STUDENT } from '../elements/kaltura-room/test-fake-server.ts';
+
+class Host implements ReactiveControllerHost {
+  controllers: ReactiveController[] = [];
+  updates = 0;
+  addController(c: ReactiveController) {
+    this.controllers.push(c);
+  }
+  removeController() {}
+  requestUpdate() {
+    this.updates++;
+  }
+  get updateComplete() {
+    return Promise.resolve(true);
+  }
+  connect() {
+    for (const c of this.controllers) c.hostConnected?.();
+  }
+  disconnect() {
+    for (const c of this.controllers) c.hostDisconnected?.();
+  }
+}
+
+describe('RoomConnection', () => {
+  let server: FakeRoomServer;
+  let host: Host;
+  let conn: RoomConnection;
+  let statuses: ConnectionStatus[];
+
+  function make(token = 'tok-student', extra: Partial<RoomConnectionOptions> = {}) {
+    host = new Host();
+    statuses = [];
+    conn = new RoomConnection(host, {
+      target: () => ({ server: 'http://rooms.test', room: 'bio-101', token }),
+      backoffInitialMs: 20,
+      backoffMaxMs: 80,
+      onStatusChange: (s) => statuses.push(s),
+      ...extra,
+    });
+    host.connect();
+    return conn;
+  }
+
+  beforeEach(() => {
+    server = new FakeRoomServer().install();
+    server.addUser('tok-student', STUDENT).addUser('tok-host', HOST);
+  });
+
+  afterEach(() => {
+    host?.disconnect();
+    server.uninstall();
+  });
+
+  it('builds socket URLs from the server attribute', () => {
+    expect(toWebSocketBase('https://rooms.example.edu/')).to.equal('wss://rooms.example.edu');
+    expect(toWebSocketBase('http://localhost:8787/base')).to.equal('ws://localhost:8787/base');
+    expect(roomSocketUrl('https://x.edu', 'bio 101')).to.equal('wss://x.edu/rooms/bio%20101/socket');
+  });
+
+  it('does nothing until opened, then says hello and mirrors the snapshot', async () => {
+    make();
+    await aTimeout(20);
+    expect(server.sockets).to.have.length(0);
+    expect(conn.status).to.equal('idle');
+    conn.open();
+    expect(conn.status).to.equal('connecting');
+    await waitUntil(() => conn.status === 'connected');
+    expect(server.lastSocket!.url).to.equal('ws://rooms.test/rooms/bio-101/socket');
+    expect(server.hellos()[0]).to.deep.equal({ type: 'hello', token: 'tok-student' });
+    expect(conn.self).to.include({ id: STUDENT.id, role: 'participant' });
+    expect(conn.state!.participants[STUDENT.id]!.present).to.equal(true);
+    expect(statuses).to.deep.equal(['connecting', 'connected']);
+  });
+
+  it('applies events as new immutable states and publishes new snapshots', async () => {
+    make().open();
+    await waitUntil(() => conn.connected);
+    const before = conn.state!;
+    const snapBefore = conn.snapshot;
+    expect(conn.snapshot).to.equal(snapBefore);
+    server.join(OTHER);
+    await waitUntil(() => conn.state !== before);
+    expect(before.participants[OTHER.id]).to.equal(undefined);
+    expect(conn.state!.participants[OTHER.id]!.present).to.equal(true);
+    expect(conn.snapshot).to.not.equal(snapBefore);
+    expect(Object.isFrozen(conn.snapshot)).to.equal(true);
+  });
+
+  it('sends commands with refs and resolves on ack, rejects on error', async () => {
+    make().open();
+    await waitUntil(() => conn.connected);
+    const ack = await conn.send({ type: 'chat/send', text: 'hi' });
+    expect(ack.seq).to.equal(conn.state!.seq);
+    const sent = server.received.filter((m) => m.type === 'command');
+    expect(sent[0]).to.have.property('ref').that.is.a('string');
+    await waitUntil(() => conn.state!.chat.length === 1);
+    let error: unknown;
+    try {
+      await conn.send({ type: 'session/end' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(RoomCommandError);
+    expect((error as RoomCommandError).code).to.equal('forbidden');
+  });
+
+  it('rejects commands while not connected', async () => {
+    make();
+    let error: unknown;
+    try {
+      await conn.send({ type: 'chat/send', text: 'hi' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as RoomCommandError).code).to.equal('not-connected');
+  });
+
+  it('reconnects with backoff and resumes with since and the same peerId', async () => {
+    make().open();
+    await waitUntil(() => conn.connected);
+    const peerId = conn.self!.peerId;
+    const seq = conn.lastSeq;
+    server.dropAll();
+    server.join(OTHER); // happens while we are away
+    await waitUntil(() => server.hellos().length === 2 && conn.status === 'connected');
+    const hello = server.hellos()[1]!;
+    expect(hello.since).to.equal(seq);
+    expect(hello.peerId).to.equal(peerId);
+    expect(conn.state!.participants[OTHER.id]!.present).to.equal(true);
+    expect(statuses).to.deep.equal(['connecting', 'connected', 'reconnecting', 'connected']);
+  });
+
+  it('keeps retrying while the server is unreachable', async () => {
+    make().open();
+    await waitUntil(() => conn.connected);
+    server.answerHello = false;
+    server.dropAll();
+    await waitUntil(() => server.sockets.length >= 2);
+    // The second socket never gets a welcome; simulate it failing too.
+    server.dropAll();
+    await waitUntil(() => server.sockets.length >= 3, 'retries', { timeout: 2000 });
+    server.answerHello = true;
+    server.dropAll();
+    await waitUntil(() => conn.status === 'connected', 'reconnected', { timeout: 2000 });
+  });
+
+  it('stops on a fatal error and reports it', async () => {
+    const errors: string[] = [];
+    make('tok-student', { onError: (e) => errors.push(e.code) }).open();
+    await waitUntil(() => conn.connected);
+    server.lastSocket!.deliver({ type: 'error', code: 'replaced', message: 'You joined from another tab.', fatal: true });
+    await waitUntil(() => conn.status === 'failed');
+    expect(conn.error).to.deep.equal({ code: 'replaced', message: 'You joined from another tab.', fatal: true });
+    expect(errors).to.deep.equal(['replaced']);
+    const count = server.sockets.length;
+    await aTimeout(200);
+    expect(server.sockets.length).to.equal(count);
+  });
+
+  it('fails without reconnecting on a bad token', async () => {
+    make('nope').open();
+    await waitUntil(() => conn.status === 'failed');
+    expect(conn.error!.code).to.equal('bad-token');
+    await aTimeout(150);
+    expect(server.sockets).to.have.length(1);
+  });
+
+  it('measures the clock offset from pings', async () => {
+    server.clockSkewMs = 5000;
+    make().open();
+    await waitUntil(() => conn.connected);
+    await waitUntil(() => Number.isFinite(conn.rtt));
+    expect(conn.clockOffset).to.be.within(4900, 5100);
+    expect(conn.serverNow() - Date.now()).to.be.within(4900, 5100);
+  });
+
+  it('resyncs when it notices a gap in sequence numbers', async () => {
+    make().open();
+    await waitUntil(() => conn.connected);
+    const seq = conn.lastSeq;
+    server.lastSocket!.deliver({ type: 'event', seq: seq + 5, event: { type: 'host-away-cancelled' } });
+    await waitUntil(() => server.hellos().length === 2);
+    expect(server.hellos()[1]!.since).to.equal(seq);
+  });
+
+  it('leaves: sends session/leave, then closes with status left', async () => {
+    make().open();
+    await waitUntil(() => conn.connected);
+    await conn.leave();
+    expect(conn.status).to.equal('left');
+    expect(server.commands('session/leave')).to.have.length(1);
+    expect(server.state.participants[STUDENT.id]!.present).to.equal(false);
+    await aTimeout(100);
+    expect(server.openSockets).to.have.length(0);
+  });
+
+  it('closes the socket when the host leaves the page', async () => {
+    make().open();
+    await waitUntil(() => conn.connected);
+    host.disconnect();
+    expect(server.openSockets).to.have.length(0);
+    await aTimeout(100);
+    expect(server.sockets).to.have.length(1);
+  });
+});

@@ -1,0 +1,1058 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { ContextProvider } from '@lit/context';
+import {
+  RoomConnection,
+  RoomCommandError,
+  type ConnectionStatus,
+  type RoomSelf,
+} from '../../client/room-connection.ts';
+import {
+  MediaMesh,
+  describeMediaIssue,
+  type MediaIssue,
+  type MediaKind,
+  type PeerFactory,
+} from '../../client/media-mesh.ts';
+import { roomContext, type RoomContextValue } from '../../context/room-context.ts';
+import {
+  isStaff,
+  type ClientCommand,
+  type Participant,
+  type Role,
+  type RoomEvent,
+  type RoomState,
+} from '../../protocol/types.ts';
+import { askConfirm, closeDialogs, confirmDialog } from '../shared/confirm-dialog.ts';
+import { icon, type IconName } from '../shared/icons.ts';
+import { KalturaElement } from '../shared/kaltura-element.ts';
+import { styles } from './kaltura-room.styles.ts';
+
+type View = 'prejoin' | 'room' | 'left' | 'ended' | 'restarted' | 'failed';
+
+const STATUS_TEXT: Record<ConnectionStatus, string> = {
+  idle: 'Not connected',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  left: 'Left',
+  failed: 'Disconnected',
+};
+
+const ROLE_TEXT: Record<Role, string> = { host: 'Host', moderator: 'Moderator', participant: 'Participant' };
+const ROLE_ORDER: Record<Role, number> = { host: 0, moderator: 1, participant: 2 };
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0]!, parts[parts.length - 1]!] : parts;
+  return letters.map((p) => [...p][0]!.toUpperCase()).join('') || '?';
+}
+
+function durationText(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes >= 1) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds === 1 ? '1 second' : `${seconds} seconds`;
+}
+
+/**
+ * @summary A live virtual classroom: camera and microphone, a video grid, participants, chat,
+ * and leaving or ending the session. Drop it into any page with one script tag.
+ *
+ * @tag kaltura-room
+ *
+ * @slot - Extra room content, shown under the video and chat while the user is in the session
+ * (for example a `<breakout-dashboard>` for moderators). Nested elements get the room from `roomContext`.
+ *
+ * @event kaltura-joined - The user joined (or rejoined) the room. `detail: { room, self }`.
+ * @event kaltura-left - The user left the session. `detail: { room }`.
+ * @event kaltura-session-ended - The session ended for everyone. `detail: { reason, by }`.
+ * @event kaltura-session-started - An ended session was started again. `detail: { by }`.
+ * @event kaltura-participant-joined - Someone else joined. `detail: { participant }`.
+ * @event kaltura-participant-left - Someone else left. `detail: { userId, name }`.
+ * @event kaltura-error - Something went wrong. `detail: { code, message, fatal }`.
+ * @event kaltura-connection-change - The connection status changed. `detail: { status, previous }`.
+ *
+ * @csspart base - The outer wrapper of every screen.
+ * @csspart header - The top bar with the title, connection state, End Session and the menu.
+ * @csspart title - The room title in the top bar.
+ * @csspart status - The connection state indicator.
+ * @csspart end-button - The End Session button (hosts and moderators).
+ * @csspart menu-button - The "three dots" menu button.
+ * @csspart menu - The menu it opens.
+ * @csspart menu-item - Each menu item.
+ * @csspart stage - The area holding the video grid and the controls.
+ * @csspart grid - The video grid.
+ * @csspart tile - One participant's video tile (the own tile also has `tile-self`).
+ * @csspart video - The `<video>` in a tile or in the preview.
+ * @csspart avatar - The initials shown when a camera is off.
+ * @csspart name - The name label of a tile.
+ * @csspart controls - The bar of media toggles.
+ * @csspart control - Each media toggle button.
+ * @csspart sidebar - The panel with the chat and participants tabs.
+ * @csspart participants - The participant list.
+ * @csspart chat - The chat panel.
+ * @csspart chat-log - The list of chat messages.
+ * @csspart chat-input - The chat text field.
+ * @csspart prejoin - The pre-join screen.
+ * @csspart preview - The camera preview on the pre-join screen.
+ * @csspart join-button - The Join button.
+ * @csspart screen - The left, ended and error screens.
+ * @csspart notice - Error and information banners.
+ * @csspart dialog - The confirmation dialogs.
+ * @csspart dialog-title - A dialog's heading.
+ * @csspart dialog-confirm - A dialog's confirming button.
+ * @csspart dialog-cancel - A dialog's cancelling button.
+ *
+ * @cssproperty [--kaltura-font=system-ui, sans-serif] - Font family.
+ * @cssproperty [--kaltura-font-size=15px] - Base font size.
+ * @cssproperty [--kaltura-bg=#ffffff] - Background of the element and dialogs.
+ * @cssproperty [--kaltura-surface=#f5f6f8] - Background of the top bar and panels.
+ * @cssproperty [--kaltura-surface-2=#e9ecf1] - Background of inputs and hovered items.
+ * @cssproperty [--kaltura-text=#1a1f29] - Text color.
+ * @cssproperty [--kaltura-text-muted=#5a6373] - Secondary text color.
+ * @cssproperty [--kaltura-border=#dde1e8] - Border color.
+ * @cssproperty [--kaltura-accent=#1b64f2] - Accent color (primary buttons, focus, own chat).
+ * @cssproperty [--kaltura-accent-text=#ffffff] - Text on the accent color.
+ * @cssproperty [--kaltura-danger=#d42a20] - Destructive actions and muted toggles.
+ * @cssproperty [--kaltura-success=#1f9d55] - The "connected" indicator.
+ * @cssproperty [--kaltura-warning=#a35f00] - The "reconnecting" indicator.
+ * @cssproperty [--kaltura-stage-bg=#10131a] - Background behind the video grid.
+ * @cssproperty [--kaltura-tile-bg=#222834] - Background of a video tile.
+ * @cssproperty [--kaltura-radius=12px] - Corner radius of tiles, panels and dialogs.
+ * @cssproperty [--kaltura-gap=12px] - Spacing between tiles and regions.
+ * @cssproperty [--kaltura-focus-color=#1b64f2] - The focus outline color.
+ * @cssproperty [--kaltura-height=600px] - Height of the room in the wide layout.
+ * @cssproperty [--kaltura-sidebar-width=320px] - Width of the chat/participants panel in the wide layout.
+ */
+export class KalturaRoom extends KalturaElement {
+  static override styles = styles;
+
+  /** Base URL of the room server (http or https). Defaults to the page's origin. */
+  @property({ reflect: true }) server = '';
+
+  /** The room to join (letters, digits, `.`, `_`, `-`). */
+  @property({ reflect: true }) room = '';
+
+  /** The signed join token from the embedding site; it says who the user is and their role. */
+  @property() token = '';
+
+  /** A friendly title shown in the top bar and on the pre-join screen (defaults to the room name). */
+  @property() label = '';
+
+  /** ICE servers for the media connections (STUN/TURN). Empty by default: host candidates only. */
+  @property({ attribute: false }) iceServers: RTCIceServer[] = [];
+
+  /** Makes the PeerJS peer. Replace it to use another signaling transport, or a fake in tests. */
+  @property({ attribute: false }) peerFactory: PeerFactory | null = null;
+
+  @state() private joined = false;
+  @state() private joining = false;
+  @state() private left = false;
+  @state() private inSession = false;
+  @state() private restartedBy: string | null = null;
+  @state() private panel: 'chat' | 'people' = 'chat';
+  @state() private menuOpen = false;
+  @state() private unread = 0;
+  @state() private notice = '';
+  @state() private starting = false;
+
+  @query('#leave-dialog') private leaveDialog!: HTMLDialogElement | null;
+  @query('#end-dialog') private endDialog!: HTMLDialogElement | null;
+
+  private readonly connection: RoomConnection = new RoomConnection(this, {
+    target: () => ({ server: this.serverBase, room: this.room, token: this.token }),
+    onWelcome: (self, info) => this.onWelcome(self, info.resumed, info.state),
+    onEvent: (e, info) => this.onRoomEvent(e.event, info.previous, info.state),
+    onStatusChange: (status, previous) => {
+      this.emit('kaltura-connection-change', { status, previous });
+    },
+    onError: (error) => {
+      if (error.fatal) this.onFatal();
+      else this.notice = error.message;
+      this.emit('kaltura-error', { code: error.code, message: error.message, fatal: error.fatal });
+    },
+  });
+
+  private readonly mesh: MediaMesh = new MediaMesh(this, {
+    onError: (error) => {
+      this.notice = "Video and audio from the others can't be connected right now.";
+      this.emit('kaltura-error', { code: error.code, message: error.message, fatal: false });
+    },
+  });
+
+  private readonly provider = new ContextProvider(this, { context: roomContext });
+  private publishedSnapshot: unknown = null;
+  private awaitingJoin = false;
+  private stickToBottom = true;
+  private lastView: View | null = null;
+  private readonly onDocPointerDown = (e: PointerEvent) => {
+    if (!this.menuOpen) return;
+    const wrap = this.renderRoot.querySelector('.menu-wrap');
+    if (wrap && !e.composedPath().includes(wrap)) this.menuOpen = false;
+  };
+
+  /** The connection status. */
+  get status(): ConnectionStatus {
+    return this.connection.status;
+  }
+
+  /** The mirrored room state (immutable; a new object on every change), or null before joining. */
+  get roomState(): RoomState | null {
+    return this.connection.state;
+  }
+
+  /** The current user as the server verified them, or null before joining. */
+  get self(): RoomSelf | null {
+    return this.connection.self;
+  }
+
+  private get serverBase(): string {
+    return this.server || globalThis.location?.origin || '';
+  }
+
+  private get me(): Participant | null {
+    const s = this.connection.state;
+    const id = this.connection.self?.id;
+    return (s && id && s.participants[id]) || null;
+  }
+
+  private get staff(): boolean {
+    const role = this.connection.self?.role;
+    return !!role && isStaff(role);
+  }
+
+  private get view(): View {
+    const c = this.connection;
+    if (c.status === 'failed') return 'failed';
+    if (this.left) return 'left';
+    if (!this.joined || !c.state) return 'prejoin';
+    if (c.state.status === 'ended') return 'ended';
+    if (!this.inSession) return 'restarted';
+    return 'room';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('pointerdown', this.onDocPointerDown, true);
+    // The pre-join preview starts right away; after a move in the page, the room's media comes back.
+    const view = this.view;
+    if (view === 'prejoin') void this.mesh.startLocal();
+    else if (view === 'room' && this.inSession) this.enterSession();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('pointerdown', this.onDocPointerDown, true);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const log = this.renderRoot?.querySelector?.('.log');
+    // Follow new chat messages unless the user scrolled up to read older ones.
+    this.stickToBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    if (changed.has('iceServers')) this.mesh.iceServers = this.iceServers;
+    if (changed.has('peerFactory') && this.peerFactory) this.mesh.peerFactory = this.peerFactory;
+    if ((changed.has('room') || changed.has('server')) && this.hasUpdated && (this.joined || this.joining)) {
+      // Another room: start over in it.
+      this.mesh.disconnect();
+      this.inSession = false;
+      this.joined = false;
+      this.awaitingJoin = true;
+      this.joining = true;
+      this.connection.reset();
+    }
+    if (this.menuOpen && this.view !== 'room') this.menuOpen = false;
+    const snap = this.connection.snapshot;
+    if (snap !== this.publishedSnapshot) {
+      this.publishedSnapshot = snap;
+      const value: RoomContextValue = Object.freeze({
+        ...snap,
+        serverNow: () => this.connection.serverNow(),
+        send: (command: ClientCommand) => this.connection.send(command),
+      });
+      this.provider.setValue(value);
+    }
+  }
+
+  protected override updated(): void {
+    const log = this.renderRoot.querySelector('.log');
+    if (log && this.stickToBottom) log.scrollTop = log.scrollHeight;
+    const view = this.view;
+    if (view !== this.lastView) {
+      const previous = this.lastView;
+      this.lastView = view;
+      if (view !== 'room') closeDialogs(this.renderRoot);
+      // Moving between screens: put focus where the news is, if it was in the room or got lost.
+      const active = document.activeElement;
+      const lost = !active || active === document.body;
+      if (previous && (lost || this.matches(':focus-within'))) {
+        const target = this.renderRoot.querySelector<HTMLElement>('[data-focus-on-show]');
+        target?.focus({ preventScroll: true });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Actions (public API)
+  // ---------------------------------------------------------------------------
+
+  /** Join the room (what the Join button does). Also rejoins after leaving. */
+  async join(): Promise<void> {
+    if (this.joining) return;
+    this.joining = true;
+    this.notice = '';
+    this.awaitingJoin = true;
+    await this.mesh.startLocal();
+    this.connection.open();
+  }
+
+  /** Stop trying to join (while the server cannot be reached). */
+  cancelJoin(): void {
+    if (!this.joining) return;
+    this.joining = false;
+    this.awaitingJoin = false;
+    this.connection.close('idle');
+  }
+
+  /** Leave the session without asking (the menu's Leave Session asks first). */
+  async leave(): Promise<void> {
+    this.menuOpen = false;
+    await this.connection.leave();
+    this.mesh.stop();
+    this.inSession = false;
+    this.joined = false;
+    this.joining = false;
+    this.left = true;
+    this.restartedBy = null;
+    this.emit('kaltura-left', { room: this.room });
+  }
+
+  /** End the session for everyone, without asking (hosts and moderators only). */
+  async endSession(): Promise<void> {
+    await this.command({ type: 'session/end' });
+  }
+
+  /** Start an ended session again (hosts and moderators only). */
+  async startSession(): Promise<void> {
+    this.starting = true;
+    try {
+      await this.command({ type: 'session/start' });
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Connection callbacks
+  // ---------------------------------------------------------------------------
+
+  private onWelcome(self: RoomSelf, resumed: boolean, state: RoomState): void {
+    const fresh = this.awaitingJoin || !resumed;
+    this.awaitingJoin = false;
+    this.joining = false;
+    this.joined = true;
+    this.left = false;
+    if (fresh) {
+      this.emit('kaltura-joined', { room: state.room, self: { ...self } });
+      if (state.status === 'open') this.enterSession();
+      else this.inSession = false;
+    } else if (this.inSession && state.status === 'open') {
+      // Resumed: the server may have given this connection a new peer id.
+      this.connectMesh();
+      this.sendMediaState();
+    }
+  }
+
+  private onRoomEvent(event: RoomEvent, previous: RoomState, state: RoomState): void {
+    const selfId = this.connection.self?.id;
+    switch (event.type) {
+      case 'participant-joined': {
+        const p = event.participant;
+        if (p.id !== selfId && !previous.participants[p.id]?.present) {
+          this.emit('kaltura-participant-joined', { participant: p });
+        }
+        break;
+      }
+      case 'participant-left': {
+        const p = previous.participants[event.userId];
+        if (event.userId !== selfId && p?.present) {
+          this.emit('kaltura-participant-left', { userId: event.userId, name: p.name });
+        }
+        break;
+      }
+      case 'chat':
+        if (event.message.from !== selfId && this.panel !== 'chat') this.unread++;
+        break;
+      case 'session-ended':
+        this.inSession = false;
+        this.restartedBy = null;
+        this.mesh.stop();
+        this.emit('kaltura-session-ended', { reason: event.reason, by: event.by });
+        break;
+      case 'session-started':
+        this.emit('kaltura-session-started', { by: event.by });
+        this.unread = 0;
+        if (event.by === selfId) this.enterSession();
+        else this.restartedBy = event.by;
+        break;
+    }
+    if (this.inSession && state.status === 'open' && selfId) this.mesh.sync(state, selfId);
+  }
+
+  private onFatal(): void {
+    this.mesh.stop();
+    this.inSession = false;
+    this.joined = false;
+    this.joining = false;
+    this.awaitingJoin = false;
+  }
+
+  private enterSession(): void {
+    this.inSession = true;
+    this.restartedBy = null;
+    void this.mesh.startLocal().then(() => {
+      if (!this.inSession) return;
+      this.connectMesh();
+      this.sendMediaState();
+    });
+  }
+
+  private connectMesh(): void {
+    const self = this.connection.self;
+    const state = this.connection.state;
+    if (!self?.peerId || !state) return;
+    this.mesh.connect({ peerId: self.peerId, token: this.token, server: this.serverBase });
+    this.mesh.sync(state, self.id);
+  }
+
+  private sendMediaState(): void {
+    const me = this.me;
+    if (!this.connection.connected || !this.inSession || !me) return;
+    const audio = this.mesh.audioOn;
+    const video = this.mesh.videoOn;
+    if (me.audio === audio && me.video === video) return;
+    void this.command({ type: 'media/state', audio, video });
+  }
+
+  /** Send a command; a refusal becomes a notice and a `kaltura-error` event. */
+  private async command(command: ClientCommand): Promise<boolean> {
+    try {
+      await this.connection.send(command);
+      return true;
+    } catch (e) {
+      const err = e instanceof RoomCommandError ? e : new RoomCommandError('internal', String(e));
+      this.notice = err.message;
+      this.emit('kaltura-error', { code: err.code, message: err.message, fatal: false });
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // UI handlers
+  // ---------------------------------------------------------------------------
+
+  private toggle(kind: MediaKind): void {
+    const on = kind === 'audio' ? this.mesh.audioEnabled : this.mesh.videoEnabled;
+    this.mesh.setEnabled(kind, !on);
+    this.sendMediaState();
+  }
+
+  private async chooseDevice(kind: MediaKind, e: Event): Promise<void> {
+    await this.mesh.setDevice(kind, (e.target as HTMLSelectElement).value);
+    this.sendMediaState();
+  }
+
+  private async onChatSubmit(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('#chat-input');
+    const text = input?.value.trim() ?? '';
+    if (!input || !text) return;
+    const sent = await this.command({ type: 'chat/send', text });
+    if (sent && input.value.trim() === text) input.value = '';
+  }
+
+  private async confirmLeave(): Promise<void> {
+    this.menuOpen = false;
+    await this.updateComplete;
+    // The dialog gives focus back to what had it: the menu button, not the closed menu.
+    this.focusMenuButton();
+    if (await askConfirm(this.leaveDialog)) await this.leave();
+  }
+
+  private async confirmEnd(): Promise<void> {
+    this.menuOpen = false;
+    if (await askConfirm(this.endDialog)) await this.endSession();
+  }
+
+  private async rejoinAfterRestart(): Promise<void> {
+    this.enterSession();
+    await this.updateComplete;
+  }
+
+  private selectPanel(panel: 'chat' | 'people', focus = false): void {
+    this.panel = panel;
+    if (panel === 'chat') this.unread = 0;
+    if (focus) {
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLElement>(`#tab-${panel}`)?.focus(),
+      );
+    }
+  }
+
+  private onTabKeydown(e: KeyboardEvent): void {
+    if (['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) {
+      e.preventDefault();
+      const next = e.key === 'Home' ? 'chat' : e.key === 'End' ? 'people' : this.panel === 'chat' ? 'people' : 'chat';
+      this.selectPanel(next, true);
+    }
+  }
+
+  // Menu button pattern: Enter/Space/ArrowDown open on the first item, ArrowUp on the last,
+  // arrows move, Escape closes and returns focus, Tab closes.
+  private menuItems(): HTMLElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+  }
+
+  private async openMenu(focus: 'first' | 'last'): Promise<void> {
+    this.menuOpen = true;
+    await this.updateComplete;
+    const items = this.menuItems();
+    (focus === 'first' ? items[0] : items[items.length - 1])?.focus();
+  }
+
+  private focusMenuButton(): void {
+    this.renderRoot.querySelector<HTMLElement>('#menu-button')?.focus();
+  }
+
+  private onMenuButtonClick(): void {
+    if (this.menuOpen) this.menuOpen = false;
+    else void this.openMenu('first');
+  }
+
+  private onMenuButtonKeydown(e: KeyboardEvent): void {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      void this.openMenu(e.key === 'ArrowDown' ? 'first' : 'last');
+    }
+  }
+
+  private onMenuKeydown(e: KeyboardEvent): void {
+    const items = this.menuItems();
+    const i = items.indexOf(e.composedPath()[0] as HTMLElement);
+    switch (e.key) {
+      case 'ArrowDown':
+        e.preventDefault();
+        items[(i + 1) % items.length]?.focus();
+        break;
+      case 'ArrowUp':
+        e.preventDefault();
+        items[(i - 1 + items.length) % items.length]?.focus();
+        break;
+      case 'Home':
+        e.preventDefault();
+        items[0]?.focus();
+        break;
+      case 'End':
+        e.preventDefault();
+        items[items.length - 1]?.focus();
+        break;
+      case 'Escape':
+        e.preventDefault();
+        this.menuOpen = false;
+        this.focusMenuButton();
+        break;
+      case 'Tab':
+        this.menuOpen = false;
+        break;
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Rendering
+  // ---------------------------------------------------------------------------
+
+  protected override render(): TemplateResult {
+    const view = this.view;
+    let body: TemplateResult;
+    switch (view) {
+      case 'prejoin':
+        body = this.renderPrejoin();
+        break;
+      case 'room':
+        body = this.renderRoom();
+        break;
+      case 'left':
+        body = this.renderLeft();
+        break;
+      case 'ended':
+      case 'restarted':
+        body = this.renderEnded();
+        break;
+      case 'failed':
+        body = this.renderFailed();
+        break;
+    }
+    return html`<div part="base" class="base view-${view}">${body}</div>`;
+  }
+
+  private get displayTitle(): string {
+    return this.label || this.room || 'Virtual classroom';
+  }
+
+  private renderNotice(): TemplateResult | typeof nothing {
+    if (!this.notice) return nothing;
+    return html`<div class="notice" part="notice" role="alert">
+      ${icon('alert')}<span>${this.notice}</span>
+      <button class="icon-btn small" aria-label="Dismiss" @click=${() => (this.notice = '')}>${icon('close')}</button>
+    </div>`;
+  }
+
+  private mediaMessages(): { lines: string[]; mode: string; retry: boolean } {
+    const { issues } = this.mesh;
+    const a = issues.audio;
+    const v = issues.video;
+    const lines: string[] = [];
+    const hint = (issue: MediaIssue | null) =>
+      issue === 'blocked'
+        ? ' Allow access for this site in your browser settings, then select Try again.'
+        : issue === 'in-use'
+          ? ' Close the other app, then select Try again.'
+          : issue === 'unsupported'
+            ? ' This page must be opened over https.'
+            : '';
+    if (a && v && a === v) {
+      const both =
+        a === 'not-found'
+          ? 'No camera or microphone found.'
+          : a === 'blocked'
+            ? 'Camera and microphone blocked.'
+            : `${describeMediaIssue('video', v)}; ${describeMediaIssue('audio', a).toLowerCase()}.`;
+      lines.push(both + hint(a));
+    } else {
+      if (v) lines.push(`${describeMediaIssue('video', v)}.${hint(v)}`);
+      if (a) lines.push(`${describeMediaIssue('audio', a)}.${hint(a)}`);
+    }
+    let mode = '';
+    if (!this.mesh.acquiring && (a || v)) {
+      const hasA = this.mesh.hasAudio;
+      const hasV = this.mesh.hasVideo;
+      mode =
+        hasA && !hasV
+          ? 'You can join with audio only.'
+          : hasV && !hasA
+            ? 'You can join with video only.'
+            : !hasA && !hasV
+              ? 'You can still join to watch, listen and chat.'
+              : '';
+    }
+    const retry = [a, v].some((i) => i === 'blocked' || i === 'in-use' || i === 'failed');
+    return { lines, mode, retry };
+  }
+
+  private renderToggle(kind: MediaKind, variant: 'round' | 'bar'): TemplateResult {
+    const isAudio = kind === 'audio';
+    const available = isAudio ? this.mesh.hasAudio : this.mesh.hasVideo;
+    const on = isAudio ? this.mesh.audioOn : this.mesh.videoOn;
+    const name = isAudio ? 'Microphone' : 'Camera';
+    const issue = this.mesh.issues[kind];
+    const title = !available
+      ? issue
+        ? describeMediaIssue(kind, issue)
+        : `${name} not available`
+      : on
+        ? `Turn off ${name.toLowerCase()}`
+        : `Turn on ${name.toLowerCase()}`;
+    return html`<button
+      class="ctl ${variant} ${on ? 'on' : 'off'}"
+      part="control"
+      aria-pressed=${on ? 'true' : 'false'}
+      ?disabled=${!available}
+      title=${title}
+      @click=${() => this.toggle(kind)}
+    >
+      ${icon(isAudio ? (on ? 'mic' : 'micOff') : on ? 'cam' : 'camOff')}
+      <span class=${variant === 'round' ? 'visually-hidden' : 'ctl-label'}>${name}</span>
+    </button>`;
+  }
+
+  private renderDeviceSelect(kind: MediaKind): TemplateResult {
+    const isAudio = kind === 'audio';
+    const devices = isAudio ? this.mesh.audioInputs : this.mesh.videoInputs;
+    const current = isAudio ? this.mesh.audioDeviceId : this.mesh.videoDeviceId;
+    const id = isAudio ? 'mic-select' : 'cam-select';
+    const usable = devices.filter((d) => d.deviceId);
+    return html`<div class="field">
+      <label for=${id}>${isAudio ? 'Choose microphone' : 'Choose camera'}</label>
+      <select
+        id=${id}
+        ?disabled=${usable.length === 0 || this.mesh.acquiring}
+        @change=${(e: Event) => this.chooseDevice(kind, e)}
+      >
+        ${usable.length === 0
+          ? html`<option value="">${isAudio ? 'No microphone' : 'No camera'}</option>`
+          : usable.map(
+              (d, i) =>
+                html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>
+                  ${d.label || `${isAudio ? 'Microphone' : 'Camera'} ${i + 1}`}
+                </option>`,
+            )}
+      </select>
+    </div>`;
+  }
+
+  private renderPrejoin(): TemplateResult {
+    const { lines, mode, retry } = this.mediaMessages();
+    const videoOn = this.mesh.videoOn;
+    const cameraText = this.mesh.acquiring
+      ? 'Starting camera…'
+      : this.mesh.issues.video
+        ? describeMediaIssue('video', this.mesh.issues.video)
+        : this.mesh.hasVideo
+          ? 'Your camera is off'
+          : 'Camera off';
+    return html`<section class="prejoin" part="prejoin" aria-labelledby="prejoin-title">
+      <div class="preview" part="preview">
+        <video
+          part="video"
+          class="mirror"
+          .srcObject=${this.mesh.localStream}
+          .muted=${true}
+          muted
+          autoplay
+          playsinline
+          ?hidden=${!videoOn}
+        ></video>
+        ${videoOn ? nothing : html`<div class="preview-off">${icon('camOff', 'icon big')}<span>${cameraText}</span></div>`}
+        <div class="preview-controls" role="group" aria-label="Camera and microphone">
+          ${this.renderToggle('audio', 'round')} ${this.renderToggle('video', 'round')}
+        </div>
+      </div>
+      <div class="prejoin-side">
+        <h2 id="prejoin-title" class="prejoin-title" data-focus-on-show tabindex="-1">Ready to join?</h2>
+        <p class="prejoin-room">${this.displayTitle}</p>
+        ${this.renderDeviceSelect('audio')} ${this.renderDeviceSelect('video')}
+        <div class="media-status" role="status">
+          ${lines.map((l) => html`<p class="issue">${icon('alert')}<span>${l}</span></p>`)}
+          ${mode ? html`<p class="mode">${mode}</p>` : nothing}
+        </div>
+        ${retry
+          ? html`<button class="btn" @click=${() => this.mesh.retryLocal()}>Try again</button>`
+          : nothing}
+        ${this.renderNotice()}
+        <button
+          class="btn primary join"
+          part="join-button"
+          ?disabled=${this.joining}
+          aria-busy=${this.joining ? 'true' : 'false'}
+          @click=${() => this.join()}
+        >
+          ${this.joining ? 'Joining…' : 'Join'}
+        </button>
+        ${this.joining && this.connection.attempts >= 2
+          ? html`<p class="slow" role="status">
+              Can't reach the session yet. Still trying…
+              <button class="link-btn" @click=${() => this.cancelJoin()}>Cancel</button>
+            </p>`
+          : nothing}
+      </div>
+    </section>`;
+  }
+
+  private renderHeader(): TemplateResult {
+    const status = this.connection.status;
+    return html`<header class="header" part="header">
+      <div class="heading">
+        <h2 class="title" part="title" title=${this.displayTitle} data-focus-on-show tabindex="-1">${this.displayTitle}</h2>
+        <span class="status status-${status}" part="status" role="status">
+          <span class="dot" aria-hidden="true"></span>${STATUS_TEXT[status]}
+        </span>
+      </div>
+      <div class="actions">
+        ${this.staff
+          ? html`<button class="btn danger compact" part="end-button" @click=${() => this.confirmEnd()}>
+              ${icon('power')}<span>End Session</span>
+            </button>`
+          : nothing}
+        <div class="menu-wrap" @focusout=${this.onMenuFocusOut}>
+          <button
+            id="menu-button"
+            class="icon-btn"
+            part="menu-button"
+            aria-label="More options"
+            aria-haspopup="menu"
+            aria-expanded=${this.menuOpen ? 'true' : 'false'}
+            aria-controls="session-menu"
+            @click=${this.onMenuButtonClick}
+            @keydown=${this.onMenuButtonKeydown}
+          >
+            ${icon('more')}
+          </button>
+          <div
+            id="session-menu"
+            class="menu"
+            part="menu"
+            role="menu"
+            aria-labelledby="menu-button"
+            ?hidden=${!this.menuOpen}
+            @keydown=${this.onMenuKeydown}
+          >
+            <button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.confirmLeave()}>
+              ${icon('leave')}<span>Leave Session</span>
+            </button>
+          </div>
+        </div>
+      </div>
+    </header>`;
+  }
+
+  private onMenuFocusOut(e: FocusEvent): void {
+    const wrap = e.currentTarget as HTMLElement;
+    const next = e.relatedTarget as Node | null;
+    if (this.menuOpen && next && !wrap.contains(next)) this.menuOpen = false;
+  }
+
+  private renderTile(p: Participant, isSelf: boolean): TemplateResult {
+    const stream = isSelf ? this.mesh.localStream : (this.mesh.remoteStreams.get(p.id) ?? null);
+    const videoOn = isSelf ? this.mesh.videoOn : p.video && !!stream;
+    const audioOn = isSelf ? this.mesh.audioOn : p.audio;
+    const name = isSelf ? `${p.name} (You)` : p.name;
+    return html`<figure class="tile ${isSelf ? 'self' : ''} ${videoOn ? '' : 'no-video'}" part=${isSelf ? 'tile tile-self' : 'tile'}>
+      <video part="video" .srcObject=${stream} .muted=${isSelf} ?muted=${isSelf} autoplay playsinline></video>
+      ${videoOn ? nothing : html`<div class="avatar" part="avatar" aria-hidden="true">${initials(p.name)}</div>`}
+      ${!isSelf && !stream && (p.audio || p.video) ? html`<span class="tile-state">Connecting media…</span>` : nothing}
+      <figcaption class="name" part="name">
+        ${audioOn ? nothing : html`<span class="muted-badge" title="Microphone off">${icon('micOff')}<span class="visually-hidden">(microphone off)</span></span>`}
+        <span class="name-text">${name}</span>
+        ${p.role !== 'participant' ? html`<span class="role-badge">${ROLE_TEXT[p.role]}</span>` : nothing}
+      </figcaption>
+    </figure>`;
+  }
+
+  private sortedParticipants(state: RoomState): Participant[] {
+    const selfId = this.connection.self?.id;
+    return Object.values(state.participants).sort(
+      (a, b) =>
+        Number(b.present) - Number(a.present) ||
+        Number(b.id === selfId) - Number(a.id === selfId) ||
+        ROLE_ORDER[a.role] - ROLE_ORDER[b.role] ||
+        a.name.localeCompare(b.name),
+    );
+  }
+
+  private renderRoom(): TemplateResult {
+    const state = this.connection.state!;
+    const selfId = this.connection.self?.id ?? '';
+    const people = this.sortedParticipants(state);
+    const present = people.filter((p) => p.present);
+    const me = state.participants[selfId];
+    const tiles = me && !present.includes(me) ? [me, ...present] : present;
+    const n = Math.max(1, tiles.length);
+    const cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4;
+    const status = this.connection.status;
+    const { lines } = this.mediaMessages();
+    return html`${this.renderHeader()}
+      <div class="room">
+        <section class="stage" part="stage" aria-label="Video">
+          ${status === 'reconnecting' || status === 'connecting'
+            ? html`<div class="banner warn floating" part="notice">Connection lost. Reconnecting…</div>`
+            : nothing}
+          ${this.renderHostAway(state)}
+          <div class="grid" part="grid" style="--cols:${cols};--cols-narrow:${Math.min(cols, 2)}">
+            ${repeat(tiles, (p) => p.id, (p) => this.renderTile(p, p.id === selfId))}
+          </div>
+          <div class="controls" part="controls" role="group" aria-label="Your camera and microphone">
+            ${this.renderToggle('audio', 'bar')} ${this.renderToggle('video', 'bar')}
+          </div>
+          ${lines.length ? html`<p class="stage-note">${lines.join(' ')}</p>` : nothing}
+        </section>
+        <aside class="sidebar" part="sidebar" aria-label="Chat and participants">
+          <div class="tabs" role="tablist" aria-label="Chat and participants" @keydown=${this.onTabKeydown}>
+            <button
+              id="tab-chat"
+              role="tab"
+              class="tab"
+              aria-selected=${this.panel === 'chat' ? 'true' : 'false'}
+              aria-controls="panel-chat"
+              tabindex=${this.panel === 'chat' ? '0' : '-1'}
+              @click=${() => this.selectPanel('chat')}
+            >
+              Chat${this.unread
+                ? html` <span class="badge"><span class="visually-hidden">(</span>${this.unread}<span class="visually-hidden"> new)</span></span>`
+                : nothing}
+            </button>
+            <button
+              id="tab-people"
+              role="tab"
+              class="tab"
+              aria-selected=${this.panel === 'people' ? 'true' : 'false'}
+              aria-controls="panel-people"
+              tabindex=${this.panel === 'people' ? '0' : '-1'}
+              @click=${() => this.selectPanel('people')}
+            >
+              Participants <span class="count">${present.length}</span>
+            </button>
+          </div>
+          <div id="panel-chat" role="tabpanel" class="panel" aria-labelledby="tab-chat" ?hidden=${this.panel !== 'chat'}>
+            ${this.renderChat(state, selfId)}
+          </div>
+          <div id="panel-people" role="tabpanel" class="panel" aria-labelledby="tab-people" ?hidden=${this.panel !== 'people'}>
+            ${this.renderParticipants(people, selfId)}
+          </div>
+        </aside>
+      </div>
+      <slot></slot>
+      ${this.renderNotice()}
+      ${confirmDialog({
+        id: 'leave-dialog',
+        heading: 'Confirm Leave Session',
+        message: 'Do you want to leave the session?',
+        confirmLabel: 'Yes',
+        cancelLabel: 'No',
+      })}
+      ${this.staff
+        ? confirmDialog({
+            id: 'end-dialog',
+            heading: 'Confirm End Session',
+            message: 'Do you want to end the session for everyone?',
+            confirmLabel: 'Yes, End Session',
+            cancelLabel: 'No',
+            danger: true,
+            focusCancel: true,
+          })
+        : nothing}`;
+  }
+
+  private renderHostAway(state: RoomState): TemplateResult | typeof nothing {
+    if (state.hostAwayDeadline === null || state.status !== 'open') return nothing;
+    const local = new Date(state.hostAwayDeadline - this.connection.clockOffset);
+    const at = local.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+    return html`<div class="banner info" part="notice">
+      The host has left. If no host returns, the session ends at <time datetime=${local.toISOString()}>${at}</time>.
+    </div>`;
+  }
+
+  private renderChat(state: RoomState, selfId: string): TemplateResult {
+    const offset = this.connection.clockOffset;
+    return html`<section class="chat" part="chat" aria-label="Chat">
+      <div class="log" part="chat-log" role="log" aria-live="polite" aria-label="Chat messages" tabindex="0">
+        ${state.chat.length === 0
+          ? html`<p class="empty">No messages yet. Say hello to the class!</p>`
+          : repeat(
+              state.chat,
+              (m) => m.id,
+              (m) => {
+                const when = new Date(m.at - offset);
+                return html`<div class="msg ${m.from === selfId ? 'mine' : ''}">
+                  <div class="msg-meta">
+                    <span class="msg-name">${m.from === selfId ? 'You' : m.name}</span>
+                    <time datetime=${when.toISOString()}>${when.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}</time>
+                  </div>
+                  <p class="msg-text">${m.text}</p>
+                </div>`;
+              },
+            )}
+      </div>
+      <form class="composer" @submit=${this.onChatSubmit}>
+        <label for="chat-input" class="visually-hidden">Message to everyone</label>
+        <input
+          id="chat-input"
+          part="chat-input"
+          type="text"
+          maxlength="2000"
+          autocomplete="off"
+          enterkeyhint="send"
+          placeholder="Message everyone"
+        />
+        <button class="icon-btn accent" aria-label="Send message">${icon('send')}</button>
+      </form>
+    </section>`;
+  }
+
+  private renderParticipants(people: Participant[], selfId: string): TemplateResult {
+    return html`<ul class="people" part="participants" aria-label="Participants">
+      ${repeat(
+        people,
+        (p) => p.id,
+        (p) => html`<li class="person ${p.present ? '' : 'away'}">
+          <span class="avatar small" aria-hidden="true">${initials(p.name)}</span>
+          <span class="person-main">
+            <span class="person-name">${p.name}${p.id === selfId ? ' (You)' : ''}</span>
+            <span class="person-meta">${ROLE_TEXT[p.role]} · ${p.present ? 'In the room' : 'Left'}</span>
+          </span>
+          ${p.present
+            ? html`<span class="person-media">
+                <span class=${p.audio ? 'm-on' : 'm-off'}>${icon(p.audio ? 'mic' : 'micOff')}<span class="visually-hidden">${p.audio ? 'Microphone on' : 'Microphone off'}</span></span>
+                <span class=${p.video ? 'm-on' : 'm-off'}>${icon(p.video ? 'cam' : 'camOff')}<span class="visually-hidden">${p.video ? 'Camera on' : 'Camera off'}</span></span>
+              </span>`
+            : nothing}
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  private renderScreen(mark: IconName, content: TemplateResult): TemplateResult {
+    return html`<section class="screen" part="screen">
+      <div class="screen-card"><span class="screen-icon" aria-hidden="true">${icon(mark)}</span>${content}</div>
+    </section>`;
+  }
+
+  private renderLeft(): TemplateResult {
+    return this.renderScreen('leave', html`
+      <h2 class="screen-title" data-focus-on-show tabindex="-1">You have left the session.</h2>
+      <p class="screen-text">${this.displayTitle}</p>
+      ${this.renderNotice()}
+      <button class="link-btn" ?disabled=${this.joining} @click=${() => this.join()}>
+        ${this.joining ? 'Rejoining…' : 'Rejoin the session?'}
+      </button>
+    `);
+  }
+
+  private renderEnded(): TemplateResult {
+    const state = this.connection.state!;
+    if (state.status === 'open') {
+      // Started again while this user was on the ended screen.
+      const by = this.restartedBy ? state.participants[this.restartedBy]?.name : undefined;
+      return this.renderScreen('cam', html`
+        <h2 class="screen-title" data-focus-on-show tabindex="-1">The session has started again.</h2>
+        <p class="screen-text">${by ? `${by} started the session.` : 'The session is open.'}</p>
+        <button class="btn primary" @click=${() => this.rejoinAfterRestart()}>Rejoin the session</button>
+      `);
+    }
+    const hostAway = state.endedReason === 'host-away';
+    return this.renderScreen('power', html`
+      <h2 class="screen-title" data-focus-on-show tabindex="-1">The session has ended.</h2>
+      <p class="screen-text">
+        ${hostAway
+          ? `The host did not return within ${durationText(state.hostAwayMs)}, so the session ended for everyone.`
+          : 'The session was ended for everyone.'}
+      </p>
+      ${this.renderNotice()}
+      ${this.staff
+        ? html`<button class="btn primary" ?disabled=${this.starting} @click=${() => this.startSession()}>
+            Start Session
+          </button>`
+        : html`<p class="screen-hint">You can close this page, or stay here: if the session starts again, you can rejoin.</p>`}
+    `);
+  }
+
+  private renderFailed(): TemplateResult {
+    const error = this.connection.error;
+    const code = error?.code;
+    const heading =
+      code === 'replaced'
+        ? 'You joined this session somewhere else.'
+        : code === 'bad-token'
+          ? 'Your link to this session is not valid.'
+          : "Can't join the session.";
+    return this.renderScreen('alert', html`
+      <h2 class="screen-title" data-focus-on-show tabindex="-1">${heading}</h2>
+      <p class="screen-text" role="alert">${error?.message ?? 'The connection to the session failed.'}</p>
+      ${code === 'bad-token'
+        ? html`<p class="screen-hint">Reload the page to get a new link. If that does not help, contact your instructor.</p>`
+        : html`<button class="btn primary" ?disabled=${this.joining} @click=${() => this.join()}>
+            ${code === 'replaced' ? 'Join here instead' : 'Try again'}
+          </button>`}
+    `);
+  }
+}

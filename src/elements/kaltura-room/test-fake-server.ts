@@ -1,0 +1,240 @@
+/**
+ * Test helper: a fake room server behind a stubbed `window.WebSocket`.
+ *
+ * It speaks the room-socket protocol (hello → welcome, commands → ack/error,
+ * ping → pong) and runs commands through the real shared reducer, so element
+ * tests see what a real server would send. Tests can also push events, drop
+ * connections and send raw frames. Not part of the library.
+ */
+import { applySequenced, initialState, reduce } from '../../protocol/reducer.ts';
+import type {
+  Actor,
+  ChatMessage,
+  ClientMessage,
+  Command,
+  RoomEvent,
+  RoomState,
+  SequencedEvent,
+  ServerMessage,
+} from '../../protocol/types.ts';
+
+export class FakeSocket extends EventTarget {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+
+  readonly url: string;
+  readyState = 0;
+  /** Set once the server has welcomed this socket. */
+  user: Actor | null = null;
+  peerId = '';
+  readonly received: ClientMessage[] = [];
+  private readonly server: FakeRoomServer;
+
+  constructor(url: string, server: FakeRoomServer) {
+    super();
+    this.url = url;
+    this.server = server;
+    setTimeout(() => {
+      if (this.readyState !== 0) return;
+      if (server.refuseConnections) return this.finish(1006);
+      this.readyState = 1;
+      this.dispatchEvent(new Event('open'));
+    }, 0);
+  }
+
+  send(data: string): void {
+    if (this.readyState !== 1) throw new DOMException('not open', 'InvalidStateError');
+    const msg = JSON.parse(data) as ClientMessage;
+    this.received.push(msg);
+    setTimeout(() => this.server.onMessage(this, msg), 0);
+  }
+
+  close(code = 1000): void {
+    this.finish(code);
+  }
+
+  /** Server side: deliver a frame. */
+  deliver(msg: ServerMessage | Record<string, unknown>): void {
+    const data = JSON.stringify(msg);
+    setTimeout(() => {
+      if (this.readyState === 1) this.dispatchEvent(new MessageEvent('message', { data }));
+    }, 0);
+  }
+
+  /** Server side (or the network): close the socket. */
+  finish(code = 1006): void {
+    if (this.readyState >= 2) return;
+    this.readyState = 3;
+    setTimeout(() => this.dispatchEvent(new CloseEvent('close', { code, wasClean: code === 1000 })), 0);
+  }
+}
+
+export interface FakeRoomServerOptions {
+  room?: string;
+  /** How far the fake server's clock is ahead of the browser's, in ms. */
+  clockSkewMs?: number;
+}
+
+export class FakeRoomServer {
+  state: RoomState;
+  readonly log: SequencedEvent[] = [];
+  readonly sockets: FakeSocket[] = [];
+  /** Join tokens and who they stand for. */
+  readonly users = new Map<string, Actor>();
+  clockSkewMs: number;
+  /** When true, new sockets fail to connect (the server is unreachable). */
+  refuseConnections = false;
+  /** When false, hellos are recorded but not answered. */
+  answerHello = true;
+  private original: typeof WebSocket | null = null;
+  private peerCounter = 0;
+
+  constructor(options: FakeRoomServerOptions = {}) {
+    this.state = initialState(options.room ?? 'bio-101');
+    this.clockSkewMs = options.clockSkewMs ?? 0;
+  }
+
+  now(): number {
+    return Date.now() + this.clockSkewMs;
+  }
+
+  /** Replace `window.WebSocket` with sockets connected to this server. */
+  install(): this {
+    this.original = window.WebSocket;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const server = this;
+    class BoundFakeSocket extends FakeSocket {
+      constructor(url: string) {
+        super(url, server);
+        server.sockets.push(this);
+      }
+    }
+    (window as unknown as { WebSocket: unknown }).WebSocket = BoundFakeSocket;
+    return this;
+  }
+
+  uninstall(): void {
+    if (this.original) (window as unknown as { WebSocket: unknown }).WebSocket = this.original;
+    this.original = null;
+    for (const s of this.sockets) s.finish(1001);
+  }
+
+  addUser(token: string, user: Actor): this {
+    this.users.set(token, user);
+    return this;
+  }
+
+  get openSockets(): FakeSocket[] {
+    return this.sockets.filter((s) => s.readyState === 1);
+  }
+
+  get lastSocket(): FakeSocket | undefined {
+    return this.sockets[this.sockets.length - 1];
+  }
+
+  /** Every message browsers sent, in order. */
+  get received(): ClientMessage[] {
+    return this.sockets.flatMap((s) => s.received);
+  }
+
+  hellos(): Extract<ClientMessage, { type: 'hello' }>[] {
+    return this.received.filter((m): m is Extract<ClientMessage, { type: 'hello' }> => m.type === 'hello');
+  }
+
+  commands<T extends string>(type?: T): Extract<ClientMessage, { type: 'command' }>['command'][] {
+    return this.received
+      .filter((m): m is Extract<ClientMessage, { type: 'command' }> => m.type === 'command')
+      .map((m) => m.command)
+      .filter((c) => !type || c.type === type);
+  }
+
+  /** Append an event to the room and send it to every welcomed socket. */
+  emit(event: RoomEvent): SequencedEvent {
+    const e = { seq: this.state.seq + 1, event };
+    this.state = applySequenced(this.state, e);
+    this.log.push(e);
+    for (const s of this.openSockets) if (s.user) s.deliver({ type: 'event', seq: e.seq, event });
+    return e;
+  }
+
+  /** Run a command as `actor` through the shared reducer and fan out its events. */
+  run(command: Command, actor: Actor | null): { ok: boolean; seq: number; code?: string; message?: string } {
+    const r = reduce(this.state, command, { actor, now: this.now() });
+    if (!r.ok) return { ok: false, seq: this.state.seq, code: r.code, message: r.message };
+    for (const event of r.events) this.emit(event);
+    return { ok: true, seq: this.state.seq };
+  }
+
+  /** Someone else joins (present, with a PeerJS id). */
+  join(actor: Actor, peerId = `peer-${actor.id}`): void {
+    this.run({ type: 'presence/join', peerId }, actor);
+  }
+
+  leave(userId: string): void {
+    this.run({ type: 'presence/leave', userId }, null);
+  }
+
+  /** Put chat history into the room before anyone connects. */
+  seedChat(messages: Omit<ChatMessage, 'id'>[]): void {
+    for (const m of messages) {
+      this.emit({ type: 'chat', message: { ...m, id: this.state.nextChatId } });
+    }
+  }
+
+  /** Drop every connection as a network failure would. */
+  dropAll(): void {
+    for (const s of this.openSockets) s.finish(1006);
+  }
+
+  onMessage(socket: FakeSocket, msg: ClientMessage): void {
+    if (socket.readyState !== 1) return;
+    switch (msg.type) {
+      case 'hello': {
+        if (!this.answerHello) return;
+        const user = this.users.get(msg.token);
+        if (!user) {
+          socket.deliver({ type: 'error', code: 'bad-token', message: 'The join token is not valid.', fatal: true });
+          setTimeout(() => socket.finish(4401), 5);
+          return;
+        }
+        const peerId = msg.peerId ?? `peer-${user.id}-${++this.peerCounter}`;
+        socket.peerId = peerId;
+        const since = msg.since;
+        this.run({ type: 'presence/join', peerId }, user);
+        socket.user = user;
+        const first = this.log[0]?.seq ?? this.state.seq + 1;
+        const canResume = since !== undefined && since >= first - 1 && since <= this.state.seq;
+        socket.deliver({
+          type: 'welcome',
+          self: { ...user, peerId },
+          ...(canResume
+            ? { events: this.log.filter((e) => e.seq > since) }
+            : { snapshot: this.state }),
+          serverTime: this.now(),
+        });
+        return;
+      }
+      case 'ping':
+        socket.deliver({ type: 'pong', t: msg.t, serverTime: this.now() });
+        return;
+      case 'command': {
+        if (!socket.user) {
+          socket.deliver({ type: 'error', code: 'not-joined', message: 'Say hello first.', ref: msg.ref });
+          return;
+        }
+        const r = this.run(msg.command, socket.user);
+        if (r.ok) socket.deliver({ type: 'ack', ref: msg.ref ?? '', seq: r.seq });
+        else socket.deliver({ type: 'error', code: r.code!, message: r.message!, ref: msg.ref });
+        return;
+      }
+    }
+  }
+}
+
+/** Users the tests use. */
+export const HOST: Actor = { id: 'u-host', name: 'Dr. Ada Host', role: 'host' };
+export const MODERATOR: Actor = { id: 'u-mod', name: 'Mo Derator', role: 'moderator' };
+export const STUDENT: Actor = { id: 'u-student', name: 'Sam Student', role: 'participant' };
+export const OTHER: Actor = { id: 'u-other', name: 'Olivia Other', role: 'participant' };

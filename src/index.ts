@@ -1,0 +1,38 @@
+/**
+ * Classes and types for npm consumers. No side effects: import
+ * `kaltura-room/embed` (or each element's `NAME.ts`) to define the tags.
+ */
+export { KalturaRoom } from './elements/kaltura-room/kaltura-room.component.ts';
+export {
+  RoomConnection,
+  RoomCommandError,
+  roomSocketUrl,
+  toWebSocketBase,
+  type CommandAck,
+  type ConnectionStatus,
+  type RoomConnectionOptions,
+  type RoomError,
+  type RoomEventInfo,
+  type RoomSelf,
+  type RoomSnapshot,
+  type RoomTarget,
+} from './client/room-connection.ts';
+export {
+  MediaMesh,
+  defaultPeerFactory,
+  describeMediaIssue,
+  type CallLike,
+  type MediaIssue,
+  type MediaKind,
+  type MediaMeshOptions,
+  type MeshConnectParams,
+  type MeshStatus,
+  type PeerFactory,
+  type PeerLike,
+  type PeerOptionsLike,
+} from './client/media-mesh.ts';
+export { roomContext, type RoomContextValue } from './context/room-context.ts';
+export { emit, type EmitOptions } from './elements/shared/emit.ts';
+export { KalturaElement } from './elements/shared/kaltura-element.ts';
+export type * from './elements/shared/events.ts';
+export type * from './protocol/types.ts';
