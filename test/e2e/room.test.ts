@@ -69,6 +69,15 @@ describe('live room, three browsers', { timeout: 240_000 }, () => {
     }
     for (const p of [host, ann, bob]) await join(p);
     for (const p of [host, ann, bob]) await waitForRemoteVideos(p, 2);
+    // Everyone's camera is on, and every page knows it (tiles show video, not initials).
+    for (const p of [host, ann, bob]) {
+      await until(
+        p,
+        `Object.values(document.querySelector('kaltura-room').roomState.participants).filter((x) => x.present && x.video).length === 3`,
+        10_000,
+        'three cameras on',
+      );
+    }
   });
 
   it('chat reaches everyone, as text', async () => {

@@ -372,6 +372,8 @@ export class KalturaRoom extends KalturaElement {
         if (p.id !== selfId && !previous.participants[p.id]?.present) {
           this.emit('kaltura-participant-joined', { participant: p });
         }
+        // Our own join lands just after the welcome: now the server can record our camera and microphone.
+        if (p.id === selfId) queueMicrotask(() => this.sendMediaState());
         break;
       }
       case 'participant-left': {
