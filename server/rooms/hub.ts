@@ -9,6 +9,8 @@
  */
 import { parseClientMessage } from '../../src/protocol/schema.ts';
 import { applySequenced, initialState, reduce } from '../../src/protocol/reducer.ts';
+import { assignable, canSee, historyOf, locationOf, nextDeadline, redactFor } from '../../src/protocol/breakout.ts';
+import { isStaff } from '../../src/protocol/types.ts';
 import type {
   Actor,
   Command,
@@ -49,6 +51,19 @@ export interface HubDeps {
   config?: Partial<HubConfig>;
   /** Random peer ids (injected for deterministic tests). */
   randomId?: () => string;
+  /** Random order for shuffles (injected for deterministic tests). */
+  shuffle?: <T>(items: T[]) => T[];
+}
+
+/** Fisher–Yates with the platform's cryptographic randomness. */
+export function cryptoShuffle<T>(items: T[]): T[] {
+  const out = [...items];
+  const rnd = crypto.getRandomValues(new Uint32Array(out.length));
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rnd[i] % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 interface Connection {
@@ -57,6 +72,8 @@ interface Connection {
   peerId: string;
   /** True once the user left on purpose: closing the socket then starts no grace timer. */
   left: boolean;
+  /** A console connection: commands and state, but no presence in the room. */
+  observer: boolean;
   closed: boolean;
 }
 
@@ -74,7 +91,20 @@ const SNAPSHOT_EVENTS = new Set([
   'host-away-started',
   'host-away-cancelled',
   'settings-changed',
+  'breakout-configured',
+  'breakout-planned',
+  'breakout-started',
+  'breakout-moves',
+  'breakout-moved',
+  'breakout-gathered',
+  'breakout-ending',
+  'breakout-ended',
+  'breakout-time-added',
+  'help-requested',
+  'help-cleared',
 ]);
+
+const REDACTED = (seq: number) => JSON.stringify({ type: 'event', seq, event: { type: 'redacted' } } satisfies ServerMessage);
 
 export class Room {
   readonly id: string;
@@ -82,8 +112,8 @@ export class Room {
   readonly connections = new Set<Connection>();
   private hub: RoomHub;
   private graceTimers = new Map<string, unknown>();
-  private hostAwayTimer: unknown = null;
-  private hostAwayScheduledFor: number | null = null;
+  private timer: unknown = null;
+  private timerFor: number | null = null;
   private sinceSnapshot = 0;
 
   constructor(hub: RoomHub, id: string, state: RoomState) {
@@ -98,10 +128,18 @@ export class Room {
    */
   dispatch(command: Command, actor: Actor | null): { ok: true; seq: number } | { ok: false; code: ErrorCode; message: string } {
     const { clock, store } = this.hub.deps;
-    const result = reduce(this.state, command, { actor, now: clock.now() });
+    // Random choices are made here, before the pure reducer, and carried in the command.
+    if (command.type === 'breakout/configure') {
+      const order = command.assignment === 'manual' ? [] : this.hub.shuffle(assignable(this.state));
+      command = { type: 'breakout/deal', reason: 'configure', order, configure: command };
+    } else if (command.type === 'breakout/shuffle') {
+      command = { type: 'breakout/deal', reason: 'shuffle', order: this.hub.shuffle(assignable(this.state)) };
+    }
+    const before = this.state;
+    const result = reduce(before, command, { actor, now: clock.now() });
     if (!result.ok) return result;
-    if (result.events.length === 0) return { ok: true, seq: this.state.seq };
-    let seq = this.state.seq;
+    if (result.events.length === 0) return { ok: true, seq: before.seq };
+    let seq = before.seq;
     const sequenced: SequencedEvent[] = result.events.map((event) => ({ seq: ++seq, event }));
     const next: RoomState = { ...result.state, seq };
     this.sinceSnapshot += sequenced.length;
@@ -112,28 +150,51 @@ export class Room {
     store.append(this.id, sequenced, snapshot); // durable before anyone hears of it
     if (snapshot) this.sinceSnapshot = 0;
     this.state = next;
+
+    // Fan out: each event once as JSON; connections it is not for get a placeholder
+    // with the same sequence number.
+    let state = before;
     for (const e of sequenced) {
       const frame = JSON.stringify({ type: 'event', seq: e.seq, event: e.event } satisfies ServerMessage);
-      for (const conn of this.connections) this.hub.sendRaw(conn, frame);
+      const everyone = e.event.type !== 'chat' && e.event.type !== 'help-requested' && e.event.type !== 'help-cleared';
+      let hidden: string | null = null;
+      for (const conn of this.connections) {
+        if (everyone || (conn.actor && canSee(e.event, state, conn.actor))) this.hub.sendRaw(conn, frame);
+        else this.hub.sendRaw(conn, (hidden ??= REDACTED(e.seq)));
+      }
+      if (e.event.type === 'breakout-moved' || e.event.type === 'breakout-ended') this.sendHistory(state, e);
+      state = applySequenced(state, e);
     }
-    this.scheduleHostAway();
+    this.schedule();
     return { ok: true, seq };
   }
 
-  /** Keep the host-away timer in step with the deadline in state. */
-  scheduleHostAway(): void {
+  /** Someone who changed rooms gets the chat history of the room they arrived in. */
+  private sendHistory(before: RoomState, e: SequencedEvent): void {
+    const after = applySequenced(before, e);
+    for (const conn of this.connections) {
+      const id = conn.actor?.id;
+      if (!id) continue;
+      const to = locationOf(after, id);
+      if (to === locationOf(before, id)) continue;
+      this.hub.send(conn, { type: 'history', messages: historyOf(after, to) });
+    }
+  }
+
+  /** Keep one timer, for the earliest deadline in state (host away, moves, time limit, closing). */
+  schedule(): void {
     const { clock } = this.hub.deps;
-    const deadline = this.state.hostAwayDeadline;
-    if (deadline === this.hostAwayScheduledFor) return;
-    if (this.hostAwayTimer !== null) clock.clearTimeout(this.hostAwayTimer);
-    this.hostAwayTimer = null;
-    this.hostAwayScheduledFor = deadline;
+    const deadline = nextDeadline(this.state);
+    if (deadline === this.timerFor) return;
+    if (this.timer !== null) clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.timerFor = deadline;
     if (deadline === null) return;
-    this.hostAwayTimer = clock.setTimeout(() => {
-      this.hostAwayTimer = null;
-      this.hostAwayScheduledFor = null;
-      this.dispatch({ type: 'timer/host-away' }, null);
-      this.scheduleHostAway(); // a clock that fired early gets another try
+    this.timer = clock.setTimeout(() => {
+      this.timer = null;
+      this.timerFor = null;
+      this.dispatch({ type: 'timer/due' }, null);
+      this.schedule(); // a clock that fired early gets another try
     }, Math.max(0, deadline - clock.now()));
   }
 
@@ -159,8 +220,9 @@ export class Room {
     }
   }
 
+  /** The user's connection in the room (consoles do not count). */
   connectionOf(userId: string): Connection | undefined {
-    for (const c of this.connections) if (c.actor?.id === userId && !c.closed) return c;
+    for (const c of this.connections) if (c.actor?.id === userId && !c.closed && !c.observer) return c;
     return undefined;
   }
 
@@ -168,9 +230,9 @@ export class Room {
     const { clock } = this.hub.deps;
     for (const t of this.graceTimers.values()) clock.clearTimeout(t);
     this.graceTimers.clear();
-    if (this.hostAwayTimer !== null) clock.clearTimeout(this.hostAwayTimer);
-    this.hostAwayTimer = null;
-    this.hostAwayScheduledFor = null;
+    if (this.timer !== null) clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.timerFor = null;
   }
 }
 
@@ -179,11 +241,13 @@ export class RoomHub {
   readonly config: HubConfig;
   private rooms = new Map<string, Room>();
   private randomId: () => string;
+  readonly shuffle: <T>(items: T[]) => T[];
 
   constructor(deps: HubDeps) {
     this.deps = deps;
     this.config = { ...defaultHubConfig, ...deps.config };
     this.randomId = deps.randomId ?? defaultRandomId;
+    this.shuffle = deps.shuffle ?? cryptoShuffle;
   }
 
   /**
@@ -196,7 +260,7 @@ export class RoomHub {
     for (const id of ids) {
       const room = this.room(id);
       for (const p of Object.values(room.state.participants)) if (p.present) room.startGrace(p.id);
-      room.scheduleHostAway();
+      room.schedule();
     }
     return ids.length;
   }
@@ -273,7 +337,7 @@ export class RoomHub {
   }
 
   private open(roomId: string, socket: WsSocket): WsHandlers {
-    const conn: Connection = { socket, actor: null, peerId: '', left: false, closed: false };
+    const conn: Connection = { socket, actor: null, peerId: '', left: false, observer: false, closed: false };
     const { clock } = this.deps;
     let helloTimer: unknown = clock.setTimeout(() => {
       helloTimer = null;
@@ -306,6 +370,7 @@ export class RoomHub {
       }
       if (!conn.actor) return this.fail(conn, 'not-joined', 'Say hello with a join token first.', msg.ref);
       const room = this.room(roomId);
+      if (conn.observer && msg.command.type === 'session/leave') return this.fail(conn, 'invalid', 'A console is not in the room; close it instead.', msg.ref);
       const result = room.dispatch(msg.command, conn.actor);
       if (!result.ok) return this.fail(conn, result.code, result.message, msg.ref);
       if (msg.command.type === 'session/leave') conn.left = true;
@@ -330,23 +395,46 @@ export class RoomHub {
         conn.closed = true;
         const room = this.rooms.get(roomId);
         if (!room || !room.connections.delete(conn) || !conn.actor) return;
-        if (conn.left) return;
+        if (conn.left || conn.observer) return;
         if (room.connectionOf(conn.actor.id)) return; // another tab took over
         if (room.state.participants[conn.actor.id]?.present) room.startGrace(conn.actor.id);
       },
     };
   }
 
+  /**
+   * Events a resuming client missed, as it may see them; null (send a snapshot
+   * instead) when it changed rooms in between, since what it may see changed too.
+   */
+  private redactMissed(state: RoomState, viewer: Actor, events: SequencedEvent[] | null): SequencedEvent[] | null {
+    if (!events) return null;
+    if (events.some((e) => e.event.type === 'breakout-ended' || (e.event.type === 'breakout-moved' && viewer.id in e.event.moved))) return null;
+    return events.map((e) =>
+      e.event.type === 'chat' || e.event.type === 'help-requested' || e.event.type === 'help-cleared'
+        ? canSee(e.event, state, viewer) ? e : { seq: e.seq, event: { type: 'redacted' } }
+        : e,
+    );
+  }
+
   private async hello(
     roomId: string,
     conn: Connection,
-    msg: { token: string; since?: number; peerId?: string },
+    msg: { token: string; since?: number; peerId?: string; observer?: boolean },
   ): Promise<void> {
     const verdict = await this.deps.verifier.verify(msg.token, roomId);
     if (conn.closed) return;
     if (!verdict.ok) return this.fail(conn, 'bad-token', verdict.reason, undefined, true);
     const { actor, claims } = verdict;
     const room = this.room(roomId);
+
+    if (msg.observer) {
+      if (!isStaff(actor.role)) return this.fail(conn, 'forbidden', 'Only hosts and moderators can open the breakout console.', undefined, true);
+      conn.observer = true;
+      conn.actor = actor;
+      this.send(conn, { type: 'welcome', self: { ...actor, peerId: '' }, snapshot: redactFor(room.state, actor), serverTime: this.deps.clock.now() });
+      room.connections.add(conn);
+      return;
+    }
 
     // One live connection per user: a newer tab replaces the older one.
     const previous = room.connectionOf(actor.id);
@@ -366,11 +454,11 @@ export class RoomHub {
     // Catch the client up: the events it missed, or the whole state.
     const since = msg.since;
     const missed =
-      since !== undefined && since <= room.state.seq ? this.deps.store.eventsSince(roomId, since) : null;
+      since !== undefined && since <= room.state.seq ? this.redactMissed(room.state, actor, this.deps.store.eventsSince(roomId, since)) : null;
     this.send(conn, {
       type: 'welcome',
       self: { ...actor, peerId: conn.peerId },
-      ...(missed ? { events: missed } : { snapshot: room.state }),
+      ...(missed ? { events: missed } : { snapshot: redactFor(room.state, actor) }),
       serverTime: this.deps.clock.now(),
     });
     room.connections.add(conn);

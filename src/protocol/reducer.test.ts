@@ -73,9 +73,9 @@ describe('reducer: host away', () => {
 
   it('the timer ends the session only once the deadline has passed', () => {
     let s = run(joined(host, ann), { type: 'presence/leave', userId: 'h' }, null, 0);
-    const early = decide(s, { type: 'timer/host-away' }, { actor: null, now: 59_999 });
+    const early = decide(s, { type: 'timer/due' }, { actor: null, now: 59_999 });
     assert.deepEqual(early, { ok: true, events: [] });
-    s = run(s, { type: 'timer/host-away' }, null, 60_000);
+    s = run(s, { type: 'timer/due' }, null, 60_000);
     assert.equal(s.status, 'ended');
     assert.equal(s.endedReason, 'host-away');
     assert.equal(s.hostAwayDeadline, null);

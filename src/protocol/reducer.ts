@@ -16,6 +16,7 @@ import {
   type RoomEvent,
   type RoomState,
 } from './types.ts';
+import { applyBreakout, decideBreakout, decideDue, initialBreakout, locationOf } from './breakout.ts';
 
 export interface DecideContext {
   /** Who sent the command; null for the server's own commands (timers). */
@@ -39,6 +40,7 @@ export function initialState(room: string, hostAwayMs = DEFAULT_HOST_AWAY_MS): R
     hostAwayMs,
     hostAwayDeadline: null,
     nextChatId: 1,
+    breakout: initialBreakout(),
   };
 }
 
@@ -95,10 +97,13 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
       }
       return ok(...events);
     }
-    case 'timer/host-away': {
-      if (state.hostAwayDeadline === null || now < state.hostAwayDeadline) return ok();
-      if (state.status !== 'open') return ok({ type: 'host-away-cancelled' });
-      return ok({ type: 'session-ended', reason: 'host-away', by: null, at: now });
+    case 'timer/due': {
+      const events: RoomEvent[] = decideDue(state, now);
+      if (state.hostAwayDeadline !== null && now >= state.hostAwayDeadline) {
+        if (state.status !== 'open') events.push({ type: 'host-away-cancelled' });
+        else events.push({ type: 'session-ended', reason: 'host-away', by: null, at: now });
+      }
+      return ok(...events);
     }
     case 'session/leave': {
       if (!actor) return refuse('not-joined', 'Join the room first.');
@@ -109,9 +114,10 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
       if (state.status !== 'open') return refuse('session-ended', 'The session has ended; chat is closed.');
       const text = command.text.trim();
       if (!text) return refuse('invalid', 'A chat message cannot be empty.');
+      const room = locationOf(state, actor.id);
       return ok({
         type: 'chat',
-        message: { id: state.nextChatId, from: actor.id, name: actor.name, text, at: now },
+        message: { id: state.nextChatId, from: actor.id, name: actor.name, text, at: now, ...(room !== null ? { room } : {}) },
       });
     }
     case 'media/state': {
@@ -133,6 +139,8 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
       if (state.status === 'open') return refuse('invalid', 'The session is already running.');
       return ok({ type: 'session-started', by: actor.id, at: now });
     }
+    default:
+      return decideBreakout(state, command, actor, now);
   }
 }
 
@@ -164,12 +172,24 @@ export function apply(state: RoomState, event: RoomEvent): RoomState {
       };
     }
     case 'chat': {
-      const chat = [...state.chat, event.message];
-      if (chat.length > CHAT_HISTORY) chat.splice(0, chat.length - CHAT_HISTORY);
-      return { ...state, chat, nextChatId: event.message.id + 1 };
+      // Keep the last CHAT_HISTORY messages of each room (broadcasts count with the main room).
+      const room = event.message.room ?? null;
+      let chat = [...state.chat, event.message];
+      const inRoom = chat.filter((m) => (m.room ?? null) === room);
+      if (inRoom.length > CHAT_HISTORY) {
+        const drop = new Set(inRoom.slice(0, inRoom.length - CHAT_HISTORY));
+        chat = chat.filter((m) => !drop.has(m));
+      }
+      return { ...state, chat, nextChatId: Math.max(state.nextChatId, event.message.id + 1) };
     }
     case 'session-ended':
-      return { ...state, status: 'ended', endedReason: event.reason, hostAwayDeadline: null };
+      return {
+        ...state,
+        status: 'ended',
+        endedReason: event.reason,
+        hostAwayDeadline: null,
+        breakout: applyBreakout(state.breakout, event),
+      };
     case 'session-started':
       return { ...state, status: 'open', endedReason: null, chat: [] };
     case 'host-away-started':
@@ -178,6 +198,10 @@ export function apply(state: RoomState, event: RoomEvent): RoomState {
       return { ...state, hostAwayDeadline: null };
     case 'settings-changed':
       return { ...state, hostAwayMs: event.hostAwayMs };
+    case 'redacted':
+      return state;
+    default:
+      return { ...state, breakout: applyBreakout(state.breakout, event) };
   }
 }
 

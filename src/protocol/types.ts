@@ -42,7 +42,71 @@ export interface ChatMessage {
   name: string;
   text: string;
   at: number;
+  /** The breakout room it was said in; null or absent: the main room. */
+  room?: string | null;
+  /** A moderator's broadcast from the main room to every breakout room. */
+  broadcast?: boolean;
 }
+
+// ---------------------------------------------------------------------------
+// Breakout rooms
+// ---------------------------------------------------------------------------
+
+export interface BreakoutRoom {
+  id: string;
+  name: string;
+}
+
+/** How participants are put into rooms: at random, by hand, or at random then adjusted by hand. */
+export type AssignMode = 'auto' | 'manual' | 'mixed';
+
+export interface BreakoutConfig {
+  rooms: BreakoutRoom[];
+  /** Length of a breakout run; null: no limit (no Remaining time shown). */
+  timeLimitMs: number | null;
+  /** Countdown people see before they move. */
+  countdownMs: number;
+  assignment: AssignMode;
+}
+
+/** A move that happens when its countdown ends. `to` null: the main room. */
+export interface PendingMove {
+  to: string | null;
+  at: number;
+}
+
+export interface HelpCall {
+  id: number;
+  userId: string;
+  room: string;
+  at: number;
+}
+
+export interface BreakoutState {
+  /** The saved configuration ("created rooms"); null until a moderator creates rooms. */
+  config: BreakoutConfig | null;
+  /** The planned room of each user, kept with the configuration. */
+  plan: Record<string, string>;
+  status: 'idle' | 'running';
+  /** Everyone was gathered to the main room; starting again puts them back (`returnTo`). */
+  gathered: boolean;
+  /** Where each user is while breakout runs; absent: the main room. */
+  location: Record<string, string>;
+  returnTo: Record<string, string>;
+  /** Moves waiting for their countdown. */
+  moves: Record<string, PendingMove>;
+  /** When the time limit runs out (running, with a limit). */
+  endsAt: number | null;
+  /** Closing countdown: at this time everyone is back and breakout is over. */
+  closingAt: number | null;
+  calls: HelpCall[];
+  nextCallId: number;
+  nextRoomId: number;
+  startedAt: number | null;
+}
+
+export const MAX_BREAKOUT_ROOMS = 100;
+export const DEFAULT_COUNTDOWN_MS = 10_000;
 
 export type SessionStatus = 'open' | 'ended';
 export type EndReason = 'ended-by-host' | 'host-away';
@@ -61,6 +125,7 @@ export interface RoomState {
   /** Absolute server time at which the session ends if no host returns; null when a host is present. */
   hostAwayDeadline: number | null;
   nextChatId: number;
+  breakout: BreakoutState;
 }
 
 export const CHAT_HISTORY = 200;
@@ -78,12 +143,42 @@ export type ClientCommand =
   | { type: 'media/state'; audio: boolean; video: boolean }
   | { type: 'session/leave' }
   | { type: 'session/end' }
-  | { type: 'session/start' };
+  | { type: 'session/start' }
+  | BreakoutCommand;
+
+/** Breakout commands from browsers. Everything but call/cancel-call is for hosts and moderators only. */
+export type BreakoutCommand =
+  | {
+      type: 'breakout/configure';
+      /** Room names, in order (1 to 100). */
+      rooms: string[];
+      timeLimitMinutes: number | null;
+      countdownSeconds: number;
+      assignment: AssignMode;
+    }
+  | { type: 'breakout/start' }
+  | { type: 'breakout/shuffle' }
+  | { type: 'breakout/rotate' }
+  | { type: 'breakout/move'; userId: string; to: string | null }
+  | { type: 'breakout/join'; to: string | null }
+  | { type: 'breakout/gather' }
+  | { type: 'breakout/end' }
+  | { type: 'breakout/add-time'; minutes: number }
+  | { type: 'breakout/broadcast'; text: string }
+  | { type: 'breakout/call' }
+  | { type: 'breakout/cancel-call' }
+  | { type: 'breakout/dismiss'; callId: number };
 
 export type ServerCommand =
   | { type: 'presence/join'; peerId: string; hostAwayMs?: number }
   | { type: 'presence/leave'; userId: string }
-  | { type: 'timer/host-away' };
+  /** Fire whatever deadlines are due (host away, moves, time limit, closing). */
+  | { type: 'timer/due' }
+  /**
+   * Random choices are made by the server before the reducer and carried in the
+   * command: `order` is a shuffled list of user ids (configure with auto/mixed, shuffle).
+   */
+  | { type: 'breakout/deal'; reason: 'configure' | 'shuffle'; order: string[]; configure?: Extract<BreakoutCommand, { type: 'breakout/configure' }> };
 
 export type Command = ClientCommand | ServerCommand;
 
@@ -101,7 +196,23 @@ export type RoomEvent =
   | { type: 'session-started'; by: string; at: number }
   | { type: 'host-away-started'; deadline: number }
   | { type: 'host-away-cancelled' }
-  | { type: 'settings-changed'; hostAwayMs: number };
+  | { type: 'settings-changed'; hostAwayMs: number }
+  | { type: 'breakout-configured'; config: BreakoutConfig; plan: Record<string, string>; nextRoomId: number }
+  | { type: 'breakout-planned'; plan: Record<string, string> }
+  | { type: 'breakout-started'; at: number; endsAt: number | null; resumed: boolean }
+  /** Moves scheduled (with a countdown) or, when `at` is now, done at once. */
+  | { type: 'breakout-moves'; moves: Record<string, PendingMove> }
+  /** Moves done: each user's new room (null: main room). */
+  | { type: 'breakout-moved'; moved: Record<string, string | null> }
+  | { type: 'breakout-gathered'; returnTo: Record<string, string> }
+  | { type: 'breakout-ending'; closingAt: number; reason: 'ended' | 'time-up' }
+  | { type: 'breakout-ended'; at: number }
+  | { type: 'breakout-time-added'; endsAt: number; minutes: number }
+  | { type: 'help-requested'; call: HelpCall }
+  /** `userIds`: the callers whose calls were cleared (so each caller learns of it). */
+  | { type: 'help-cleared'; callIds: number[]; userIds: string[]; reason: 'dismissed' | 'cancelled' | 'answered' }
+  /** Stands in, for this connection, for an event meant for others (keeps sequence numbers whole). */
+  | { type: 'redacted' };
 
 export interface SequencedEvent {
   seq: number;
@@ -114,7 +225,12 @@ export interface SequencedEvent {
 
 /** Browser → server. The first message must be `hello`. */
 export type ClientMessage =
-  | { type: 'hello'; token: string; since?: number; peerId?: string }
+  /**
+   * `observer`: a console (standalone `<breakout-dashboard>`) for a host or moderator:
+   * it sees and commands the room without joining it (no presence, no media), and
+   * does not replace the same user's connection in the room.
+   */
+  | { type: 'hello'; token: string; since?: number; peerId?: string; observer?: boolean }
   | { type: 'ping'; t: number }
   | { type: 'command'; ref?: string; command: ClientCommand };
 
@@ -132,6 +248,8 @@ export type ServerMessage =
   | { type: 'event'; seq: number; event: RoomEvent }
   | { type: 'pong'; t: number; serverTime: number }
   | { type: 'ack'; ref: string; seq: number }
+  /** Chat history of the room this connection just moved into (merge by id). */
+  | { type: 'history'; messages: ChatMessage[] }
   | { type: 'error'; code: ErrorCode; message: string; ref?: string; fatal?: boolean };
 
 export type ErrorCode =
