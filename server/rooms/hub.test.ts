@@ -243,3 +243,107 @@ describe('room hub: leaving, grace and host away', () => {
     assert.equal(restarted.room('r1').state.participants.h.present, false, 'the host who did not come back left');
   });
 });
+
+describe('room hub: breakout', () => {
+  const configure = (countdownSeconds = 0, timeLimitMinutes: number | null = 10) => ({
+    type: 'command',
+    command: { type: 'breakout/configure', rooms: ['One', 'Two'], timeLimitMinutes, countdownSeconds, assignment: 'auto' },
+  });
+
+  async function setup(countdown = 0) {
+    const sockets: Record<string, FakeSocket> = {};
+    sockets.h = await connect(hub, token('h', 'host'));
+    for (const id of ['a', 'b', 'c', 'd']) sockets[id] = await connect(hub, token(id, 'participant'));
+    sockets.h.write(configure(countdown));
+    sockets.h.write({ type: 'command', command: { type: 'breakout/start' } });
+    return sockets;
+  }
+
+  it('the server deals with its own randomness and a participant cannot command breakout', async () => {
+    const s = await setup();
+    const plan = hub.room('r1').state.breakout.plan;
+    const sizes = ['r1', 'r2'].map((r) => Object.values(plan).filter((x) => x === r).length);
+    assert.deepEqual(sizes, [2, 2]);
+    s.a.write({ type: 'command', ref: 'x', command: { type: 'breakout/shuffle' } });
+    assert.equal(s.a.of<{ code: string }>('error')[0].code, 'forbidden');
+  });
+
+  it('room chat reaches only that room; others get a placeholder with the same sequence number', async () => {
+    const s = await setup();
+    const state = hub.room('r1').state;
+    const [x, y] = ['a', 'b', 'c', 'd'].filter((id) => state.breakout.location[id] === 'r1');
+    const other = ['a', 'b', 'c', 'd'].find((id) => state.breakout.location[id] === 'r2')!;
+    s[x].write({ type: 'command', command: { type: 'chat/send', text: 'secret plan' } });
+    const last = (sock: FakeSocket) => sock.of<{ seq: number; event: RoomEvent }>('event').at(-1)!;
+    assert.equal(last(s[y]).event.type, 'chat');
+    assert.equal(last(s[other]).event.type, 'redacted');
+    assert.equal(last(s.h).event.type, 'redacted', 'the host is in the main room');
+    assert.equal(last(s[other]).seq, last(s[y]).seq);
+    // A broadcast reaches every room.
+    s.h.write({ type: 'command', command: { type: 'breakout/broadcast', text: 'two minutes' } });
+    for (const id of ['a', 'b', 'c', 'd']) assert.equal(last(s[id]).event.type, 'chat');
+  });
+
+  it('someone who moves gets the new room’s chat history', async () => {
+    const s = await setup();
+    const state = hub.room('r1').state;
+    const inR2 = ['a', 'b', 'c', 'd'].find((id) => state.breakout.location[id] === 'r2')!;
+    const inR1 = ['a', 'b', 'c', 'd'].find((id) => state.breakout.location[id] === 'r1')!;
+    s[inR2].write({ type: 'command', command: { type: 'chat/send', text: 'room two notes' } });
+    s.h.write({ type: 'command', command: { type: 'breakout/move', userId: inR1, to: 'r2' } });
+    const history = s[inR1].of<{ messages: { text: string }[] }>('history').at(-1)!;
+    assert.deepEqual(history.messages.map((m) => m.text), ['room two notes']);
+  });
+
+  it('help calls reach moderators and the caller only', async () => {
+    const s = await setup();
+    s.a.write({ type: 'command', command: { type: 'breakout/call' } });
+    const last = (sock: FakeSocket) => sock.of<{ event: RoomEvent }>('event').at(-1)!.event.type;
+    assert.equal(last(s.h), 'help-requested');
+    assert.equal(last(s.a), 'help-requested');
+    assert.equal(last(s.b), 'redacted');
+  });
+
+  it('a participant who reloads mid-breakout is back in the same room with the same deadline', async () => {
+    const s = await setup();
+    const before = hub.room('r1').state.breakout;
+    s.a.drop();
+    clock.advance(3_000);
+    const back = await connect(hub, token('a', 'participant'));
+    const snap = back.of<{ snapshot: RoomState }>('welcome')[0].snapshot;
+    assert.equal(snap.breakout.location.a, before.location.a);
+    assert.equal(snap.breakout.endsAt, before.endsAt);
+  });
+
+  it('a restart during breakout loses no assignment, timer or call', async () => {
+    const s = await setup(5);
+    clock.advance(5_000);
+    s.a.write({ type: 'command', command: { type: 'breakout/call' } });
+    s.h.write({ type: 'command', command: { type: 'breakout/move', userId: 'b', to: 'r1' } });
+    const before = hub.room('r1').state.breakout;
+    hub.close();
+    const restarted = makeHub();
+    restarted.resume();
+    const after = restarted.room('r1').state.breakout;
+    assert.deepEqual(after.location, before.location);
+    assert.deepEqual(after.calls, before.calls);
+    assert.equal(after.endsAt, before.endsAt);
+    clock.advance(5_000);
+    assert.equal(restarted.room('r1').state.breakout.location.b, 'r1', 'the pending move still lands');
+    clock.advance(10 * 60_000);
+    assert.ok(restarted.room('r1').state.breakout.closingAt !== null || restarted.room('r1').state.breakout.status === 'idle', 'the time limit still fires');
+  });
+
+  it('a console (observer) sees and commands without joining or replacing the moderator', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    const consoleSock = await connect(hub, token('h', 'host'), { observer: true });
+    assert.equal(h.closed, null, 'the room tab is not replaced');
+    consoleSock.write(configure());
+    assert.ok(hub.room('r1').state.breakout.config);
+    consoleSock.drop();
+    clock.advance(60_000);
+    assert.equal(hub.room('r1').state.participants.h.present, true);
+    const sneaky = await connect(hub, token('a', 'participant'), { observer: true });
+    assert.equal(sneaky.of<{ code: string }>('error')[0].code, 'forbidden');
+  });
+});
