@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: every benchmark, printed as tables. `-- --quick` for a short run.
+ * Figures are measured on this machine in this run; the reference runs beside ours.
+ */
+import * as breakout from './breakout.ts';
+import * as firstFrame from './first-frame.ts';
+import * as signaling from './signaling.ts';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const want = (name: string) => !only || only.includes(name);
+
+if (want('signaling')) {
+  console.log('\n## PeerJS signaling: ours vs the reference server (npm `peer`)\n');
+  const rows = await signaling.run({ quick, log: () => {} });
+  console.log(signaling.formatTable(rows));
+}
+
+if (want('first-frame')) {
+  console.log('\n## Join to first remote video frame (headless Chromium, fake camera, loopback)\n');
+  const r = await firstFrame.run({ runs: quick ? 3 : 9 });
+  console.log(`runs: ${r.runs.map((x) => x.toFixed(0)).join(', ')} ms`);
+  console.log(`median ${r.median.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms (aim: under 1500 ms: ${r.p95 < 1500 ? 'met' : 'MISSED'})`);
+}
+
+if (want('breakout')) {
+  const clients = quick ? 200 : 1000;
+  const rooms = quick ? 20 : 100;
+  console.log('\n## Breakout fan-out\n');
+  console.log(breakout.table(await breakout.run({ clients, rooms, reps: quick ? 5 : 15 }), clients, rooms));
+}
