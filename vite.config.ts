@@ -7,6 +7,7 @@
  *                              src/embed.ts, one file per source module, with lit, @lit/context
  *                              and peerjs left as imports.
  */
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const external = [/^lit($|\/)/, /^@lit\//, /^peerjs($|\/)/, /^valibot($|\/)/];
@@ -40,6 +41,8 @@ export default defineConfig(({ mode }) => {
   return {
     publicDir: false,
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    // PeerJS only asks webrtc-adapter which browser this is; answer that without the shims.
+    resolve: { alias: { 'webrtc-adapter': fileURLToPath(new URL('src/client/webrtc-adapter-lite.ts', import.meta.url)) } },
     build: {
       outDir: 'dist',
       // dist/esm is another build's output; leave it alone.
