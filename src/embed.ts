@@ -7,5 +7,7 @@
  * ```
  */
 import './elements/kaltura-room/kaltura-room.ts';
+// After the room, so a dashboard nested in a room finds the room's context when it upgrades.
+import './elements/breakout-dashboard/breakout-dashboard.ts';
 
 export * from './index.ts';

@@ -3,6 +3,7 @@
  * `kaltura-room/embed` (or each element's `NAME.ts`) to define the tags.
  */
 export { KalturaRoom } from './elements/kaltura-room/kaltura-room.component.ts';
+export { BreakoutDashboard } from './elements/breakout-dashboard/breakout-dashboard.component.ts';
 export {
   RoomConnection,
   RoomCommandError,

@@ -3,6 +3,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { MediaMesh, describeMediaIssue } from './media-mesh.ts';
 import { FakePeer, fakePeerFactory } from './test-fake-peer.ts';
 import { initialState } from '../protocol/reducer.ts';
+import { initialBreakout } from '../protocol/breakout.ts';
 import type { Participant, RoomState } from '../protocol/types.ts';
 
 class Host implements ReactiveControllerHost {
@@ -30,6 +31,19 @@ function person(id: string, peerId: string | null, present = true): Participant 
 function roomWith(...people: Participant[]): RoomState {
   const s = initialState('r');
   return { ...s, participants: Object.fromEntries(people.map((p) => [p.id, p])) };
+}
+
+/** The same people with breakout running: user id → breakout room id (absent: the main room). */
+function inRooms(state: RoomState, location: Record<string, string>): RoomState {
+  return {
+    ...state,
+    breakout: {
+      ...initialBreakout(),
+      config: { rooms: [{ id: 'r1', name: 'Room 1' }, { id: 'r2', name: 'Room 2' }], timeLimitMs: null, countdownMs: 0, assignment: 'manual' },
+      status: 'running',
+      location,
+    },
+  };
 }
 
 /** A MediaDevices stand-in: which kinds exist, and how getUserMedia fails per kind. */
@@ -170,6 +184,59 @@ describe('MediaMesh: PeerJS mesh', () => {
     expect(outgoing.closed).to.equal(true);
     expect(incoming.closed).to.equal(false);
     expect([...mesh.remoteStreams.keys()]).to.deep.equal(['a']);
+  });
+
+  it('calls only the people in the same room, and follows moves between rooms', async () => {
+    mesh.connect({ peerId: 'p-m', token: 't', server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected');
+    const peer = FakePeer.last!;
+    const people = roomWith(person('me', 'p-m'), person('x', 'p-x'), person('y', 'p-y'), person('z', 'p-z'));
+    const open = () => peer.placed.filter((c) => !c.closed).map((c) => c.peer).sort();
+
+    // Breakout runs: x with me in the main room, y and z in Room 1.
+    mesh.sync(inRooms(people, { y: 'r1', z: 'r1' }), 'me');
+    expect(open()).to.deep.equal(['p-x']);
+    const toX = peer.placed[0]!;
+    toX.deliverStream(new MediaStream());
+    expect([...mesh.remoteStreams.keys()]).to.deep.equal(['x']);
+
+    // I move to Room 1: the call to the main room closes, calls to Room 1 open.
+    mesh.sync(inRooms(people, { me: 'r1', y: 'r1', z: 'r1' }), 'me');
+    expect(toX.closed).to.equal(true);
+    expect(open()).to.deep.equal(['p-y', 'p-z']);
+    expect(mesh.remoteStreams.size).to.equal(0);
+
+    // z moves on to Room 2: only that call closes.
+    const toZ = peer.placed.find((c) => c.peer === 'p-z')!;
+    mesh.sync(inRooms(people, { me: 'r1', y: 'r1', z: 'r2' }), 'me');
+    expect(toZ.closed).to.equal(true);
+    expect(open()).to.deep.equal(['p-y']);
+
+    // Breakout ends: everyone is in the main room again.
+    mesh.sync(people, 'me');
+    expect(open()).to.deep.equal(['p-x', 'p-y', 'p-z']);
+  });
+
+  it('answers a call from someone a move ahead, and drops calls from a room it left', async () => {
+    mesh.connect({ peerId: 'p-m', token: 't', server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected');
+    const peer = FakePeer.last!;
+    const people = roomWith(person('me', 'p-m'), person('a', 'p-a'), person('b', 'p-b'));
+    mesh.sync(inRooms(people, { a: 'r1' }), 'me');
+    const fromB = peer.incoming('p-b', { userId: 'b' });
+    expect(fromB.answered).to.equal(true);
+
+    // a (a lower id, so a calls) heard of my move to Room 1 before I did: keep the call.
+    const fromA = peer.incoming('p-a', { userId: 'a' });
+    mesh.sync(inRooms(people, { a: 'r1' }), 'me');
+    expect(fromA.closed).to.equal(false);
+    // Now I hear of it too: the call is expected; b stays behind in the main room.
+    mesh.sync(inRooms(people, { a: 'r1', me: 'r1' }), 'me');
+    expect(fromA.closed).to.equal(false);
+    expect(fromB.closed).to.equal(true);
+    // a moves away again: its call closes at once.
+    mesh.sync(inRooms(people, { a: 'r2', me: 'r1' }), 'me');
+    expect(fromA.closed).to.equal(true);
   });
 
   it('places receive-only calls when there is no local media', async () => {

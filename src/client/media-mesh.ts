@@ -5,12 +5,14 @@
  * A Lit reactive controller. It owns getUserMedia (with device choice), the local
  * stream and its enabled flags (mute, camera off), and one PeerJS `Peer` whose
  * calls it keeps in line with the room state: `sync(state, selfId)` says who is
- * present; the side whose peerId sorts lower places each call, the other answers.
+ * present and where (breakout rooms: only people in the same room get a call);
+ * the side whose peerId sorts lower places each call, the other answers.
  * Everything stops when the host element leaves the page.
  *
  * PeerJS is loaded lazily through `peerFactory`; tests pass a fake one.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { locationOf } from '../protocol/breakout.ts';
 import type { RoomState } from '../protocol/types.ts';
 
 export type MediaKind = 'audio' | 'video';
@@ -109,6 +111,8 @@ interface CallEntry {
   call: CallLike;
   outgoing: boolean;
   startedAt: number;
+  /** An incoming call from someone the room state did not (yet) put with us. */
+  unexpected: boolean;
   stream: MediaStream | null;
   watchdog: ReturnType<typeof setTimeout> | null;
 }
@@ -162,6 +166,8 @@ export class MediaMesh implements ReactiveController {
   private calls = new Map<string, CallEntry>();
   private desired = new Map<string, string>();
   private knownPeers = new Set<string>();
+  /** Present peers in another room (breakout): a call from one may just be ahead of our state. */
+  private elsewhere = new Set<string>();
   private retries = new Map<string, { timer: ReturnType<typeof setTimeout> | null; attempt: number }>();
   private lingerTimer: ReturnType<typeof setTimeout> | null = null;
   private selfUserId = '';
@@ -400,14 +406,23 @@ export class MediaMesh implements ReactiveController {
     void this.createPeer();
   }
 
-  /** Keep calls open to exactly the present participants (other than `selfId`) with a peerId. */
+  /**
+   * Keep calls open to exactly the present participants (other than `selfId`) with a
+   * peerId who are in the same room as `selfId`: the main room or one breakout room.
+   * When someone moves, calls to the old room close and calls to the new room open.
+   */
   sync(state: RoomState, selfId: string): void {
     this.selfUserId = selfId;
+    const here = locationOf(state, selfId);
     const desired = new Map<string, string>();
+    const elsewhere = new Set<string>();
     for (const p of Object.values(state.participants)) {
-      if (p.present && p.peerId && p.id !== selfId && p.peerId !== this.params?.peerId) desired.set(p.peerId, p.id);
+      if (!p.present || !p.peerId || p.id === selfId || p.peerId === this.params?.peerId) continue;
+      if (locationOf(state, p.id) === here) desired.set(p.peerId, p.id);
+      else elsewhere.add(p.peerId);
     }
     this.desired = desired;
+    this.elsewhere = elsewhere;
     for (const id of desired.keys()) this.knownPeers.add(id);
     for (const [id, r] of this.retries) {
       if (!desired.has(id)) {
@@ -606,7 +621,14 @@ export class MediaMesh implements ReactiveController {
   }
 
   private track(call: CallLike, outgoing: boolean): CallEntry {
-    const entry: CallEntry = { call, outgoing, startedAt: Date.now(), stream: null, watchdog: null };
+    const entry: CallEntry = {
+      call,
+      outgoing,
+      startedAt: Date.now(),
+      unexpected: !outgoing && !this.desired.has(call.peer),
+      stream: null,
+      watchdog: null,
+    };
     this.calls.set(call.peer, entry);
     call.on('stream', (stream) => {
       if (this.calls.get(call.peer) !== entry) return;
@@ -660,9 +682,17 @@ export class MediaMesh implements ReactiveController {
     }
     let lingering = false;
     for (const [id, entry] of [...this.calls]) {
-      if (this.desired.has(id)) continue;
-      // A call from someone the room has not told us about yet may be early: give it a moment.
-      const early = !entry.outgoing && !this.knownPeers.has(id) && Date.now() - entry.startedAt < 10_000;
+      if (this.desired.has(id)) {
+        entry.unexpected = false;
+        continue;
+      }
+      // A call from someone the room has not told us about yet (or who moved into our
+      // room a moment before we heard of it) may be early: give it a moment. Calls that
+      // were expected and are no longer (the peer or we moved away) close at once.
+      const early =
+        entry.unexpected &&
+        (!this.knownPeers.has(id) || this.elsewhere.has(id)) &&
+        Date.now() - entry.startedAt < 10_000;
       if (early) lingering = true;
       else this.dropCall(id);
     }

@@ -193,6 +193,36 @@ describe('RoomConnection', () => {
     expect(server.hellos()[1]!.since).to.equal(seq);
   });
 
+  it('merges the history of a room it moved into, by id, as a new state', async () => {
+    server.addUser('tok-host', HOST);
+    server.join(OTHER);
+    make().open();
+    await waitUntil(() => conn.connected);
+    server.startBreakout(HOST, { plan: { [STUDENT.id]: 'Room 1', [OTHER.id]: 'Room 2' } });
+    await waitUntil(() => conn.state!.breakout.location[STUDENT.id] === server.roomId('Room 1'));
+    server.run({ type: 'chat/send', text: 'in room 2' }, OTHER); // not for us: a placeholder
+    await waitUntil(() => conn.lastSeq === server.state.seq);
+    expect(conn.state!.chat).to.have.length(0);
+    const before = conn.state!;
+    const updates = host.updates;
+    // The server moves us to Room 2 (breakout/join is staff-only, so a move by the host).
+    server.run({ type: 'breakout/move', userId: STUDENT.id, to: server.roomId('Room 2') }, HOST);
+    await waitUntil(() => conn.state!.chat.length === 1, 'history merged');
+    expect(conn.state!.chat[0]!.text).to.equal('in room 2');
+    expect(conn.state).to.not.equal(before);
+    expect(host.updates).to.be.greaterThan(updates);
+    // Duplicates are ignored, new ones are put in id order.
+    const m = conn.state!.chat[0]!;
+    const earlier = { ...m, id: m.id - 1, text: 'earlier' };
+    const same = conn.state!;
+    server.pushHistory([m]);
+    await aTimeout(20);
+    expect(conn.state).to.equal(same);
+    server.pushHistory([m, earlier]);
+    await waitUntil(() => conn.state!.chat.length === 2);
+    expect(conn.state!.chat.map((c) => c.text)).to.deep.equal(['earlier', 'in room 2']);
+  });
+
   it('leaves: sends session/leave, then closes with status left', async () => {
     make().open();
     await waitUntil(() => conn.connected);

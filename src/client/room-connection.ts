@@ -13,6 +13,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { applySequenced } from '../protocol/reducer.ts';
 import type {
   Actor,
+  ChatMessage,
   ClientCommand,
   ClientMessage,
   RoomState,
@@ -63,6 +64,11 @@ export interface RoomEventInfo {
 
 export interface RoomConnectionOptions {
   target: () => RoomTarget;
+  /**
+   * Connect as a console (a standalone `<breakout-dashboard>`, hosts and moderators only):
+   * see and command the room without joining it (no presence, no media). Default false.
+   */
+  observer?: boolean;
   /** WebSocket constructor; defaults to `globalThis.WebSocket` at connect time (tests stub it). */
   WebSocket?: typeof WebSocket;
   /** First reconnect delay (doubles per failed attempt). Default 250 ms. */
@@ -314,6 +320,7 @@ export class RoomConnection implements ReactiveController {
       const hello: ClientMessage = { type: 'hello', token: target.token };
       if (this.state && this.state.room === target.room) hello.since = this.state.seq;
       if (this.self?.peerId) hello.peerId = this.self.peerId;
+      if (this.options.observer) hello.observer = true;
       this.sendRaw(hello);
     });
     socket.addEventListener('message', (e: MessageEvent) => {
@@ -355,6 +362,8 @@ export class RoomConnection implements ReactiveController {
         this.changed();
         return;
       }
+      case 'history':
+        return this.mergeHistory(msg.messages);
       case 'pong':
         return this.onPong(msg.t, msg.serverTime);
       case 'ack': {
@@ -411,6 +420,20 @@ export class RoomConnection implements ReactiveController {
     this.changed();
     this.startPing();
     this.options.onWelcome?.(this.self, { resumed, state: this.state });
+  }
+
+  /**
+   * Chat history of the room this user just moved into: merge it into the mirror
+   * (by id, oldest first), as a new state object.
+   */
+  private mergeHistory(messages: ChatMessage[]): void {
+    const state = this.state;
+    if (!state || !Array.isArray(messages)) return;
+    const known = new Set(state.chat.map((m) => m.id));
+    const fresh = messages.filter((m) => !known.has(m.id));
+    if (!fresh.length) return;
+    this.state = { ...state, chat: [...state.chat, ...fresh].sort((a, b) => a.id - b.id) };
+    this.changed();
   }
 
   private applyEvent(e: SequencedEvent, replayed: boolean): void {

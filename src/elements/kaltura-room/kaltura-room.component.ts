@@ -16,8 +16,10 @@ import {
   type PeerFactory,
 } from '../../client/media-mesh.ts';
 import { roomContext, type RoomContextValue } from '../../context/room-context.ts';
+import { locationOf, roomName } from '../../protocol/breakout.ts';
 import {
   isStaff,
+  type ChatMessage,
   type ClientCommand,
   type Participant,
   type Role,
@@ -28,6 +30,9 @@ import { askConfirm, closeDialogs, confirmDialog } from '../shared/confirm-dialo
 import { icon, type IconName } from '../shared/icons.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
 import { styles } from './kaltura-room.styles.ts';
+import { bicon } from './breakout-icons.ts';
+import { Ticker } from './ticker.ts';
+import type {} from './breakout-events.ts';
 
 type View = 'prejoin' | 'room' | 'left' | 'ended' | 'restarted' | 'failed';
 
@@ -49,6 +54,17 @@ function initials(name: string): string {
   return letters.map((p) => [...p][0]!.toUpperCase()).join('') || '?';
 }
 
+/** Remaining time as mm:ss (minutes may pass 59: 90:00). */
+function clockText(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(s / 60))}:${pad(s % 60)}`;
+}
+
+type BarPanel = 'broadcast' | 'time' | 'rooms';
+
+const FILES_NOTE = 'At this time we only support sending text messages and not files.';
+
 function durationText(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   if (minutes >= 1) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
@@ -58,7 +74,14 @@ function durationText(ms: number): string {
 
 /**
  * @summary A live virtual classroom: camera and microphone, a video grid, participants, chat,
- * and leaving or ending the session. Drop it into any page with one script tag.
+ * leaving or ending the session, and breakout rooms. Drop it into any page with one script tag.
+ *
+ * Breakout rooms: video, audio and chat follow the room the user is in (the main room or one
+ * breakout room); participants see a countdown before they move, and in a breakout room a bar
+ * with the room name, the remaining time and Call moderator. Hosts and moderators get Breakout
+ * in the menu and, while breakout runs, a control bar (Broadcast, Remaining time, switch rooms,
+ * calls, Open dashboard, End breakout). The dashboard is a `<breakout-dashboard>` shown over the
+ * room; define that element (the drop-in script does) for it to appear.
  *
  * @tag kaltura-room
  *
@@ -73,6 +96,12 @@ function durationText(ms: number): string {
  * @event kaltura-participant-left - Someone else left. `detail: { userId, name }`.
  * @event kaltura-error - Something went wrong. `detail: { code, message, fatal }`.
  * @event kaltura-connection-change - The connection status changed. `detail: { status, previous }`.
+ * @event kaltura-breakout-started - Breakout rooms opened (`resumed`: after a gather). `detail: { resumed, endsAt }`.
+ * @event kaltura-breakout-ended - Breakout is over; everyone is in the main room. `detail: { at }`.
+ * @event kaltura-breakout-gathered - Everyone was gathered to the main room (breakout goes on). `detail: { returnTo }`.
+ * @event kaltura-participant-moved - Someone (the user too) is now in another room; `to` null: the main room. `detail: { userId, to }`.
+ * @event kaltura-help-requested - A participant called a moderator (hosts and moderators hear of every call,
+ * a participant of their own). `detail: { call }`.
  *
  * @csspart base - The outer wrapper of every screen.
  * @csspart header - The top bar with the title, connection state, End Session and the menu.
@@ -104,6 +133,20 @@ function durationText(ms: number): string {
  * @csspart dialog-title - A dialog's heading.
  * @csspart dialog-confirm - A dialog's confirming button.
  * @csspart dialog-cancel - A dialog's cancelling button.
+ * @csspart control-bar - Hosts and moderators, while breakout runs: the breakout control bar.
+ * @csspart broadcast-button - The control bar's Broadcast button.
+ * @csspart remaining-time - The control bar's Remaining time button (with a time limit only).
+ * @csspart room-switch - The control bar's current room name, which opens the room list.
+ * @csspart calls - The bell with the number of help calls.
+ * @csspart dashboard-button - The control bar's Open dashboard button.
+ * @csspart end-breakout - The End breakout button.
+ * @csspart bar-panel - The small panels the control bar opens (broadcast, add time, rooms).
+ * @csspart room-list - The list of rooms, each with Join room.
+ * @csspart breakout-bar - Participants in a breakout room: the bar with the room name, time and Call moderator.
+ * @csspart call-button - The Call moderator button.
+ * @csspart countdown - The countdown shown before the user moves to another room.
+ * @csspart dashboard - The overlay holding the breakout dashboard.
+ * @csspart broadcast - A broadcast message in the chat.
  *
  * @cssproperty [--kaltura-font=system-ui, sans-serif] - Font family.
  * @cssproperty [--kaltura-font-size=15px] - Base font size.
@@ -125,6 +168,11 @@ function durationText(ms: number): string {
  * @cssproperty [--kaltura-focus-color=#1b64f2] - The focus outline color.
  * @cssproperty [--kaltura-height=600px] - Height of the room in the wide layout.
  * @cssproperty [--kaltura-sidebar-width=320px] - Width of the chat/participants panel in the wide layout.
+ * @cssproperty [--kaltura-bar-bg=#1f2a44] - Background of the breakout control bar and breakout bar.
+ * @cssproperty [--kaltura-bar-text=#ffffff] - Text color on those bars.
+ * @cssproperty [--kaltura-broadcast=#7a4cc2] - Accent of broadcast messages.
+ * @cssproperty [--kaltura-call=#f2b01b] - The help-call bell.
+ * @cssproperty [--kaltura-overlay-bg=rgb(10 14 22 / 0.72)] - Backdrop of the countdown.
  */
 export class KalturaRoom extends KalturaElement {
   static override styles = styles;
@@ -157,6 +205,15 @@ export class KalturaRoom extends KalturaElement {
   @state() private unread = 0;
   @state() private notice = '';
   @state() private starting = false;
+  /** The breakout dashboard overlay is open. */
+  @state() private dashboardOpen = false;
+  /** Which control-bar panel is open. */
+  @state() private barPanel: BarPanel | null = null;
+  /** The polite announcement of breakout news (countdowns once, calls). */
+  @state() private liveText = '';
+  /** A short note for a participant whose call was cleared; `until` is server time. */
+  @state() private callNote: { text: string; until: number } | null = null;
+  @state() private broadcastNote = '';
 
   @query('#leave-dialog') private leaveDialog!: HTMLDialogElement | null;
   @query('#end-dialog') private endDialog!: HTMLDialogElement | null;
@@ -183,14 +240,21 @@ export class KalturaRoom extends KalturaElement {
   });
 
   private readonly provider = new ContextProvider(this, { context: roomContext });
+  private readonly ticker = new Ticker(this, () => this.connection.serverNow());
+  private countdownKey = '';
+  private dashboardOpener: HTMLElement | null = null;
   private publishedSnapshot: unknown = null;
   private awaitingJoin = false;
   private stickToBottom = true;
   private lastView: View | null = null;
   private readonly onDocPointerDown = (e: PointerEvent) => {
-    if (!this.menuOpen) return;
-    const wrap = this.renderRoot.querySelector('.menu-wrap');
-    if (wrap && !e.composedPath().includes(wrap)) this.menuOpen = false;
+    const path = e.composedPath();
+    const outside = (sel: string) => {
+      const wrap = this.renderRoot.querySelector(sel);
+      return !!wrap && !path.includes(wrap);
+    };
+    if (this.menuOpen && outside('.menu-wrap')) this.menuOpen = false;
+    if (this.barPanel && outside('.control-bar')) this.barPanel = null;
   };
 
   /** The connection status. */
@@ -263,6 +327,7 @@ export class KalturaRoom extends KalturaElement {
       this.connection.reset();
     }
     if (this.menuOpen && this.view !== 'room') this.menuOpen = false;
+    this.followBreakout();
     const snap = this.connection.snapshot;
     if (snap !== this.publishedSnapshot) {
       this.publishedSnapshot = snap;
@@ -384,7 +449,41 @@ export class KalturaRoom extends KalturaElement {
         break;
       }
       case 'chat':
-        if (event.message.from !== selfId && this.panel !== 'chat') this.unread++;
+        if (event.message.from !== selfId && this.panel !== 'chat' && this.visible(event.message, state)) this.unread++;
+        break;
+      case 'breakout-started':
+        this.emit('kaltura-breakout-started', { resumed: event.resumed, endsAt: event.endsAt });
+        break;
+      case 'breakout-gathered':
+        this.emit('kaltura-breakout-gathered', { returnTo: event.returnTo });
+        break;
+      case 'breakout-ended':
+        this.emit('kaltura-breakout-ended', { at: event.at });
+        break;
+      case 'breakout-moved':
+        for (const [userId, to] of Object.entries(event.moved)) {
+          if (userId === selfId) {
+            this.barPanel = null;
+            this.unread = 0;
+          }
+          this.emit('kaltura-participant-moved', { userId, to });
+        }
+        break;
+      case 'help-requested': {
+        const call = event.call;
+        this.emit('kaltura-help-requested', { call });
+        if (this.staff && call.userId !== selfId) {
+          this.liveText = `${state.participants[call.userId]?.name} is calling from ${roomName(state, call.room)}`;
+        }
+        break;
+      }
+      case 'help-cleared':
+        // The caller hears when a moderator answers (joins the room) or dismisses the call.
+        if (selfId && !this.staff && event.reason !== 'cancelled' && event.userIds.includes(selfId)) {
+          const text = event.reason === 'answered' ? 'A moderator joined your room.' : 'A moderator dismissed your call.';
+          this.callNote = { text, until: this.connection.serverNow() + 6000 };
+          this.liveText = text;
+        }
         break;
       case 'session-ended':
         this.inSession = false;
@@ -568,6 +667,124 @@ export class KalturaRoom extends KalturaElement {
         this.menuOpen = false;
         break;
     }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Breakout: everything is derived from the room state (deadlines are server
+  // times), so a reload or a reconnect shows the same room and remaining time.
+  // ---------------------------------------------------------------------------
+
+  /** Chat the user may see where they are: their room's messages and broadcasts. */
+  private visible(m: ChatMessage, state: RoomState): boolean {
+    return !!m.broadcast || (m.room ?? null) === locationOf(state, this.connection.self?.id ?? '');
+  }
+
+  private secondsTo(at: number): number {
+    return Math.max(0, Math.ceil((at - this.connection.serverNow()) / 1000));
+  }
+
+  /** The countdown the user sees: their own pending move, or (in the main room) breakout closing. */
+  private countdown(state: RoomState, selfId: string): { key: string; at: number; lead: string; move: boolean } | null {
+    const b = state.breakout;
+    if (b.status !== 'running') return null;
+    const timeUp =
+      b.closingAt !== null && b.endsAt !== null && b.closingAt - (b.config?.countdownMs ?? 0) >= b.endsAt ? 'Time is up. ' : '';
+    const move = b.moves[selfId];
+    if (move) {
+      const lead = move.to === null ? `${timeUp}Returning to the main room` : `Moving to ${roomName(state, move.to)}`;
+      return { key: `${lead}@${move.at}`, at: move.at, lead, move: true };
+    }
+    if (b.closingAt !== null) return { key: `close@${b.closingAt}`, at: b.closingAt, lead: `${timeUp}Breakout rooms close`, move: false };
+    return null;
+  }
+
+  /** On every update: tick while a countdown shows, announce a new countdown once, close stale panels. */
+  private followBreakout(): void {
+    const state = this.connection.state;
+    const selfId = this.connection.self?.id ?? '';
+    const inRoom = this.view === 'room' && !!state;
+    if (!inRoom) this.dashboardOpen = false;
+    const running = inRoom && state.breakout.status === 'running';
+    if (!running) this.barPanel = null;
+    if (this.callNote && this.connection.serverNow() >= this.callNote.until) this.callNote = null;
+    const cd = running ? this.countdown(state, selfId) : null;
+    if ((cd?.key ?? '') !== this.countdownKey) {
+      this.countdownKey = cd?.key ?? '';
+      if (cd) this.liveText = `${cd.lead} in ${this.secondsTo(cd.at)} seconds.`;
+    }
+    const endsAt = running && (this.staff || locationOf(state, selfId) !== null) ? state.breakout.endsAt : null;
+    this.ticker.follow(cd?.at ?? endsAt ?? this.callNote?.until ?? null);
+  }
+
+  private async focusIn(selector: string): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+  }
+
+  private openDashboard(opener?: EventTarget | null): void {
+    this.menuOpen = false;
+    this.barPanel = null;
+    this.dashboardOpener = (opener as HTMLElement | null) ?? this.renderRoot.querySelector<HTMLElement>('#menu-button');
+    this.dashboardOpen = true;
+    void this.focusIn('.dashboard');
+  }
+
+  private closeDashboard(): void {
+    if (!this.dashboardOpen) return;
+    this.dashboardOpen = false;
+    const back = this.dashboardOpener?.isConnected ? this.dashboardOpener : null;
+    void this.updateComplete.then(() => (back ?? this.renderRoot.querySelector<HTMLElement>('#menu-button'))?.focus());
+  }
+
+  private toggleBarPanel(panel: BarPanel): void {
+    this.broadcastNote = '';
+    this.barPanel = this.barPanel === panel ? null : panel;
+    if (this.barPanel) void this.focusIn('#bar-panel :is(input, textarea, button)');
+  }
+
+  private closeBarPanel(): void {
+    const panel = this.barPanel;
+    this.barPanel = null;
+    if (panel) void this.focusIn(`#cb-${panel}`);
+  }
+
+  private onBarKeydown(e: KeyboardEvent): void {
+    if (e.key === 'Escape' && this.barPanel) {
+      e.preventDefault();
+      this.closeBarPanel();
+    }
+  }
+
+  private async onBroadcast(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLTextAreaElement>('#broadcast-text');
+    const text = input?.value.trim() ?? '';
+    if (!input || !text) return input?.focus();
+    if (await this.command({ type: 'breakout/broadcast', text })) {
+      input.value = '';
+      this.closeBarPanel();
+    }
+  }
+
+  /** Broadcasts are text only: a dropped or pasted file gets a note instead. */
+  private onBroadcastFiles(e: DragEvent | ClipboardEvent): void {
+    const data = 'dataTransfer' in e ? e.dataTransfer : e.clipboardData;
+    const types = [...(data?.types ?? [])];
+    if (!types.includes('Files') || (e.type === 'paste' && types.includes('text/plain'))) return;
+    e.preventDefault();
+    if (e.type !== 'dragover') this.broadcastNote = FILES_NOTE;
+  }
+
+  private async onAddTime(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const minutes = Number(this.renderRoot.querySelector<HTMLInputElement>('#add-minutes')?.value);
+    if (!Number.isInteger(minutes) || minutes < 1) return;
+    // Focus goes back to Remaining time, whose name now says the new time.
+    if (await this.command({ type: 'breakout/add-time', minutes })) this.closeBarPanel();
+  }
+
+  private async joinRoom(to: string | null): Promise<void> {
+    if (await this.command({ type: 'breakout/join', to })) this.closeBarPanel();
   }
 
   // ---------------------------------------------------------------------------
@@ -763,7 +980,7 @@ export class KalturaRoom extends KalturaElement {
 
   private renderHeader(): TemplateResult {
     const status = this.connection.status;
-    return html`<header class="header" part="header">
+    return html`<header class="header" part="header" ?inert=${this.dashboardOpen}>
       <div class="heading">
         <h2 class="title" part="title" title=${this.displayTitle} data-focus-on-show tabindex="-1">${this.displayTitle}</h2>
         <span class="status status-${status}" part="status" role="status">
@@ -799,6 +1016,11 @@ export class KalturaRoom extends KalturaElement {
             ?hidden=${!this.menuOpen}
             @keydown=${this.onMenuKeydown}
           >
+            ${this.staff
+              ? html`<button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.openDashboard()}>
+                  ${bicon('rooms')}<span>Breakout</span>
+                </button>`
+              : nothing}
             <button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.confirmLeave()}>
               ${icon('leave')}<span>Leave Session</span>
             </button>
@@ -848,14 +1070,18 @@ export class KalturaRoom extends KalturaElement {
     const people = this.sortedParticipants(state);
     const present = people.filter((p) => p.present);
     const me = state.participants[selfId];
-    const tiles = me && !present.includes(me) ? [me, ...present] : present;
+    // The video grid: the people in the user's current room (main or breakout).
+    const here = locationOf(state, selfId);
+    const sharing = present.filter((p) => locationOf(state, p.id) === here);
+    const tiles = me && !sharing.includes(me) ? [me, ...sharing] : sharing;
     const n = Math.max(1, tiles.length);
     const cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4;
     const status = this.connection.status;
     const { lines } = this.mediaMessages();
-    return html`${this.renderHeader()}
-      <div class="room">
+    return html`${this.renderHeader()} ${this.renderBreakoutBar(state, selfId)}
+      <div class="room" ?inert=${this.dashboardOpen}>
         <section class="stage" part="stage" aria-label="Video">
+          ${this.renderCountdown(state, selfId)}
           ${status === 'reconnecting' || status === 'connecting'
             ? html`<div class="banner warn floating" part="notice">Connection lost. Reconnecting…</div>`
             : nothing}
@@ -899,12 +1125,14 @@ export class KalturaRoom extends KalturaElement {
             ${this.renderChat(state, selfId)}
           </div>
           <div id="panel-people" role="tabpanel" class="panel" aria-labelledby="tab-people" ?hidden=${this.panel !== 'people'}>
-            ${this.renderParticipants(people, selfId)}
+            ${this.renderParticipants(people, selfId, state)}
           </div>
         </aside>
       </div>
       <slot></slot>
       ${this.renderNotice()}
+      <div class="visually-hidden" role="status">${this.liveText}</div>
+      ${this.renderDashboard()}
       ${confirmDialog({
         id: 'leave-dialog',
         heading: 'Confirm Leave Session',
@@ -925,6 +1153,105 @@ export class KalturaRoom extends KalturaElement {
         : nothing}`;
   }
 
+  /** Staff: the control bar while breakout runs. Participants in a breakout room: their room's bar. */
+  private renderBreakoutBar(state: RoomState, selfId: string): TemplateResult | typeof nothing {
+    const b = state.breakout;
+    if (b.status !== 'running') return nothing;
+    const here = locationOf(state, selfId);
+    const closing = b.closingAt !== null;
+    const remaining = b.endsAt !== null && !closing ? clockText(b.endsAt - this.connection.serverNow()) : '';
+    if (this.staff) return this.renderControlBar(state, here, remaining);
+    if (here === null) return nothing;
+    const called = b.calls.some((c) => c.userId === selfId);
+    const note = called ? 'A moderator has been called' : this.callNote?.text;
+    return html`<section class="bar" part="breakout-bar" aria-label="Breakout room">
+<span class="bar-room"><span class="visually-hidden">You are in </span>${roomName(state, here)}</span>
+${remaining ? html`<span class="bar-time">${bicon('clock')}Remaining time <span class="time">${remaining}</span></span>` : nothing}
+<span class="bar-end">${note ? html`<span>${note}</span>` : nothing}
+<button class="btn compact ${called ? '' : 'primary'}" part="call-button" ?disabled=${closing}
+  @click=${() => this.command({ type: called ? 'breakout/cancel-call' : 'breakout/call' })}>${called ? 'Cancel call' : 'Call moderator'}</button></span>
+</section>`;
+  }
+
+  private renderControlBar(state: RoomState, here: string | null, remaining: string): TemplateResult {
+    const b = state.breakout;
+    const calls = b.calls.length;
+    const closing = b.closingAt !== null;
+    // A bar button that opens one of the bar's panels (disclosure pattern).
+    const toggle = (panel: BarPanel, part: string, label: TemplateResult | string, disabled = false) =>
+      html`<button id="cb-${panel}" class="btn compact bar-btn" part=${part} aria-expanded=${this.barPanel === panel ? 'true' : 'false'}
+  aria-controls="bar-panel" ?disabled=${disabled} @click=${() => this.toggleBarPanel(panel)}>${label}</button>`;
+    const open = (e: Event) => this.openDashboard(e.currentTarget);
+    return html`<section class="bar control-bar" part="control-bar" aria-label="Breakout controls" ?inert=${this.dashboardOpen} @keydown=${this.onBarKeydown}>
+<div class="bar-start">
+${toggle('broadcast', 'broadcast-button', html`${bicon('megaphone')}Broadcast`)}
+${remaining ? toggle('time', 'remaining-time', html`${bicon('clock')}Remaining time <span class="time">${remaining}</span>`) : nothing}
+</div>
+<div class="bar-center">${toggle('rooms', 'room-switch', html`${roomName(state, here)}<span class="visually-hidden">, switch rooms</span>`, closing)}</div>
+<div class="bar-end">
+${calls
+  ? html`<button class="btn compact bar-btn bell" part="calls" @click=${open}>${bicon('bell')}<span class="badge">${calls}</span><span
+  class="visually-hidden"> ${calls === 1 ? 'call' : 'calls'} for a moderator, open dashboard</span></button>`
+  : nothing}
+<button class="btn compact bar-btn" part="dashboard-button" @click=${open}>Open dashboard</button>
+<button class="btn compact danger" part="end-breakout" ?disabled=${closing} @click=${() => this.command({ type: 'breakout/end' })}>End breakout</button>
+</div>
+${this.barPanel ? this.renderBarPanel(state, this.barPanel, here) : nothing}
+</section>`;
+  }
+
+  private renderBarPanel(state: RoomState, panel: BarPanel, here: string | null): TemplateResult {
+    if (panel === 'broadcast') {
+      return html`<form id="bar-panel" class="bar-panel" part="bar-panel" aria-label="Broadcast to all rooms" @submit=${this.onBroadcast}>
+<label for="broadcast-text">Message</label>
+<textarea id="broadcast-text" rows="3" maxlength="2000"
+  @dragover=${this.onBroadcastFiles} @drop=${this.onBroadcastFiles} @paste=${this.onBroadcastFiles}></textarea>
+${this.broadcastNote ? html`<p class="panel-note" role="alert">${this.broadcastNote}</p>` : nothing}
+<button class="btn primary compact">Broadcast</button>
+</form>`;
+    }
+    if (panel === 'time') {
+      return html`<form id="bar-panel" class="bar-panel" part="bar-panel" aria-label="Add time" @submit=${this.onAddTime}>
+<label for="add-minutes">Minutes</label>
+<input id="add-minutes" type="number" inputmode="numeric" min="1" max="120" step="1" value="5" required />
+<button class="btn primary compact">Add time</button>
+</form>`;
+    }
+    const ids = [null, ...(state.breakout.config?.rooms.map((r) => r.id) ?? [])];
+    const present = Object.values(state.participants).filter((p) => p.present);
+    return html`<div id="bar-panel" class="bar-panel rooms" part="bar-panel" role="group" aria-label="Rooms"><ul class="people room-list" part="room-list">
+${ids.map((id) => {
+  const name = roomName(state, id);
+  const n = present.filter((p) => locationOf(state, p.id) === id).length;
+  return html`<li><span>${name}</span> <span>${n} ${n === 1 ? 'person' : 'people'}</span>
+${id === here
+  ? html`<span class="room-here">You are here</span>`
+  : html`<button class="btn compact" aria-label=${`Join room: ${name}`} @click=${() => this.joinRoom(id)}>Join room</button>`}</li>`;
+})}</ul></div>`;
+  }
+
+  private renderCountdown(state: RoomState, selfId: string): TemplateResult | typeof nothing {
+    const cd = this.countdown(state, selfId);
+    if (!cd) return nothing;
+    const n = this.secondsTo(cd.at);
+    const text = n > 0 ? `${cd.lead} in ${n}…` : `${cd.lead}…`;
+    // Shown every second, announced once (by the status region, when the countdown starts).
+    if (!cd.move) return html`<div class="banner info floating" part="countdown">${text}</div>`;
+    return html`<div class="countdown" part="countdown"><div>
+<span class="countdown-n" aria-hidden="true">${n}</span><span class="countdown-text">${text}</span>
+</div></div>`;
+  }
+
+  private renderDashboard(): TemplateResult | typeof nothing {
+    if (!this.dashboardOpen) return nothing;
+    return html`<div class="dashboard" part="dashboard" role="dialog" aria-modal="true" aria-label="Breakout rooms" tabindex="-1"
+  @kaltura-dashboard-close=${this.closeDashboard}><breakout-dashboard></breakout-dashboard>
+${customElements.get('breakout-dashboard')
+  ? nothing
+  : html`<p class="empty">Breakout dashboard not available. <button class="btn compact" @click=${this.closeDashboard}>Close</button></p>`}
+</div>`;
+  }
+
   private renderHostAway(state: RoomState): TemplateResult | typeof nothing {
     if (state.hostAwayDeadline === null || state.status !== 'open') return nothing;
     const local = new Date(state.hostAwayDeadline - this.connection.clockOffset);
@@ -936,18 +1263,22 @@ export class KalturaRoom extends KalturaElement {
 
   private renderChat(state: RoomState, selfId: string): TemplateResult {
     const offset = this.connection.clockOffset;
+    const here = locationOf(state, selfId);
+    const where = here === null ? 'everyone' : roomName(state, here);
+    const chat = state.chat.filter((m) => this.visible(m, state));
     return html`<section class="chat" part="chat" aria-label="Chat">
       <div class="log" part="chat-log" role="log" aria-live="polite" aria-label="Chat messages" tabindex="0">
-        ${state.chat.length === 0
+        ${chat.length === 0
           ? html`<p class="empty">No messages yet. Say hello to the class!</p>`
           : repeat(
-              state.chat,
+              chat,
               (m) => m.id,
               (m) => {
                 const when = new Date(m.at - offset);
-                return html`<div class="msg ${m.from === selfId ? 'mine' : ''}">
+                const mine = m.from === selfId;
+                return html`<div class="msg ${mine ? 'mine' : ''} ${m.broadcast ? 'broadcast' : ''}" part=${m.broadcast ? 'broadcast' : nothing}>
                   <div class="msg-meta">
-                    <span class="msg-name">${m.from === selfId ? 'You' : m.name}</span>
+                    <span class="msg-name">${m.broadcast ? `Broadcast from ${mine ? 'you' : m.name}` : mine ? 'You' : m.name}</span>
                     <time datetime=${when.toISOString()}>${when.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}</time>
                   </div>
                   <p class="msg-text">${m.text}</p>
@@ -956,7 +1287,7 @@ export class KalturaRoom extends KalturaElement {
             )}
       </div>
       <form class="composer" @submit=${this.onChatSubmit}>
-        <label for="chat-input" class="visually-hidden">Message to everyone</label>
+        <label for="chat-input" class="visually-hidden">Message to ${where}</label>
         <input
           id="chat-input"
           part="chat-input"
@@ -964,14 +1295,16 @@ export class KalturaRoom extends KalturaElement {
           maxlength="2000"
           autocomplete="off"
           enterkeyhint="send"
-          placeholder="Message everyone"
+          placeholder="Message ${where}"
         />
         <button class="icon-btn accent" aria-label="Send message">${icon('send')}</button>
       </form>
     </section>`;
   }
 
-  private renderParticipants(people: Participant[], selfId: string): TemplateResult {
+  private renderParticipants(people: Participant[], selfId: string, state: RoomState): TemplateResult {
+    // While breakout runs, everyone is listed with the room they are in.
+    const running = state.breakout.status === 'running';
     return html`<ul class="people" part="participants" aria-label="Participants">
       ${repeat(
         people,
@@ -980,7 +1313,7 @@ export class KalturaRoom extends KalturaElement {
           <span class="avatar small" aria-hidden="true">${initials(p.name)}</span>
           <span class="person-main">
             <span class="person-name">${p.name}${p.id === selfId ? ' (You)' : ''}</span>
-            <span class="person-meta">${ROLE_TEXT[p.role]} · ${p.present ? 'In the room' : 'Left'}</span>
+            <span class="person-meta">${ROLE_TEXT[p.role]} · ${p.present ? (running ? roomName(state, locationOf(state, p.id)) : 'In the room') : 'Left'}</span>
           </span>
           ${p.present
             ? html`<span class="person-media">

@@ -23,6 +23,11 @@ const base = css`
     --kaltura-focus-color: #1b64f2;
     --kaltura-height: 600px;
     --kaltura-sidebar-width: 320px;
+    --kaltura-bar-bg: #1f2a44;
+    --kaltura-bar-text: #ffffff;
+    --kaltura-broadcast: #7a4cc2;
+    --kaltura-call: #f2b01b;
+    --kaltura-overlay-bg: rgb(10 14 22 / 0.72);
 
     display: block;
     box-sizing: border-box;
@@ -312,7 +317,8 @@ const prejoin = css`
     font-weight: 600;
     color: var(--kaltura-text-muted);
   }
-  select {
+  select,
+  .bar-panel :is(textarea, input) {
     font: inherit;
     color: inherit;
     min-height: 2.5rem;
@@ -433,7 +439,8 @@ const room = css`
   .menu-wrap {
     position: relative;
   }
-  .menu {
+  .menu,
+  .bar-panel {
     position: absolute;
     right: 0;
     top: calc(100% + 0.35rem);
@@ -912,4 +919,36 @@ const room = css`
   }
 `;
 
-export const styles = [base, prejoin, room, confirmDialogStyles];
+// Breakout views: the control bar (staff) and breakout bar (participants in a breakout room),
+// their panels and room list, the countdown, broadcasts in the chat, and the dashboard overlay. One rule a line: CSS in templates ships unminified.
+const breakout = css`
+  .bar { position: relative; display: flex; flex-wrap: wrap; align-items: center; gap: 0.35rem 0.75rem; padding: 0.4rem 0.75rem; background: var(--kaltura-bar-bg); color: var(--kaltura-bar-text); font-size: 0.875rem; }
+  .bar :focus-visible { outline-color: var(--kaltura-bar-text); }
+  .bar-start, .bar-end { display: flex; flex: 1 1 0; flex-wrap: wrap; align-items: center; gap: 0.35rem; }
+  .bar-end { justify-content: flex-end; }
+  .bar-btn { background: transparent; color: inherit; border-color: rgb(255 255 255 / 0.25); }
+  .bar-btn:hover:not(:disabled), .bar-btn[aria-expanded='true'] { background: rgb(255 255 255 / 0.14); }
+  .bar-time, .bar-room { display: inline-flex; align-items: center; gap: 0.4rem; white-space: nowrap; font-weight: 700; }
+  .time { font-variant-numeric: tabular-nums; }
+  .bell { border-color: var(--kaltura-call); color: var(--kaltura-call); }
+  .bell .badge { background: var(--kaltura-call); color: #1a1f29; }
+  .bar-panel { left: 0.75rem; right: auto; display: grid; gap: 0.5rem; width: min(22rem, calc(100% - 1.5rem)); max-height: 20rem; overflow-y: auto; padding: 0.85rem; color: var(--kaltura-text); }
+  .bar-panel.rooms { left: calc(50% - min(11rem, 50% - 0.75rem)); }
+  .bar-panel label, .room-list span:first-child { font-weight: 600; }
+  .bar-panel .btn { justify-self: end; }
+  .panel-note { margin: 0; color: var(--kaltura-danger); }
+  .room-list li { display: grid; grid-template-columns: 1fr auto; align-items: center; padding: 0.4rem 0.25rem; border-bottom: 1px solid var(--kaltura-border); }
+  .room-list span + span { grid-row: 2; }
+  .room-list .room-here, .room-list .btn { grid-area: 1 / 2 / 3; }
+  .room-list span:not(:first-child) { color: var(--kaltura-text-muted); font-size: 0.8125rem; }
+  .countdown { position: absolute; inset: 0; z-index: 5; display: grid; place-items: center; background: var(--kaltura-overlay-bg); }
+  .countdown > div { display: grid; justify-items: center; margin: 1rem; padding: 1.5rem 2rem; border-radius: var(--kaltura-radius); background: var(--kaltura-bg); color: var(--kaltura-text); text-align: center; font-weight: 600; }
+  .countdown-n { font-size: 2.5rem; color: var(--kaltura-accent); }
+  .countdown ~ .controls { position: relative; z-index: 6; }
+  .msg.broadcast { padding: 0.45rem 0.65rem; border-left: 3px solid var(--kaltura-broadcast); border-radius: 4px; background: color-mix(in srgb, var(--kaltura-broadcast) 9%, var(--kaltura-bg)); }
+  .msg.broadcast .msg-name { color: color-mix(in srgb, var(--kaltura-broadcast) 80%, var(--kaltura-text)); }
+  .dashboard { position: absolute; inset: 0; z-index: 20; overflow: auto; background: var(--kaltura-bg); }
+  @container room (max-width: 760px) { .bar-start, .bar-end { flex-basis: auto; } }
+`;
+
+export const styles = [base, prejoin, room, breakout, confirmDialogStyles];

@@ -3,10 +3,13 @@
  *
  * It speaks the room-socket protocol (hello → welcome, commands → ack/error,
  * ping → pong) and runs commands through the real shared reducer, so element
- * tests see what a real server would send. Tests can also push events, drop
- * connections and send raw frames. Not part of the library.
+ * tests see what a real server would send: breakout included (deals in join
+ * order instead of at random, hides other rooms' chat and others' help calls,
+ * sends `history` to whoever changed rooms). Tests can also push events, fire
+ * deadlines, drop connections and send raw frames. Not part of the library.
  */
 import { applySequenced, initialState, reduce } from '../../protocol/reducer.ts';
+import { assignable, canSee, historyOf, locationOf, nextDeadline, redactFor } from '../../protocol/breakout.ts';
 import type {
   Actor,
   ChatMessage,
@@ -150,21 +153,94 @@ export class FakeRoomServer {
       .filter((c) => !type || c.type === type);
   }
 
-  /** Append an event to the room and send it to every welcomed socket. */
+  /**
+   * Append an event to the room and send it to every welcomed socket (as the hub
+   * does: chat and help calls only to who may see them, a placeholder to the rest;
+   * then the new room's chat history to whoever changed rooms).
+   */
   emit(event: RoomEvent): SequencedEvent {
+    const before = this.state;
     const e = { seq: this.state.seq + 1, event };
     this.state = applySequenced(this.state, e);
     this.log.push(e);
-    for (const s of this.openSockets) if (s.user) s.deliver({ type: 'event', seq: e.seq, event });
+    for (const s of this.openSockets) {
+      if (!s.user) continue;
+      const visible = canSee(event, before, s.user);
+      s.deliver({ type: 'event', seq: e.seq, event: visible ? event : { type: 'redacted' } });
+      if (event.type !== 'breakout-moved' && event.type !== 'breakout-ended') continue;
+      const to = locationOf(this.state, s.user.id);
+      if (to !== locationOf(before, s.user.id)) s.deliver({ type: 'history', messages: historyOf(this.state, to) });
+    }
     return e;
   }
 
-  /** Run a command as `actor` through the shared reducer and fan out its events. */
-  run(command: Command, actor: Actor | null): { ok: boolean; seq: number; code?: string; message?: string } {
-    const r = reduce(this.state, command, { actor, now: this.now() });
+  /**
+   * Run a command as `actor` through the shared reducer and fan out its events.
+   * `breakout/configure` and `breakout/shuffle` deal participants in join order.
+   */
+  run(command: Command, actor: Actor | null, now = this.now()): { ok: boolean; seq: number; code?: string; message?: string } {
+    if (command.type === 'breakout/configure') {
+      const order = command.assignment === 'manual' ? [] : assignable(this.state);
+      command = { type: 'breakout/deal', reason: 'configure', order, configure: command };
+    } else if (command.type === 'breakout/shuffle') {
+      command = { type: 'breakout/deal', reason: 'shuffle', order: assignable(this.state) };
+    }
+    const r = reduce(this.state, command, { actor, now });
     if (!r.ok) return { ok: false, seq: this.state.seq, code: r.code, message: r.message };
     for (const event of r.events) this.emit(event);
     return { ok: true, seq: this.state.seq };
+  }
+
+  /** Fire the room's deadlines as if it were `at` (default: the next deadline). */
+  due(at = nextDeadline(this.state) ?? this.now()): void {
+    this.run({ type: 'timer/due' }, null, at);
+  }
+
+  /**
+   * Create rooms and start breakout, as `by`. `plan` (user id → room name) assigns by hand;
+   * without it, participants are dealt in join order. No countdown unless given.
+   */
+  startBreakout(
+    by: Actor,
+    options: {
+      rooms?: string[];
+      plan?: Record<string, string>;
+      timeLimitMinutes?: number | null;
+      countdownSeconds?: number;
+    } = {},
+  ): void {
+    const { rooms = ['Room 1', 'Room 2'], plan } = options;
+    const ok = (r: { ok: boolean; message?: string }) => {
+      if (!r.ok) throw new Error(r.message);
+    };
+    ok(
+      this.run(
+        {
+          type: 'breakout/configure',
+          rooms,
+          timeLimitMinutes: options.timeLimitMinutes ?? null,
+          countdownSeconds: options.countdownSeconds ?? 0,
+          assignment: plan ? 'manual' : 'auto',
+        },
+        by,
+      ),
+    );
+    for (const [userId, name] of Object.entries(plan ?? {})) {
+      ok(this.run({ type: 'breakout/move', userId, to: this.roomId(name) }, by));
+    }
+    ok(this.run({ type: 'breakout/start' }, by));
+  }
+
+  /** A breakout room's id by its name. */
+  roomId(name: string): string {
+    const id = this.state.breakout.config?.rooms.find((r) => r.name === name)?.id;
+    if (!id) throw new Error(`no breakout room named ${name}`);
+    return id;
+  }
+
+  /** Send every welcomed socket a `history` frame. */
+  pushHistory(messages: ChatMessage[]): void {
+    for (const s of this.openSockets) if (s.user) s.deliver({ type: 'history', messages });
   }
 
   /** Someone else joins (present, with a PeerJS id). */
@@ -205,13 +281,18 @@ export class FakeRoomServer {
         this.run({ type: 'presence/join', peerId }, user);
         socket.user = user;
         const first = this.log[0]?.seq ?? this.state.seq + 1;
-        const canResume = since !== undefined && since >= first - 1 && since <= this.state.seq;
+        const missed = since === undefined ? [] : this.log.filter((e) => e.seq > since);
+        // Like the hub: a user who changed rooms in between gets a snapshot (what they may see changed).
+        const moved = missed.some(
+          (e) => e.event.type === 'breakout-ended' || (e.event.type === 'breakout-moved' && user.id in e.event.moved),
+        );
+        const canResume = since !== undefined && since >= first - 1 && since <= this.state.seq && !moved;
         socket.deliver({
           type: 'welcome',
           self: { ...user, peerId },
           ...(canResume
-            ? { events: this.log.filter((e) => e.seq > since) }
-            : { snapshot: this.state }),
+            ? { events: missed }
+            : { snapshot: redactFor(this.state, user) }),
           serverTime: this.now(),
         });
         return;

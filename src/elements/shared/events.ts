@@ -5,7 +5,7 @@
  * `room.addEventListener('kaltura-error', (e) => e.detail.message)`.
  * Elements added later extend `KalturaEventDetailMap` by declaration merging.
  */
-import type { EndReason, Participant, Role } from '../../protocol/types.ts';
+import type { EndReason, HelpCall, Participant, Role } from '../../protocol/types.ts';
 
 /** Connection states of a room (see `RoomConnection.status`). */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'left' | 'failed';
@@ -44,6 +44,33 @@ export interface KalturaConnectionChangeDetail {
   previous: ConnectionStatus;
 }
 
+export interface KalturaBreakoutStartedDetail {
+  /** True when a gathered breakout resumed (everyone returns to their rooms). */
+  resumed: boolean;
+  /** Server time the time limit runs out; null without a time limit. */
+  endsAt: number | null;
+}
+export interface KalturaBreakoutEndedDetail {
+  /** Server time breakout ended (everyone is back in the main room). */
+  at: number;
+}
+export interface KalturaBreakoutGatheredDetail {
+  /** Where each participant goes back to when breakout starts again: user id → room id. */
+  returnTo: Record<string, string>;
+}
+export interface KalturaParticipantMovedDetail {
+  userId: string;
+  /** The breakout room id the user is now in; null: the main room. */
+  to: string | null;
+}
+export interface KalturaHelpRequestedDetail {
+  call: HelpCall;
+}
+export interface KalturaDashboardCloseDetail {
+  /** The room the moderator joined on closing (their own name was moved): a room id, null for the main room; absent when they stayed. */
+  joined?: string | null;
+}
+
 export interface KalturaEventDetailMap {
   'kaltura-joined': KalturaJoinedDetail;
   'kaltura-left': KalturaLeftDetail;
@@ -53,6 +80,12 @@ export interface KalturaEventDetailMap {
   'kaltura-participant-left': KalturaParticipantLeftDetail;
   'kaltura-error': KalturaErrorDetail;
   'kaltura-connection-change': KalturaConnectionChangeDetail;
+  'kaltura-breakout-started': KalturaBreakoutStartedDetail;
+  'kaltura-breakout-ended': KalturaBreakoutEndedDetail;
+  'kaltura-breakout-gathered': KalturaBreakoutGatheredDetail;
+  'kaltura-participant-moved': KalturaParticipantMovedDetail;
+  'kaltura-help-requested': KalturaHelpRequestedDetail;
+  'kaltura-dashboard-close': KalturaDashboardCloseDetail;
 }
 
 export type KalturaEventName = keyof KalturaEventDetailMap;
@@ -64,4 +97,54 @@ export type KalturaEventMap = {
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface GlobalEventHandlersEventMap extends KalturaEventMap {}
+}
+
+// ---------------------------------------------------------------------------
+// <session-editor> and <event-agenda>
+// ---------------------------------------------------------------------------
+
+export interface KalturaRequestInviteDetail {
+  /** Who to invite: the Speakers field asks for a speaker, the Moderators field for a moderator. */
+  role: 'speaker' | 'moderator';
+  /** What the user typed (no one of that role matched it). */
+  query: string;
+}
+export interface KalturaSessionSavedDetail {
+  /** The session as the server saved it. */
+  session: import('../../protocol/sessions.ts').Session;
+  /** True when it was just created (Create), false for Save changes. */
+  created: boolean;
+}
+export interface KalturaAttachmentsChangedDetail {
+  /** The session whose attachments changed. */
+  sessionId: string;
+  /** What happened to which attachment. */
+  change: 'uploaded' | 'edited' | 'deleted';
+  attachment: import('../../protocol/sessions.ts').Attachment;
+}
+export interface KalturaRequestEditDetail {
+  /** The session to edit; null for "+ Add session". */
+  sessionId: string | null;
+}
+export interface KalturaRequestOpenDetail {
+  /** The session to go to. */
+  sessionId: string;
+  /** Its page, from the agenda's `session-url` pattern ('' without one). */
+  url: string;
+}
+export interface KalturaMeetingStartDetail {
+  sessionId: string;
+  room: string;
+  /** The role the room join token grants. */
+  role: Role;
+}
+
+// Declaration merging: these join the map above.
+export interface KalturaEventDetailMap {
+  'kaltura-request-invite': KalturaRequestInviteDetail;
+  'kaltura-session-saved': KalturaSessionSavedDetail;
+  'kaltura-attachments-changed': KalturaAttachmentsChangedDetail;
+  'kaltura-request-edit': KalturaRequestEditDetail;
+  'kaltura-request-open': KalturaRequestOpenDetail;
+  'kaltura-meeting-start': KalturaMeetingStartDetail;
 }
