@@ -149,3 +149,36 @@ export async function waitForRemoteVideos(page: Page, n: number, timeoutMs = 20_
   }
   throw new Error(`expected ${n} playing remote videos, saw ${last}`);
 }
+
+/** Click the first visible element matching a CSS selector (searched through shadow roots). */
+export async function clickSelector(page: Page, selector: string, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const handle = (await page.evaluateHandle(
+      (sel) =>
+        ((window as any).__deepAll(sel) as Element[]).find((b) => {
+          const r = b.getBoundingClientRect();
+          return r.width > 0 && r.height > 0;
+        }) ?? null,
+      selector,
+    )) as ElementHandle<Element>;
+    if (await handle.evaluate((h) => h !== null).catch(() => false)) return handle.click();
+    if (Date.now() - started > timeoutMs) throw new Error(`nothing visible matches ${selector}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Focus the first element matching a CSS selector (through shadow roots), select its text, type. */
+export async function typeInto(page: Page, selector: string, text: string): Promise<void> {
+  await page.evaluate((sel) => {
+    const el = (window as any).__deepAll(sel)[0] as HTMLInputElement;
+    el.focus();
+    el.select?.();
+  }, selector);
+  await page.keyboard.type(text);
+}
+
+/** The room state as this page's `<kaltura-room>` mirrors it. */
+export function roomState(page: Page): Promise<any> {
+  return page.evaluate(() => (document.querySelector('kaltura-room') as any)?.roomState ?? null);
+}
