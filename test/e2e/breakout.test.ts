@@ -181,4 +181,15 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
     await until(host, `document.querySelector('kaltura-room').roomState.breakout.status === 'idle'`, 20_000, 'breakout over');
     await waitForRemoteVideos(host, 4, 30_000);
   });
+
+  it('opening Breakout again asks to keep the existing rooms or create new ones', async () => {
+    await clickButton(host, 'More options');
+    await clickButton(host, 'Breakout');
+    await waitForText(host, "You've already created breakout rooms. Would you like to keep them and their data or create new ones?");
+    await clickButton(host, 'Keep existing rooms');
+    await until(host, `window.__deepAll('button').some((b) => b.textContent.trim() === 'Start breakout')`, 10_000, 'the rooms view');
+    const s = await roomState(host);
+    assert.deepEqual(s.breakout.config.rooms.map((r: { name: string }) => r.name), ['Room 1', 'Room 2']);
+    await clickButton(host, 'Close dashboard');
+  });
 });

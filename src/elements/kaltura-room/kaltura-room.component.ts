@@ -721,12 +721,22 @@ export class KalturaRoom extends KalturaElement {
     this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
   }
 
-  private openDashboard(opener?: EventTarget | null): void {
+  /**
+   * Show the dashboard. From the menu's Breakout item (`setUp`), an idle room with rooms
+   * already created first asks whether to keep them or create new ones, as the product does.
+   */
+  private openDashboard(opener?: EventTarget | null, setUp = false): void {
     this.menuOpen = false;
     this.barPanel = null;
     this.dashboardOpener = (opener as HTMLElement | null) ?? this.renderRoot.querySelector<HTMLElement>('#menu-button');
     this.dashboardOpen = true;
-    void this.focusIn('.dashboard');
+    void this.focusIn('.dashboard').then(async () => {
+      const dashboard = this.renderRoot.querySelector('breakout-dashboard') as (HTMLElement & { setUp?: () => Promise<boolean>; updateComplete?: Promise<unknown> }) | null;
+      const b = this.connection.state?.breakout;
+      if (!setUp || !dashboard?.setUp || !b?.config || b.status === 'running') return;
+      await dashboard.updateComplete;
+      await dashboard.setUp();
+    });
   }
 
   private closeDashboard(): void {
@@ -1017,7 +1027,7 @@ export class KalturaRoom extends KalturaElement {
             @keydown=${this.onMenuKeydown}
           >
             ${this.staff
-              ? html`<button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.openDashboard()}>
+              ? html`<button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.openDashboard(null, true)}>
                   ${bicon('rooms')}<span>Breakout</span>
                 </button>`
               : nothing}
