@@ -18,6 +18,10 @@ import type { Clock, WsAcceptor } from './socket.ts';
 import type { Store } from './store/store.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import { createSessionsApi, seedDemoEvent } from './sessions/index.ts';
+import { SqliteSessionsStore } from './store/sessions-sqlite.ts';
+import { zonedTimeToEpoch } from '../src/protocol/time.ts';
+import type { SessionInfo } from '../src/protocol/types.ts';
+import Sentiment from 'sentiment';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -72,14 +76,37 @@ const DemoTokenRequest = v.object({
   hostAwayMinutes: v.optional(v.pipe(v.number('hostAwayMinutes must be a number'), v.minValue(0.05), v.maxValue(1440))),
 });
 
+/** A session's room is named `<event>.<session>`; plain rooms have no session. */
+export function sessionInfo(sessions: SqliteSessionsStore, room: string): SessionInfo | null {
+  const dot = room.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const eventId = room.slice(0, dot);
+  const event = sessions.getEvent(eventId);
+  const session = event && sessions.getSession(eventId, room.slice(dot + 1));
+  if (!event || !session) return null;
+  const startsAt = zonedTimeToEpoch(session.date, session.time, event.timeZone);
+  return {
+    title: session.title,
+    aiAssistant: session.aiAssistant,
+    startsAt,
+    endsAt: startsAt + session.duration * 60_000,
+    registered: sessions.roleCounts(eventId).attendee,
+  };
+}
+
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, clock, db } = deps;
   const verifier = await createVerifier(config.token);
+  const sessions = new SqliteSessionsStore(db);
+  const sentiment = new Sentiment();
   const hub = new RoomHub({
     store,
     clock,
     verifier,
     config: { hostAwayMs: config.hostAwayMs, leaveGraceMs: config.leaveGraceMs },
+    sessionInfo: (room) => sessionInfo(sessions, room),
+    // Chat mood for moderators: AFINN sentiment, squashed into -1..1.
+    mood: (text) => Math.tanh(sentiment.analyze(text).comparative),
   });
   hub.resume();
 
@@ -102,7 +129,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.route(
     '/api',
-    createSessionsApi({ db, verifier, clock, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes }),
+    createSessionsApi({ db, store: sessions, verifier, clock, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes }),
   );
   if (config.demo) seedDemoEvent({ db, clock });
 

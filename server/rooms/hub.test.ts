@@ -347,3 +347,37 @@ describe('room hub: breakout', () => {
     assert.equal(sneaky.of<{ code: string }>('error')[0].code, 'forbidden');
   });
 });
+
+describe('room hub: session info, chat mood and engagement', () => {
+  const info = { title: 'Photosynthesis Q&A', aiAssistant: true, startsAt: 1_000_000, endsAt: 1_000_000 + 3_600_000, registered: 40 };
+
+  function hubWith(extra: Partial<ConstructorParameters<typeof RoomHub>[0]>) {
+    return new RoomHub({ store, clock, verifier, config: { leaveGraceMs: 10_000 }, randomId: () => `peer${++ids}`, ...extra });
+  }
+
+  it('puts the event session behind a room into its state, for everyone', async () => {
+    const h = hubWith({ sessionInfo: (room) => (room === 'r1' ? info : null) });
+    const a = await connect(h, token('a', 'participant'));
+    assert.deepEqual(h.room('r1').state.session, info);
+    assert.ok(events(a).some((e) => e.type === 'session-info'));
+  });
+
+  it('scores chat mood on the server; a browser cannot set it', async () => {
+    const h = hubWith({ mood: (text) => (text.includes('love') ? 0.8 : -0.5) });
+    const a = await connect(h, token('a', 'participant'));
+    a.write({ type: 'command', command: { type: 'chat/send', text: 'I love this', mood: -1 } });
+    a.write({ type: 'command', command: { type: 'chat/send', text: 'meh', mood: 1 } });
+    assert.deepEqual(h.room('r1').state.chat.map((m) => m.mood), [0.8, -0.5]);
+    const plain = await connect(hub, token('b', 'participant', 'r2'), {}, 'r2');
+    plain.write({ type: 'command', command: { type: 'chat/send', text: 'hi', mood: 1 } });
+    assert.equal(hub.room('r2').state.chat[0].mood, undefined, 'the schema drops a mood sent by a browser');
+  });
+
+  it('records what each browser reports about engagement', async () => {
+    const a = await connect(hub, token('a', 'participant'));
+    a.write({ type: 'command', command: { type: 'engagement/report', engaged: true } });
+    assert.equal(hub.room('r1').state.participants.a.engaged, true);
+    a.write({ type: 'command', command: { type: 'engagement/report', engaged: 'yes' } });
+    assert.equal(a.of<{ code: string }>('error')[0].code, 'bad-message');
+  });
+});

@@ -14,6 +14,7 @@ import { isStaff } from '../../src/protocol/types.ts';
 import type {
   Actor,
   Command,
+  SessionInfo,
   ErrorCode,
   RoomState,
   SequencedEvent,
@@ -53,6 +54,10 @@ export interface HubDeps {
   randomId?: () => string;
   /** Random order for shuffles (injected for deterministic tests). */
   shuffle?: <T>(items: T[]) => T[];
+  /** The event session behind a room, if any (title, AI assistant, schedule, registrations). */
+  sessionInfo?: (room: string) => SessionInfo | null;
+  /** Sentiment of a chat message, from -1 to 1 (for the moderators' chat mood). */
+  mood?: (text: string) => number;
 }
 
 /** Fisher–Yates with the platform's cryptographic randomness. */
@@ -132,6 +137,8 @@ export class Room {
     if (command.type === 'breakout/configure') {
       const order = command.assignment === 'manual' ? [] : this.hub.shuffle(assignable(this.state));
       command = { type: 'breakout/deal', reason: 'configure', order, configure: command };
+    } else if (command.type === 'chat/send' && this.hub.deps.mood) {
+      command = { ...command, mood: this.hub.deps.mood(command.text) };
     } else if (command.type === 'breakout/shuffle') {
       command = { type: 'breakout/deal', reason: 'shuffle', order: this.hub.shuffle(assignable(this.state)) };
     }
@@ -402,6 +409,19 @@ export class RoomHub {
     };
   }
 
+  /** Keep the room's copy of its event session (title, schedule, assistant) current. */
+  refreshSessionInfo(room: Room): void {
+    if (!this.deps.sessionInfo) return;
+    let info: SessionInfo | null = null;
+    try {
+      info = this.deps.sessionInfo(room.id);
+    } catch (err) {
+      console.error('session lookup failed', err);
+      return;
+    }
+    room.dispatch({ type: 'session/info', info }, null);
+  }
+
   /**
    * Events a resuming client missed, as it may see them; null (send a snapshot
    * instead) when it changed rooms in between, since what it may see changed too.
@@ -466,6 +486,7 @@ export class RoomHub {
     // A resume within the grace period with the same media id is no news to anyone else.
     const unchanged =
       current?.present && current.peerId === conn.peerId && current.role === actor.role && current.name === actor.name;
+    this.refreshSessionInfo(room);
     if (!unchanged) {
       const hostAwayMs = claims.hostAwayMinutes !== undefined ? Math.round(claims.hostAwayMinutes * 60_000) : undefined;
       room.dispatch({ type: 'presence/join', peerId: conn.peerId, ...(hostAwayMs ? { hostAwayMs } : {}) }, actor);

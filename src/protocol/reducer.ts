@@ -41,6 +41,7 @@ export function initialState(room: string, hostAwayMs = DEFAULT_HOST_AWAY_MS): R
     hostAwayDeadline: null,
     nextChatId: 1,
     breakout: initialBreakout(),
+    session: null,
   };
 }
 
@@ -115,10 +116,30 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
       const text = command.text.trim();
       if (!text) return refuse('invalid', 'A chat message cannot be empty.');
       const room = locationOf(state, actor.id);
+      const mood = typeof command.mood === 'number' && Number.isFinite(command.mood) ? Math.max(-1, Math.min(1, command.mood)) : undefined;
       return ok({
         type: 'chat',
-        message: { id: state.nextChatId, from: actor.id, name: actor.name, text, at: now, ...(room !== null ? { room } : {}) },
+        message: {
+          id: state.nextChatId,
+          from: actor.id,
+          name: actor.name,
+          text,
+          at: now,
+          ...(room !== null ? { room } : {}),
+          ...(mood !== undefined ? { mood } : {}),
+        },
       });
+    }
+    case 'engagement/report': {
+      if (!actor) return refuse('not-joined', 'Join the room first.');
+      const p = state.participants[actor.id];
+      if (!p?.present) return refuse('not-joined', 'Join the room first.');
+      if ((p.engaged ?? false) === command.engaged) return ok();
+      return ok({ type: 'engagement-changed', userId: actor.id, engaged: command.engaged });
+    }
+    case 'session/info': {
+      if (JSON.stringify(state.session) === JSON.stringify(command.info)) return ok();
+      return ok({ type: 'session-info', info: command.info });
     }
     case 'media/state': {
       if (!actor) return refuse('not-joined', 'Join the room first.');
@@ -159,7 +180,7 @@ export function apply(state: RoomState, event: RoomEvent): RoomState {
         ...state,
         participants: {
           ...state.participants,
-          [p.id]: { ...p, present: false, peerId: null, audio: false, video: false },
+          [p.id]: { ...p, present: false, peerId: null, audio: false, video: false, engaged: false },
         },
       };
     }
@@ -200,6 +221,13 @@ export function apply(state: RoomState, event: RoomEvent): RoomState {
       return { ...state, hostAwayMs: event.hostAwayMs };
     case 'redacted':
       return state;
+    case 'session-info':
+      return { ...state, session: event.info };
+    case 'engagement-changed': {
+      const p = state.participants[event.userId];
+      if (!p) return state;
+      return { ...state, participants: { ...state.participants, [p.id]: { ...p, engaged: event.engaged } } };
+    }
     default:
       return { ...state, breakout: applyBreakout(state.breakout, event) };
   }

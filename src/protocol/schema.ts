@@ -54,6 +54,7 @@ const ClientCommandSchema = v.variant(
       audio: v.boolean('audio must be true or false'),
       video: v.boolean('video must be true or false'),
     }),
+    v.object({ type: v.literal('engagement/report'), engaged: v.boolean('engaged must be true or false') }),
     v.object({ type: v.literal('session/leave') }),
     v.object({ type: v.literal('session/end') }),
     v.object({ type: v.literal('session/start') }),

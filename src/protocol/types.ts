@@ -34,6 +34,22 @@ export interface Participant {
   video: boolean;
   /** Server time the user joined (most recently). */
   joinedAt: number;
+  /**
+   * What their browser last reported: the tab is visible and focused (or full screen) with
+   * sound on. Feeds the engagement rate moderators see.
+   */
+  engaged?: boolean;
+}
+
+/** The event session behind a room, when the room belongs to one (set by the server). */
+export interface SessionInfo {
+  title: string;
+  aiAssistant: boolean;
+  /** Scheduled start and end, server time (ms). */
+  startsAt: number;
+  endsAt: number;
+  /** People registered to attend (the turnout's denominator). */
+  registered: number;
 }
 
 export interface ChatMessage {
@@ -46,6 +62,8 @@ export interface ChatMessage {
   room?: string | null;
   /** A moderator's broadcast from the main room to every breakout room. */
   broadcast?: boolean;
+  /** Sentiment of the text, from -1 (negative) to 1 (positive), scored by the server. */
+  mood?: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -126,6 +144,8 @@ export interface RoomState {
   hostAwayDeadline: number | null;
   nextChatId: number;
   breakout: BreakoutState;
+  /** The event session this room belongs to; null for a plain room. */
+  session: SessionInfo | null;
 }
 
 export const CHAT_HISTORY = 200;
@@ -139,7 +159,9 @@ export const DEFAULT_HOST_AWAY_MS = 15 * 60_000;
 // ---------------------------------------------------------------------------
 
 export type ClientCommand =
-  | { type: 'chat/send'; text: string }
+  /** `mood` is added by the server (sentiment analysis), never taken from a browser. */
+  | { type: 'chat/send'; text: string; mood?: number }
+  | { type: 'engagement/report'; engaged: boolean }
   | { type: 'media/state'; audio: boolean; video: boolean }
   | { type: 'session/leave' }
   | { type: 'session/end' }
@@ -172,6 +194,7 @@ export type BreakoutCommand =
 export type ServerCommand =
   | { type: 'presence/join'; peerId: string; hostAwayMs?: number }
   | { type: 'presence/leave'; userId: string }
+  | { type: 'session/info'; info: SessionInfo | null }
   /** Fire whatever deadlines are due (host away, moves, time limit, closing). */
   | { type: 'timer/due' }
   /**
@@ -197,6 +220,8 @@ export type RoomEvent =
   | { type: 'host-away-started'; deadline: number }
   | { type: 'host-away-cancelled' }
   | { type: 'settings-changed'; hostAwayMs: number }
+  | { type: 'session-info'; info: SessionInfo | null }
+  | { type: 'engagement-changed'; userId: string; engaged: boolean }
   | { type: 'breakout-configured'; config: BreakoutConfig; plan: Record<string, string>; nextRoomId: number }
   | { type: 'breakout-planned'; plan: Record<string, string> }
   | { type: 'breakout-started'; at: number; endsAt: number | null; resumed: boolean }
