@@ -32,6 +32,8 @@ import { KalturaElement } from '../shared/kaltura-element.ts';
 import { styles } from './kaltura-room.styles.ts';
 import { bicon } from './breakout-icons.ts';
 import { Ticker } from './ticker.ts';
+import { Engagement } from './engagement.ts';
+import { renderStats, sessionStats } from './session-stats.ts';
 import type {} from './breakout-events.ts';
 
 type View = 'prejoin' | 'room' | 'left' | 'ended' | 'restarted' | 'failed';
@@ -62,6 +64,7 @@ function clockText(ms: number): string {
 }
 
 type BarPanel = 'broadcast' | 'time' | 'rooms';
+type Panel = 'chat' | 'people' | 'stage';
 
 const FILES_NOTE = 'At this time we only support sending text messages and not files.';
 
@@ -82,6 +85,11 @@ function durationText(ms: number): string {
  * in the menu and, while breakout runs, a control bar (Broadcast, Remaining time, switch rooms,
  * calls, Open dashboard, End breakout). The dashboard is a `<breakout-dashboard>` shown over the
  * room; define that element (the drop-in script does) for it to appear.
+ *
+ * Event sessions (`session` in the room state): hosts and moderators get an Assistant tab (AI
+ * assistant on: attendees, chat mood, engagement rate, time to end) or a Live stage tab (attendees,
+ * turnout, engagement rate, time to end) beside Chat and Participants. Everyone's browser reports
+ * whether they are engaged: the tab visible and focused (or full screen) with the Sound toggle on.
  *
  * @tag kaltura-room
  *
@@ -117,7 +125,7 @@ function durationText(ms: number): string {
  * @csspart video - The `<video>` in a tile or in the preview.
  * @csspart avatar - The initials shown when a camera is off.
  * @csspart name - The name label of a tile.
- * @csspart controls - The bar of media toggles.
+ * @csspart controls - The bar of media toggles (Microphone, Camera, Sound).
  * @csspart control - Each media toggle button.
  * @csspart sidebar - The panel with the chat and participants tabs.
  * @csspart participants - The participant list.
@@ -147,6 +155,9 @@ function durationText(ms: number): string {
  * @csspart countdown - The countdown shown before the user moves to another room.
  * @csspart dashboard - The overlay holding the breakout dashboard.
  * @csspart broadcast - A broadcast message in the chat.
+ * @csspart stage-tab - Hosts and moderators of an event session: the Assistant tab (AI assistant on) or Live stage tab.
+ * @csspart stats - The list of figures in that tab.
+ * @csspart stat - Each figure (label, value, explanation).
  *
  * @cssproperty [--kaltura-font=system-ui, sans-serif] - Font family.
  * @cssproperty [--kaltura-font-size=15px] - Base font size.
@@ -200,7 +211,9 @@ export class KalturaRoom extends KalturaElement {
   @state() private left = false;
   @state() private inSession = false;
   @state() private restartedBy: string | null = null;
-  @state() private panel: 'chat' | 'people' = 'chat';
+  @state() private panel: Panel = 'chat';
+  /** The room's sound (everyone else's audio) is on; muting it also means "not engaged". */
+  @state() private soundOn = true;
   @state() private menuOpen = false;
   @state() private unread = 0;
   @state() private notice = '';
@@ -241,6 +254,12 @@ export class KalturaRoom extends KalturaElement {
 
   private readonly provider = new ContextProvider(this, { context: roomContext });
   private readonly ticker = new Ticker(this, () => this.connection.serverNow());
+  private readonly engagement = new Engagement(this, {
+    active: () => this.view === 'room' && this.connection.connected && !!this.me?.present,
+    soundOn: () => this.soundOn,
+    // Best effort: a lost report is sent again after the next join or reconnect.
+    report: (engaged) => void this.connection.send({ type: 'engagement/report', engaged }).catch(() => {}),
+  });
   private countdownKey = '';
   private dashboardOpener: HTMLElement | null = null;
   private publishedSnapshot: unknown = null;
@@ -327,6 +346,7 @@ export class KalturaRoom extends KalturaElement {
       this.connection.reset();
     }
     if (this.menuOpen && this.view !== 'room') this.menuOpen = false;
+    if (this.panel === 'stage' && !this.stageLabel) this.panel = 'chat';
     this.followBreakout();
     const snap = this.connection.snapshot;
     if (snap !== this.publishedSnapshot) {
@@ -559,6 +579,11 @@ export class KalturaRoom extends KalturaElement {
     this.sendMediaState();
   }
 
+  private toggleSound(): void {
+    this.soundOn = !this.soundOn;
+    this.engagement.changed();
+  }
+
   private async chooseDevice(kind: MediaKind, e: Event): Promise<void> {
     await this.mesh.setDevice(kind, (e.target as HTMLSelectElement).value);
     this.sendMediaState();
@@ -591,7 +616,7 @@ export class KalturaRoom extends KalturaElement {
     await this.updateComplete;
   }
 
-  private selectPanel(panel: 'chat' | 'people', focus = false): void {
+  private selectPanel(panel: Panel, focus = false): void {
     this.panel = panel;
     if (panel === 'chat') this.unread = 0;
     if (focus) {
@@ -604,8 +629,11 @@ export class KalturaRoom extends KalturaElement {
   private onTabKeydown(e: KeyboardEvent): void {
     if (['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) {
       e.preventDefault();
-      const next = e.key === 'Home' ? 'chat' : e.key === 'End' ? 'people' : this.panel === 'chat' ? 'people' : 'chat';
-      this.selectPanel(next, true);
+      const tabs: Panel[] = this.stageLabel ? ['chat', 'people', 'stage'] : ['chat', 'people'];
+      const n = tabs.length;
+      const i = tabs.indexOf(this.panel);
+      const next = e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : (i + (e.key === 'ArrowLeft' ? n - 1 : 1)) % n;
+      this.selectPanel(tabs[next]!, true);
     }
   }
 
@@ -713,7 +741,8 @@ export class KalturaRoom extends KalturaElement {
       if (cd) this.liveText = `${cd.lead} in ${this.secondsTo(cd.at)} seconds.`;
     }
     const endsAt = running && (this.staff || locationOf(state, selfId) !== null) ? state.breakout.endsAt : null;
-    this.ticker.follow(cd?.at ?? endsAt ?? this.callNote?.until ?? null);
+    const stageEnd = inRoom && this.panel === 'stage' ? (state.session?.endsAt ?? null) : null;
+    this.ticker.follow(cd?.at ?? endsAt ?? this.callNote?.until ?? stageEnd);
   }
 
   private async focusIn(selector: string): Promise<void> {
@@ -1052,7 +1081,7 @@ export class KalturaRoom extends KalturaElement {
     const audioOn = isSelf ? this.mesh.audioOn : p.audio;
     const name = isSelf ? `${p.name} (You)` : p.name;
     return html`<figure class="tile ${isSelf ? 'self' : ''} ${videoOn ? '' : 'no-video'}" part=${isSelf ? 'tile tile-self' : 'tile'}>
-      <video part="video" .srcObject=${stream} .muted=${isSelf} ?muted=${isSelf} autoplay playsinline></video>
+      <video part="video" .srcObject=${stream} .muted=${isSelf || !this.soundOn} ?muted=${isSelf} autoplay playsinline></video>
       ${videoOn ? nothing : html`<div class="avatar" part="avatar" aria-hidden="true">${initials(p.name)}</div>`}
       ${!isSelf && !stream && (p.audio || p.video) ? html`<span class="tile-state">Connecting media…</span>` : nothing}
       <figcaption class="name" part="name">
@@ -1088,6 +1117,7 @@ export class KalturaRoom extends KalturaElement {
     const cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4;
     const status = this.connection.status;
     const { lines } = this.mediaMessages();
+    const stage = this.stageLabel;
     return html`${this.renderHeader()} ${this.renderBreakoutBar(state, selfId)}
       <div class="room" ?inert=${this.dashboardOpen}>
         <section class="stage" part="stage" aria-label="Video">
@@ -1099,37 +1129,22 @@ export class KalturaRoom extends KalturaElement {
           <div class="grid" part="grid" style="--cols:${cols};--cols-narrow:${Math.min(cols, 2)}">
             ${repeat(tiles, (p) => p.id, (p) => this.renderTile(p, p.id === selfId))}
           </div>
-          <div class="controls" part="controls" role="group" aria-label="Your camera and microphone">
+          <div class="controls" part="controls" role="group" aria-label="Your camera, microphone and sound">
             ${this.renderToggle('audio', 'bar')} ${this.renderToggle('video', 'bar')}
+            <button class="ctl bar ${this.soundOn ? 'on' : 'off'}" part="control" aria-pressed=${this.soundOn ? 'true' : 'false'}
+              title=${this.soundOn ? 'Turn off sound' : 'Turn on sound'} @click=${this.toggleSound}>
+              ${bicon(this.soundOn ? 'sound' : 'soundOff')}<span class="ctl-label">Sound</span>
+            </button>
           </div>
           ${lines.length ? html`<p class="stage-note">${lines.join(' ')}</p>` : nothing}
         </section>
         <aside class="sidebar" part="sidebar" aria-label="Chat and participants">
-          <div class="tabs" role="tablist" aria-label="Chat and participants" @keydown=${this.onTabKeydown}>
-            <button
-              id="tab-chat"
-              role="tab"
-              class="tab"
-              aria-selected=${this.panel === 'chat' ? 'true' : 'false'}
-              aria-controls="panel-chat"
-              tabindex=${this.panel === 'chat' ? '0' : '-1'}
-              @click=${() => this.selectPanel('chat')}
-            >
-              Chat${this.unread
-                ? html` <span class="badge"><span class="visually-hidden">(</span>${this.unread}<span class="visually-hidden"> new)</span></span>`
-                : nothing}
-            </button>
-            <button
-              id="tab-people"
-              role="tab"
-              class="tab"
-              aria-selected=${this.panel === 'people' ? 'true' : 'false'}
-              aria-controls="panel-people"
-              tabindex=${this.panel === 'people' ? '0' : '-1'}
-              @click=${() => this.selectPanel('people')}
-            >
-              Participants <span class="count">${present.length}</span>
-            </button>
+          <div class="tabs ${stage ? 'has-stage' : ''}" role="tablist" aria-label="Chat and participants" @keydown=${this.onTabKeydown}>
+            ${this.renderTab('chat', html`Chat${this.unread
+              ? html` <span class="badge"><span class="visually-hidden">(</span>${this.unread}<span class="visually-hidden"> new)</span></span>`
+              : nothing}`)}
+            ${this.renderTab('people', html`Participants <span class="count">${present.length}</span>`)}
+            ${stage ? this.renderTab('stage', stage) : nothing}
           </div>
           <div id="panel-chat" role="tabpanel" class="panel" aria-labelledby="tab-chat" ?hidden=${this.panel !== 'chat'}>
             ${this.renderChat(state, selfId)}
@@ -1137,6 +1152,11 @@ export class KalturaRoom extends KalturaElement {
           <div id="panel-people" role="tabpanel" class="panel" aria-labelledby="tab-people" ?hidden=${this.panel !== 'people'}>
             ${this.renderParticipants(people, selfId, state)}
           </div>
+          ${stage && state.session
+            ? html`<div id="panel-stage" role="tabpanel" class="panel stage-panel" aria-labelledby="tab-stage" tabindex="0" ?hidden=${this.panel !== 'stage'}>
+                ${renderStats(sessionStats(state, state.session, this.connection.serverNow()), state.session.title)}
+              </div>`
+            : nothing}
         </aside>
       </div>
       <slot></slot>
@@ -1161,6 +1181,19 @@ export class KalturaRoom extends KalturaElement {
             focusCancel: true,
           })
         : nothing}`;
+  }
+
+  /** Hosts and moderators of an event session: "Assistant" with the AI assistant on, else "Live stage". */
+  private get stageLabel(): string | null {
+    const session = this.connection.state?.session;
+    return this.staff && session ? (session.aiAssistant ? 'Assistant' : 'Live stage') : null;
+  }
+
+  private renderTab(panel: Panel, label: TemplateResult | string): TemplateResult {
+    const on = this.panel === panel;
+    return html`<button id="tab-${panel}" role="tab" class="tab" part=${panel === 'stage' ? 'stage-tab' : nothing}
+      aria-selected=${on ? 'true' : 'false'} aria-controls="panel-${panel}" tabindex=${on ? '0' : '-1'}
+      @click=${() => this.selectPanel(panel)}>${label}</button>`;
   }
 
   /** Staff: the control bar while breakout runs. Participants in a breakout room: their room's bar. */

@@ -869,7 +869,12 @@ const room = css`
       padding: 0.35rem 0.7rem;
     }
     .ctl.bar {
-      padding: 0.5rem 0.9rem 0.5rem 0.75rem;
+      gap: 0.35rem;
+      padding: 0.5rem 0.65rem 0.5rem 0.55rem;
+      font-size: 0.8125rem;
+    }
+    .controls {
+      gap: 0.3rem;
     }
   }
 
@@ -951,4 +956,22 @@ const breakout = css`
   @container room (max-width: 760px) { .bar-start, .bar-end { flex-basis: auto; } }
 `;
 
-export const styles = [base, prejoin, room, breakout, confirmDialogStyles];
+// Hosts and moderators of an event session: the Assistant / Live stage tab's figures. One rule a line.
+const stats = css`
+  .tabs.has-stage { overflow-x: auto; scrollbar-width: none; }
+  .tabs.has-stage .tab { flex: none; padding-inline: 0.5rem; font-size: 0.875rem; white-space: nowrap; }
+  .stage-panel { overflow-y: auto; padding: 0.85rem; }
+  .stage-panel:focus-visible { outline-offset: -2px; }
+  .stats-title { margin: 0 0 0.65rem; font-size: 0.9375rem; }
+  .stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr)); gap: 0.6rem; margin: 0; }
+  .stat { display: grid; align-content: start; gap: 0.15rem; padding: 0.6rem 0.65rem; border-radius: calc(var(--kaltura-radius) - 4px); background: var(--kaltura-surface); }
+  .stat dt { font-size: 0.8125rem; font-weight: 600; color: var(--kaltura-text-muted); }
+  .stat dd { margin: 0; }
+  .stat-value { font-size: 1.375rem; line-height: 1.2; font-weight: 700; font-variant-numeric: tabular-nums; }
+  .stat-score { display: block; font-size: 0.875rem; font-weight: 600; color: var(--kaltura-text-muted); }
+  .stat-note { font-size: 0.75rem; color: var(--kaltura-text-muted); }
+  .mood-positive .stat-value { color: var(--kaltura-success); }
+  .mood-negative .stat-value { color: var(--kaltura-danger); }
+`;
+
+export const styles = [base, prejoin, room, breakout, stats, confirmDialogStyles];

@@ -5,7 +5,8 @@
  * ping → pong) and runs commands through the real shared reducer, so element
  * tests see what a real server would send: breakout included (deals in join
  * order instead of at random, hides other rooms' chat and others' help calls,
- * sends `history` to whoever changed rooms). Tests can also push events, fire
+ * sends `history` to whoever changed rooms). Tests can also tie the room to an event
+ * session, say chat with a sentiment score, push events, fire
  * deadlines, drop connections and send raw frames. Not part of the library.
  */
 import { applySequenced, initialState, reduce } from '../../protocol/reducer.ts';
@@ -19,6 +20,7 @@ import type {
   RoomState,
   SequencedEvent,
   ServerMessage,
+  SessionInfo,
 } from '../../protocol/types.ts';
 
 export class FakeSocket extends EventTarget {
@@ -250,6 +252,17 @@ export class FakeRoomServer {
 
   leave(userId: string): void {
     this.run({ type: 'presence/leave', userId }, null);
+  }
+
+  /** Tie the room to an event session (or untie it with null), as the server does. */
+  setSession(info: SessionInfo | null): void {
+    this.run({ type: 'session/info', info }, null);
+  }
+
+  /** `actor` says `text` in chat, with the mood the server's sentiment analysis would give it. */
+  say(actor: Actor, text: string, mood?: number): void {
+    const r = this.run({ type: 'chat/send', text, ...(mood !== undefined ? { mood } : {}) }, actor);
+    if (!r.ok) throw new Error(r.message);
   }
 
   /** Put chat history into the room before anyone connects. */
