@@ -96,15 +96,20 @@ function explain(err: unknown): string {
   return 'The join token could not be verified.';
 }
 
-/** Demo mode only: sign a token like an embedding site would. */
-export async function issueToken(
-  secret: string,
-  claims: { sub: string; name: string; role: Actor['role']; room: string; hostAwayMinutes?: number },
-  ttlSeconds = 4 * 3600,
-): Promise<string> {
+/** Sign an HS256 token the way an embedding site would (demo mode and tests only). */
+export async function signToken(secret: string, claims: JWTPayload, ttlSeconds = 4 * 3600): Promise<string> {
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
     .sign(new TextEncoder().encode(secret));
+}
+
+/** Demo mode only: sign a room join token like an embedding site would. */
+export function issueToken(
+  secret: string,
+  claims: { sub: string; name: string; role: Actor['role']; room: string; hostAwayMinutes?: number },
+  ttlSeconds = 4 * 3600,
+): Promise<string> {
+  return signToken(secret, claims, ttlSeconds);
 }

@@ -7,11 +7,10 @@
  *
  * Nothing else the browser says about who it is or what it may do is trusted.
  */
-import { SignJWT } from 'jose';
 import * as v from 'valibot';
 import { describeIssues } from '../../src/protocol/schema.ts';
 import { ENTITY_ID, EVENT_ID, EVENT_ROLES, EDITOR_ROLES, TEAM_ROLES, type EventRole } from '../../src/protocol/sessions.ts';
-import type { TokenVerifier } from '../auth.ts';
+import { signToken, type TokenVerifier } from '../auth.ts';
 
 export const EventClaimsSchema = v.object({
   sub: v.pipe(v.string('sub (the user id) must be a string'), v.regex(ENTITY_ID, 'sub (the user id) may hold letters, digits and . _ : @ - (at most 128)')),
@@ -54,14 +53,10 @@ export function bearerToken(header: string | undefined | null): string | null {
 }
 
 /** Demo mode and tests: sign an event token like a portal would. */
-export async function issueEventToken(
+export function issueEventToken(
   secret: string,
   claims: { sub: string; name: string; event: string; eventRole: EventRole },
   ttlSeconds = 4 * 3600,
 ): Promise<string> {
-  return new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(new TextEncoder().encode(secret));
+  return signToken(secret, claims, ttlSeconds);
 }

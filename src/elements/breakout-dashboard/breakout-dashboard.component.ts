@@ -12,7 +12,6 @@ import { askConfirm, confirmDialog } from '../shared/confirm-dialog.ts';
 import { icon } from '../shared/icons.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
 // Shared with the room (already in the drop-in): the bell and the once-a-second re-render.
-import { bicon } from '../kaltura-room/breakout-icons.ts';
 import { Ticker } from '../kaltura-room/ticker.ts';
 import { styles } from './breakout-dashboard.styles.ts';
 
@@ -515,7 +514,7 @@ export class BreakoutDashboard extends KalturaElement {
       <ul>
         ${calls
           .filter((c) => !members.some((p) => p.id === c.userId))
-          .map((c) => html`<li class="calling" part="call">${bicon('bell')} ${this.nameOf(s, c.userId)} ${this.renderCall(s, c)}</li>`)}
+          .map((c) => html`<li class="calling" part="call">${icon('bell')} ${this.nameOf(s, c.userId)} ${this.renderCall(s, c)}</li>`)}
         ${repeat(members, (p) => p.id, (p) => this.renderMember(s, p, calls.filter((c) => c.userId === p.id)))}
       </ul>
       ${action}
@@ -534,7 +533,7 @@ export class BreakoutDashboard extends KalturaElement {
     const mine = p.id === this.me;
     const open = this.menu === p.id;
     const marker = mine && this.selfTo !== undefined ? 'when you close' : b.moves[p.id] ? 'moving…' : p.present ? '' : 'away';
-    const label = html`${calls.length ? bicon('bell') : nothing}${p.name}${mine ? ' (You)' : ''}${calls.length
+    const label = html`${calls.length ? icon('bell') : nothing}${p.name}${mine ? ' (You)' : ''}${calls.length
         ? html`<span class="visually-hidden">, asking for help</span>`
         : nothing}
       ${marker ? html`<span class="tag">${marker}</span>` : nothing}`;

@@ -30,7 +30,6 @@ import { askConfirm, closeDialogs, confirmDialog } from '../shared/confirm-dialo
 import { icon, type IconName } from '../shared/icons.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
 import { styles } from './kaltura-room.styles.ts';
-import { bicon } from './breakout-icons.ts';
 import { Ticker } from './ticker.ts';
 import { Engagement } from './engagement.ts';
 import { renderStats, sessionStats } from './session-stats.ts';
@@ -1057,7 +1056,7 @@ export class KalturaRoom extends KalturaElement {
           >
             ${this.staff
               ? html`<button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.openDashboard(null, true)}>
-                  ${bicon('rooms')}<span>Breakout</span>
+                  ${icon('rooms')}<span>Breakout</span>
                 </button>`
               : nothing}
             <button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.confirmLeave()}>
@@ -1133,7 +1132,7 @@ export class KalturaRoom extends KalturaElement {
             ${this.renderToggle('audio', 'bar')} ${this.renderToggle('video', 'bar')}
             <button class="ctl bar ${this.soundOn ? 'on' : 'off'}" part="control" aria-pressed=${this.soundOn ? 'true' : 'false'}
               title=${this.soundOn ? 'Turn off sound' : 'Turn on sound'} @click=${this.toggleSound}>
-              ${bicon(this.soundOn ? 'sound' : 'soundOff')}<span class="ctl-label">Sound</span>
+              ${icon(this.soundOn ? 'sound' : 'soundOff')}<span class="ctl-label">Sound</span>
             </button>
           </div>
           ${lines.length ? html`<p class="stage-note">${lines.join(' ')}</p>` : nothing}
@@ -1209,7 +1208,7 @@ export class KalturaRoom extends KalturaElement {
     const note = called ? 'A moderator has been called' : this.callNote?.text;
     return html`<section class="bar" part="breakout-bar" aria-label="Breakout room">
 <span class="bar-room"><span class="visually-hidden">You are in </span>${roomName(state, here)}</span>
-${remaining ? html`<span class="bar-time">${bicon('clock')}Remaining time <span class="time">${remaining}</span></span>` : nothing}
+${remaining ? html`<span class="bar-time">${icon('clock')}Remaining time <span class="time">${remaining}</span></span>` : nothing}
 <span class="bar-end">${note ? html`<span>${note}</span>` : nothing}
 <button class="btn compact ${called ? '' : 'primary'}" part="call-button" ?disabled=${closing}
   @click=${() => this.command({ type: called ? 'breakout/cancel-call' : 'breakout/call' })}>${called ? 'Cancel call' : 'Call moderator'}</button></span>
@@ -1227,13 +1226,13 @@ ${remaining ? html`<span class="bar-time">${bicon('clock')}Remaining time <span 
     const open = (e: Event) => this.openDashboard(e.currentTarget);
     return html`<section class="bar control-bar" part="control-bar" aria-label="Breakout controls" ?inert=${this.dashboardOpen} @keydown=${this.onBarKeydown}>
 <div class="bar-start">
-${toggle('broadcast', 'broadcast-button', html`${bicon('megaphone')}Broadcast`)}
-${remaining ? toggle('time', 'remaining-time', html`${bicon('clock')}Remaining time <span class="time">${remaining}</span>`) : nothing}
+${toggle('broadcast', 'broadcast-button', html`${icon('megaphone')}Broadcast`)}
+${remaining ? toggle('time', 'remaining-time', html`${icon('clock')}Remaining time <span class="time">${remaining}</span>`) : nothing}
 </div>
 <div class="bar-center">${toggle('rooms', 'room-switch', html`${roomName(state, here)}<span class="visually-hidden">, switch rooms</span>`, closing)}</div>
 <div class="bar-end">
 ${calls
-  ? html`<button class="btn compact bar-btn bell" part="calls" @click=${open}>${bicon('bell')}<span class="badge">${calls}</span><span
+  ? html`<button class="btn compact bar-btn bell" part="calls" @click=${open}>${icon('bell')}<span class="badge">${calls}</span><span
   class="visually-hidden"> ${calls === 1 ? 'call' : 'calls'} for a moderator, open dashboard</span></button>`
   : nothing}
 <button class="btn compact bar-btn" part="dashboard-button" @click=${open}>Open dashboard</button>
