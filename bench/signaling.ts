@@ -1,87 +1,120 @@
 /**
- * PeerJS signaling: ours (server/peerjs) vs the reference `peer` npm package, side by side.
+ * PeerJS signaling: ours (server/peerjs) on Node.js and on Deno vs the reference `peer` npm package.
  *
  *   node_modules/.bin/node bench/signaling.ts            N ∈ {1000, 5000}
  *   node_modules/.bin/node bench/signaling.ts --quick    N ∈ {200, 500} (CI smoke)
- *   node_modules/.bin/node bench/signaling.ts --n=2000,8000 --messages=50000 --rounds=5 --window=64
+ *   node_modules/.bin/node bench/signaling.ts --n=2000,8000 --messages=50000 --rounds=5 --window=64 --budget=600
+ *   node_modules/.bin/node bench/signaling.ts --servers=ours-node,ours-node-prod,ours-node-lean,ref
  *
- * Each server runs alone in a child process (fresh per server and N, started with --expose-gc),
- * so its RSS is the server's alone. This process is the load generator: N `ws` clients speaking
- * the PeerJS protocol (`/peerjs?key=peerjs&id=…&token=…&version=1.5.5`), opened in batches and
- * each waiting for OPEN. Then:
- *   - memory per idle connection = (child RSS with N connected − RSS before) / N, after GC;
- *   - relay: clients paired (2k ↔ 2k+1) send OFFERs (≈1 KB, like a small SDP) carrying a
- *     timestamp, round-robin over all clients, with a bounded in-flight window; messages/s
- *     delivered, the server's CPU time per message (user+system, from the child), and p50/p99
- *     send→receive latency. Bounded by count and by time (≤ 10 s).
- * The load generator shares the machine's cores with the server; figures are relative.
+ * Server kinds (each a fresh child process per N, started with --expose-gc):
+ *   ours-node[-V]   bench/signaling-server-ours.ts on Node (V = adapter variant, default `harness`;
+ *                   also prod, lean, lean-noutf8: see that file)
+ *   ours-deno[-V]   bench/signaling-server-deno.ts on Deno (V = prod (default, as server/deno.ts) or lean)
+ *   ref             the `peer` package (bench/signaling-server-ref.mjs)
+ * Every server gets its OWN load-generator child (bench/signaling-load.ts, Node + `ws`): N clients
+ * speaking the PeerJS protocol. This process only orchestrates (JSON lines over the children's
+ * stdin/stdout, bench/signaling-child-ipc.ts) and idles while a round runs, so a round is one
+ * server process + one load process, nothing else of ours awake. Per server and N:
+ *   - memory per idle connection, after GC: ΔRSS/N and ΔheapUsed/N from a warmed baseline, and the marginal
+ *     RSS from N/2 to N connections (the one-off growth of V8's young generation and of pools, which
+ *     ΔRSS/N spreads over N, is mostly spent by then);
+ *   - relay: clients paired (2k ↔ 2k+1) send OFFERs (≈1 KB, like a small SDP) carrying a timestamp,
+ *     round-robin over all clients, closed loop with a bounded in-flight window; msgs/s delivered,
+ *     the server's and the load generator's CPU time per delivered message (user+system, all
+ *     threads), and send→receive latency. Bounded by count and by time.
+ *   - capacity (DERIVED) = 1e6 / (server CPU µs per msg): the msgs/s one fully busy core of the server
+ *     process would relay at this cost per message. Not measured throughput.
+ * Rounds are interleaved across servers (rotating order); msg/s is the median over rounds, p50/p99
+ * are over ALL measured messages of all rounds pooled (10 µs buckets, upper edge), plus the worst round's p99.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
+import { LINE_PREFIX, type MemorySample } from './signaling-child-ipc.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export type ServerKind = 'ours' | 'ref';
+/** `ours-node`, `ours-deno`, `ref`, or `ours-node-<variant>` / `ours-deno-<variant>`. */
+export type ServerKind = string;
+/**
+ * The `-lean` variants adapt sockets exactly as the production entries do (server/node.ts,
+ * server/deno.ts: one object per connection, no closures, no client set).
+ */
+export const DEFAULT_SERVERS: ServerKind[] = ['ours-node-lean', 'ours-deno-lean', 'ref'];
 
 export interface SignalingBenchRow {
   server: ServerKind;
+  /** 'node' | 'deno'. */
+  runtime: string;
   n: number;
   /** Time to open all N connections (each to OPEN), ms. */
   connectMs: number;
-  /** (RSS after − RSS before) / N, bytes. */
+  /** (RSS after − RSS before) / N, bytes. Includes one-off growth (V8 young generation, pools). */
   rssPerConn: number;
-  /** (heapUsed after − heapUsed before) / N, bytes. */
+  /** Marginal RSS: (RSS at N − RSS at N/2) / (N/2), bytes: what one more connection costs once warm. */
+  rssPerConnMarginal: number;
+  /** (heapUsed after − heapUsed before) / N, bytes (V8 heap only: Deno keeps its socket state outside it). */
   heapPerConn: number;
   /** In-flight window and measured rounds used. */
   window: number;
   rounds: number;
   sent: number;
   delivered: number;
-  /** Median over rounds, and the spread. */
+  /** Measured: median over rounds, and the spread. */
   msgsPerSec: number;
   msgsPerSecMin: number;
   msgsPerSecMax: number;
   /** Server CPU time (user+system) per delivered message, µs: independent of the load generator. */
   cpuUsPerMsg: number;
-  /** Medians over rounds of each round's percentile. */
+  /** The kernel (system) part of cpuUsPerMsg, µs: read/write syscalls and loopback TCP, much the same for every server. */
+  sysUsPerMsg: number;
+  /** DERIVED: 1e6 / cpuUsPerMsg, msgs/s one fully used server core could relay. */
+  capacity: number;
+  /** Load generator CPU per delivered message, µs (when it is above the server's, the generator is the bottleneck). */
+  loadCpuUsPerMsg: number;
+  /** Pooled over all measured messages of all rounds. */
   p50Ms: number;
   p99Ms: number;
+  /** The worst round's p99. */
+  p99WorstMs: number;
 }
 
 export interface SignalingBenchOptions {
   /** Connection counts; default [1000, 5000], or [200, 500] with `quick`. */
   sizes?: number[];
   quick?: boolean;
-  /** Relayed messages per round (after a warm-up). Default 50000 (quick: 10000). */
+  /** Relayed messages per round (after a warm-up). Default 40000 (quick: 10000). */
   messages?: number;
-  /** Measured relay rounds per server, interleaved ours/ref (medians reported). Default 5 (quick: 3). */
+  /** Measured relay rounds per server, interleaved. Default 7 (quick: 3). */
   rounds?: number;
+  /** Wall-clock budget for the whole run, s: later rounds are skipped (and the row says so) rather than overrun. Default 210 (quick: 35). */
+  budgetSeconds?: number;
   /** In-flight window (messages sent but not yet delivered, all pairs together). Default 16. */
   window?: number;
-  /** Max seconds for one relay run. Default 10. */
+  /** Max seconds for one relay run. Default 6 (quick: 3). */
   maxRelaySeconds?: number;
   servers?: ServerKind[];
   log?: (line: string) => void;
 }
 
-// ---------------- child servers ----------------
+// ---------------- children ----------------
 
-interface Child {
-  proc: ChildProcess;
-  port: number;
-  mem(): Promise<NodeJS.MemoryUsage>;
-  /** Child's user+system CPU time so far, µs. */
-  cpu(): Promise<number>;
-  stop(): Promise<void>;
+const NODE = process.execPath;
+const DENO = process.env.DENO_BIN || join(here, '..', 'node_modules', '.bin', 'deno');
+
+interface Reply {
+  id?: number;
+  type?: string;
+  error?: string;
+  [k: string]: unknown;
 }
 
 const children = new Set<ChildProcess>();
 function killAll(): void {
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }
 process.on('exit', killAll);
 
@@ -96,185 +129,141 @@ function softFdLimit(): { soft: number; hard: number } | null {
   }
 }
 
-async function startChild(kind: ServerKind, fdNeeded: number, log: (s: string) => void): Promise<Child> {
-  const script = join(here, kind === 'ours' ? 'signaling-server-ours.ts' : 'signaling-server-ref.mjs');
-  // BENCH_CHILD_NODE_ARGS (space-separated) adds node flags to the server child, e.g. --cpu-prof.
-  const extra = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const nodeArgs = ['--expose-gc', ...extra, script];
-  const lim = softFdLimit();
-  let proc: ChildProcess;
-  if (lim && lim.soft < fdNeeded) {
-    // ulimit is per process: raise it in a shell that then becomes the server.
-    // Above the hard limit only works as root; otherwise fall back to the hard limit.
-    const want = Math.max(fdNeeded, 65536);
-    const hard = Number.isFinite(lim.hard) ? lim.hard : want;
-    log(`  (soft fd limit ${lim.soft} < ${fdNeeded}: starting the ${kind} server under 'ulimit -n ${want}' (or ${hard}))`);
-    proc = spawn('bash', ['-c', `ulimit -n ${want} 2>/dev/null || ulimit -n ${hard}; exec "$0" "$@"`, process.execPath, ...nodeArgs], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  } else {
-    proc = spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  }
-  children.add(proc);
-  const exited = new Promise<void>((r) => proc.once('exit', () => (children.delete(proc), r())));
-  const port = await new Promise<number>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${kind} server did not start`)), 15_000);
-    proc.once('exit', (code) => reject(new Error(`${kind} server exited early (${code})`)));
-    proc.on('message', (m: { type?: string; port?: number; fdLimit?: number }) => {
+/** A child speaking bench/signaling-child-ipc.ts. */
+class Ctl {
+  readonly name: string;
+  readonly proc: ChildProcess;
+  readonly ready: Promise<Reply>;
+  private next = 1;
+  private waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  private exited: Promise<void>;
+
+  constructor(name: string, cmd: string, args: string[], env: Record<string, string>, fdNeeded: number, log: (s: string) => void) {
+    this.name = name;
+    const lim = softFdLimit();
+    const opts = { stdio: ['pipe', 'pipe', 'inherit'] as ('pipe' | 'inherit')[], env: { ...process.env, ...env } };
+    if (lim && lim.soft < fdNeeded) {
+      // ulimit is per process: raise it in a shell that then becomes the child (exec keeps the pid).
+      // Above the hard limit only works as root; otherwise fall back to the hard limit.
+      const want = Math.max(fdNeeded, 65536);
+      const hard = Number.isFinite(lim.hard) ? lim.hard : want;
+      log(`  (soft fd limit ${lim.soft} < ${fdNeeded}: starting ${name} under 'ulimit -n ${want}' (or ${hard}))`);
+      this.proc = spawn('bash', ['-c', `ulimit -n ${want} 2>/dev/null || ulimit -n ${hard}; exec "$0" "$@"`, cmd, ...args], opts);
+    } else {
+      this.proc = spawn(cmd, args, opts);
+    }
+    const proc = this.proc;
+    children.add(proc);
+    this.exited = new Promise<void>((r) =>
+      proc.once('exit', (code, sig) => {
+        children.delete(proc);
+        for (const w of this.waiting.values()) {
+          clearTimeout(w.timer);
+          w.reject(new Error(`${name} exited (${code ?? sig})`));
+        }
+        this.waiting.clear();
+        r();
+      }),
+    );
+    proc.stdin!.on('error', () => {}); // EPIPE when the child died: the exit handler reports it
+    let onReady!: (r: Reply) => void;
+    let onFail!: (e: Error) => void;
+    this.ready = new Promise<Reply>((res, rej) => ((onReady = res), (onFail = rej)));
+    const t = setTimeout(() => onFail(new Error(`${name} did not start within 20 s`)), 20_000);
+    proc.once('exit', (code, sig) => (clearTimeout(t), onFail(new Error(`${name} exited early (${code ?? sig})`))));
+    proc.once('error', (e) => (clearTimeout(t), onFail(e)));
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      if (!line.startsWith(LINE_PREFIX)) return void process.stderr.write(`[${name}] ${line}\n`);
+      const m = JSON.parse(line.slice(LINE_PREFIX.length)) as Reply;
       if (m.type === 'ready') {
         clearTimeout(t);
-        if (m.fdLimit !== undefined && m.fdLimit < fdNeeded) log(`  warning: the ${kind} server may open only ${m.fdLimit} files (needs ~${fdNeeded})`);
-        resolve(m.port!);
+        onReady(m);
+        return;
       }
+      const w = this.waiting.get(m.id!);
+      if (!w) return;
+      this.waiting.delete(m.id!);
+      clearTimeout(w.timer);
+      if (m.error) w.reject(new Error(`${name}: ${m.error}`));
+      else w.resolve(m);
     });
-  });
-  const ask = <T>(cmd: string): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`${cmd} probe timed out`)), 10_000);
-      const on = (m: { type?: string }) => {
-        if (m.type !== cmd) return;
-        clearTimeout(t);
-        proc.off('message', on);
-        resolve(m as T);
-      };
-      proc.on('message', on);
-      proc.send({ cmd });
+  }
+
+  call<T = Reply>(cmd: string, args: Record<string, unknown> = {}, timeoutMs = 15_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) {
+        return reject(new Error(`${this.name} exited (${this.proc.exitCode ?? this.proc.signalCode}) before ${cmd}`));
+      }
+      const id = this.next++;
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`${this.name}: ${cmd} timed out`));
+      }, timeoutMs);
+      this.waiting.set(id, { resolve: resolve as (r: Reply) => void, reject, timer });
+      this.proc.stdin!.write(JSON.stringify({ ...args, id, cmd }) + '\n');
     });
+  }
+
+  /** Close stdin (the child exits by itself, so e.g. --cpu-prof output gets written), then signals. */
+  async stop(): Promise<void> {
+    const p = this.proc;
+    if (p.exitCode !== null || p.signalCode !== null) return;
+    p.stdin!.end();
+    const t1 = setTimeout(() => p.kill('SIGTERM'), 2000);
+    const t2 = setTimeout(() => p.kill('SIGKILL'), 4000);
+    await this.exited;
+    clearTimeout(t1);
+    clearTimeout(t2);
+  }
+}
+
+function serverCommand(kind: ServerKind): { runtime: string; cmd: string; args: string[]; env: Record<string, string> } {
+  // BENCH_CHILD_NODE_ARGS / BENCH_CHILD_DENO_ARGS (space-separated) add flags to the server child, e.g. --cpu-prof.
+  const extra = (name: string) => (process.env[name] ?? '').split(' ').filter(Boolean);
+  if (kind === 'ref') return { runtime: 'node', cmd: NODE, args: ['--expose-gc', ...extra('BENCH_CHILD_NODE_ARGS'), join(here, 'signaling-server-ref.mjs')], env: {} };
+  const m = /^ours-(node|deno)(?:-(.+))?$/.exec(kind);
+  if (!m) throw new Error(`unknown server kind ${kind} (ours-node[-variant], ours-deno[-variant], ref)`);
+  const env: Record<string, string> = m[2] ? { SIGNALING_BENCH_VARIANT: m[2] } : {};
+  if (m[1] === 'node') return { runtime: 'node', cmd: NODE, args: ['--expose-gc', ...extra('BENCH_CHILD_NODE_ARGS'), join(here, 'signaling-server-ours.ts')], env };
+  if (!existsSync(DENO)) throw new Error(`${kind}: no Deno at ${DENO} (set DENO_BIN)`);
   return {
-    proc,
-    port,
-    mem: () => ask<NodeJS.MemoryUsage>('mem'),
-    cpu: async () => {
-      const c = await ask<{ user: number; system: number }>('cpu');
-      return c.user + c.system;
-    },
-    stop: async () => {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        // Closing IPC makes the child exit by itself (so --cpu-prof output gets written); then signals.
-        if (proc.connected) proc.disconnect();
-        const t1 = setTimeout(() => proc.kill('SIGTERM'), 2000);
-        const t2 = setTimeout(() => proc.kill('SIGKILL'), 4000);
-        await exited;
-        clearTimeout(t1);
-        clearTimeout(t2);
-      }
-    },
+    runtime: 'deno',
+    cmd: DENO,
+    args: ['run', '--allow-net', '--allow-read', '--allow-env', '--allow-sys', '--v8-flags=--expose-gc', ...extra('BENCH_CHILD_DENO_ARGS'), join(here, 'signaling-server-deno.ts')],
+    env: { ...env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
   };
 }
 
-// ---------------- load generator ----------------
+// ---------------- measurement ----------------
 
-type BenchWs = WebSocket & { idx: number; opened?: (err?: Error) => void };
-
-interface Relay {
-  onOffer(idx: number, text: string): void;
+interface RelayResult {
+  sent: number;
+  delivered: number;
+  seconds: number;
+  cpuUs: number;
+  bucketMs: number;
+  hist: [number, number][];
 }
-let relay: Relay | null = null;
 
-// One shared listener for all clients (`this` is the socket).
-function onClientMessage(this: WebSocket, data: Buffer): void {
-  const ws = this as BenchWs;
-  // Cheap dispatch without parsing everything.
-  if (data[9] === 0x4f && data[10] === 0x50 && data[11] === 0x45 && data[12] === 0x4e && data.length < 20) {
-    // {"type":"OPEN"}
-    const o = ws.opened;
-    ws.opened = undefined;
-    o?.();
-    return;
+/** Percentile of a sparse histogram (same rank rule as a sorted array's floor(p·n)), bucket upper edge. */
+function histPct(hist: Map<number, number>, bucketMs: number, p: number): number {
+  const keys = [...hist.keys()].sort((a, b) => a - b);
+  let total = 0;
+  for (const k of keys) total += hist.get(k)!;
+  if (!total) return NaN;
+  const rank = Math.min(total - 1, Math.floor((p / 100) * total));
+  let seen = 0;
+  for (const k of keys) {
+    seen += hist.get(k)!;
+    if (seen > rank) return (k + 1) * bucketMs;
   }
-  const text = data.toString();
-  if (text.startsWith('{"type":"OFFER"')) relay?.onOffer(ws.idx, text);
-  else if (ws.opened) {
-    const o = ws.opened;
-    ws.opened = undefined;
-    o(new Error(`unexpected first message: ${text.slice(0, 120)}`));
-  }
+  return NaN;
 }
 
-function openClient(port: number, idx: number): Promise<BenchWs> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=p${idx}&token=t${idx}&version=1.5.5`, {
-      perMessageDeflate: false,
-      // An all-zero mask makes ws skip client-side masking: less load-generator CPU, same server work.
-      generateMask: () => {},
-    }) as BenchWs;
-    ws.idx = idx;
-    const timer = setTimeout(() => reject(new Error(`client ${idx}: no OPEN within 15 s`)), 15_000);
-    ws.opened = (err?: Error) => {
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve(ws);
-    };
-    ws.on('message', onClientMessage);
-    ws.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
-
-async function openClients(port: number, n: number, clients: BenchWs[], firstId = 0): Promise<void> {
-  const batch = 100;
-  for (let i = 0; i < n; i += batch) {
-    const part: Promise<BenchWs>[] = [];
-    for (let j = i; j < Math.min(n, i + batch); j++) part.push(openClient(port, firstId + j));
-    const settled = await Promise.allSettled(part);
-    for (const s of settled) if (s.status === 'fulfilled') clients.push(s.value);
-    const bad = settled.find((s) => s.status === 'rejected');
-    if (bad) throw (bad as PromiseRejectedResult).reason;
-  }
-}
-
-const SDP = ('v=0\\r\\no=- 4611731400430051336 2 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\na=group:BUNDLE 0\\r\\n' +
-  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel\\r\\nc=IN IP4 0.0.0.0\\r\\na=ice-ufrag:abcd\\r\\na=ice-pwd:' +
-  'x'.repeat(24) + '\\r\\na=fingerprint:sha-256 ' + 'AB:'.repeat(31) + 'AB\\r\\na=setup:actpass\\r\\na=mid:0\\r\\n' +
-  'a=sctp-port:5000\\r\\na=max-message-size:262144\\r\\n').repeat(2);
-
-function pct(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function relayRun(clients: BenchWs[], total: number, window: number, maxMs: number): Promise<{ sent: number; delivered: number; seconds: number; lat: Float64Array }> {
-  const n = clients.length - (clients.length % 2);
-  const lat = new Float64Array(total);
-  let sent = 0;
-  let delivered = 0;
-  let rr = 0;
-  let stopSending = false;
-  const prefix = clients.map((_, i) => `{"type":"OFFER","dst":"p${i ^ 1}","payload":{"type":"data","connectionId":"dc_bench","serialization":"binary","reliable":true,"t":`);
-  const suffix = `,"sdp":{"type":"offer","sdp":"${SDP}"}}}`;
-  const sendOne = () => {
-    const i = rr;
-    rr = rr + 1 === n ? 0 : rr + 1;
-    sent++;
-    clients[i]!.send(prefix[i] + performance.now() + suffix);
-  };
-  const t0 = performance.now();
-  let finish!: () => void;
-  const done = new Promise<void>((r) => (finish = r));
-  relay = {
-    onOffer(_idx, text) {
-      const k = text.indexOf('"t":') + 4;
-      const t = parseFloat(text.slice(k, text.indexOf(',', k)));
-      if (delivered < total) lat[delivered] = performance.now() - t;
-      delivered++;
-      if (!stopSending && sent < total) sendOne();
-      else if (delivered >= sent) finish();
-    },
-  };
-  const timer = setTimeout(() => {
-    stopSending = true;
-    // Give in-flight messages a moment, then stop regardless.
-    setTimeout(finish, 2000);
-  }, maxMs);
-  for (let w = 0; w < Math.min(window, total); w++) sendOne();
-  await done;
-  clearTimeout(timer);
-  const seconds = (performance.now() - t0) / 1000;
-  relay = null;
-  return { sent, delivered, seconds, lat: lat.subarray(0, Math.min(delivered, total)) };
-}
-
-type RunOpts = Required<Pick<SignalingBenchOptions, 'messages' | 'window' | 'maxRelaySeconds' | 'rounds'>>;
+type RunOpts = Required<Pick<SignalingBenchOptions, 'messages' | 'window' | 'maxRelaySeconds' | 'rounds'>> & {
+  /** performance.now() by which this N should be done. */
+  deadline: number;
+};
 
 const median = (xs: number[]) => {
   const v = [...xs].sort((x, y) => x - y);
@@ -282,86 +271,138 @@ const median = (xs: number[]) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Both servers up side by side for one N: memory each, then interleaved relay rounds. */
+interface Setup {
+  kind: ServerKind;
+  server: Ctl;
+  load: Ctl;
+  row: SignalingBenchRow;
+  rates: number[];
+  p99s: number[];
+  hist: Map<number, number>;
+  bucketMs: number;
+  serverCpu: number;
+  serverSys: number;
+  loadCpu: number;
+}
+
+/** All servers up side by side for one N (each with its load child): memory each, then interleaved relay rounds. */
 async function benchSize(n: number, kinds: ServerKind[], o: RunOpts, log: (s: string) => void): Promise<SignalingBenchRow[]> {
-  const setups: { kind: ServerKind; child: Child; clients: BenchWs[]; row: SignalingBenchRow; rates: number[]; p50: number[]; p99: number[]; cpu: number }[] = [];
+  const setups: Setup[] = [];
+  const ctls: Ctl[] = [];
+  const relay = async (st: Setup, total: number, maxMs: number) =>
+    st.load.call<RelayResult>('relay', { total, window: o.window, maxMs }, maxMs + 15_000);
   try {
     for (const kind of kinds) {
-      const child = await startChild(kind, n + 256, log);
-      const clients: BenchWs[] = [];
-      setups.push({ kind, child, clients, rates: [], p50: [], p99: [], cpu: 0, row: { server: kind, n, window: o.window, rounds: o.rounds, connectMs: 0, rssPerConn: 0, heapPerConn: 0, sent: 0, delivered: 0, msgsPerSec: 0, msgsPerSecMin: 0, msgsPerSecMax: 0, cpuUsPerMsg: 0, p50Ms: 0, p99Ms: 0 } });
+      const sc = serverCommand(kind);
+      const server = new Ctl(kind, sc.cmd, sc.args, sc.env, n + 256, log);
+      ctls.push(server);
+      const load = new Ctl(`load→${kind}`, NODE, [join(here, 'signaling-load.ts')], {}, n + 256, log);
+      ctls.push(load);
+      const [hello] = await Promise.all([server.ready, load.ready]);
+      const port = hello.port as number;
+      if (typeof hello.fdLimit === 'number' && hello.fdLimit < n + 64) log(`  warning: ${kind} may open only ${hello.fdLimit} files (needs ~${n + 64})`);
+      const row: SignalingBenchRow = { server: kind, runtime: sc.runtime, n, window: o.window, rounds: o.rounds, connectMs: 0, rssPerConn: 0, rssPerConnMarginal: 0, heapPerConn: 0, sent: 0, delivered: 0, msgsPerSec: 0, msgsPerSecMin: 0, msgsPerSecMax: 0, cpuUsPerMsg: 0, sysUsPerMsg: 0, capacity: 0, loadCpuUsPerMsg: 0, p50Ms: 0, p99Ms: 0, p99WorstMs: 0 };
+      const st: Setup = { kind, server, load, row, rates: [], p99s: [], hist: new Map(), bucketMs: 0.01, serverCpu: 0, serverSys: 0, loadCpu: 0 };
+      setups.push(st);
       // Warm the accept path (JIT), then measure from a settled baseline.
-      const warm: BenchWs[] = [];
-      await openClients(child.port, Math.min(100, n), warm, 1_000_000);
-      for (const c of warm) c.terminate();
+      await load.call('open', { port, n: Math.min(100, n), firstId: 1_000_000, warm: true }, 60_000);
       await sleep(300);
-      const before = await child.mem();
-      const c0 = performance.now();
-      await openClients(child.port, n, clients);
-      setups.at(-1)!.row.connectMs = performance.now() - c0;
+      const before = await server.call<MemorySample>('mem');
+      const half = n >> 1;
+      const opened1 = await load.call<{ ms: number }>('open', { port, n: half, firstId: 0 }, 120_000);
       await sleep(300);
-      const after = await child.mem();
-      const row = setups.at(-1)!.row;
+      const mid = await server.call<MemorySample>('mem');
+      const opened2 = await load.call<{ ms: number }>('open', { port, n: n - half, firstId: half }, 120_000);
+      row.connectMs = opened1.ms + opened2.ms;
+      await sleep(300);
+      const after = await server.call<MemorySample>('mem');
+      if (!after.gc) log(`  warning: ${kind} has no gc(): memory is not settled`);
       row.rssPerConn = (after.rss - before.rss) / n;
+      row.rssPerConnMarginal = (after.rss - mid.rss) / (n - half);
       row.heapPerConn = (after.heapUsed - before.heapUsed) / n;
       log(`  ${kind}: ${n} connected in ${row.connectMs.toFixed(0)} ms; RSS +${((after.rss - before.rss) / 1048576).toFixed(1)} MiB`);
-      await relayRun(clients, Math.min(5000, o.messages), o.window, 5000); // warm-up
+      await relay(st, Math.min(5000, o.messages), 5000); // warm-up
     }
+    let roundMs = 0;
     for (let round = 0; round < o.rounds; round++) {
-      const order = round % 2 ? [...setups].reverse() : setups;
+      if (round > 0 && performance.now() + roundMs > o.deadline) {
+        log(`  time budget: ${round} of ${o.rounds} rounds measured at N=${n}`);
+        break;
+      }
+      const r0 = performance.now();
+      const k = round % setups.length;
+      const order = [...setups.slice(k), ...setups.slice(0, k)];
       for (const st of order) {
-        const cpu0 = await st.child.cpu();
-        const r = await relayRun(st.clients, o.messages, o.window, o.maxRelaySeconds * 1000);
-        st.cpu += (await st.child.cpu()) - cpu0;
+        const cpu0 = await st.server.call<{ us: number; sys: number }>('cpu');
+        const r = await relay(st, o.messages, o.maxRelaySeconds * 1000);
+        const cpu1 = await st.server.call<{ us: number; sys: number }>('cpu');
+        st.serverCpu += cpu1.us - cpu0.us;
+        st.serverSys += cpu1.sys - cpu0.sys;
+        st.loadCpu += r.cpuUs;
         st.row.sent += r.sent;
         st.row.delivered += r.delivered;
         st.rates.push(r.delivered / r.seconds);
-        const sorted = Float64Array.from(r.lat).sort();
-        st.p50.push(pct(sorted, 50));
-        st.p99.push(pct(sorted, 99));
+        st.bucketMs = r.bucketMs;
+        const one = new Map<number, number>();
+        for (const [b, c] of r.hist) {
+          one.set(b, c);
+          st.hist.set(b, (st.hist.get(b) ?? 0) + c);
+        }
+        st.p99s.push(histPct(one, r.bucketMs, 99));
       }
+      roundMs = performance.now() - r0;
     }
-    return setups.map((st) => ({
-      ...st.row,
-      msgsPerSec: median(st.rates),
-      msgsPerSecMin: Math.min(...st.rates),
-      msgsPerSecMax: Math.max(...st.rates),
-      cpuUsPerMsg: st.cpu / st.row.delivered,
-      p50Ms: median(st.p50),
-      p99Ms: median(st.p99),
-    }));
+    return setups.map((st) => {
+      const cpuUsPerMsg = st.serverCpu / st.row.delivered;
+      return {
+        ...st.row,
+        rounds: st.rates.length,
+        msgsPerSec: median(st.rates),
+        msgsPerSecMin: Math.min(...st.rates),
+        msgsPerSecMax: Math.max(...st.rates),
+        cpuUsPerMsg,
+        sysUsPerMsg: st.serverSys / st.row.delivered,
+        capacity: 1e6 / cpuUsPerMsg,
+        loadCpuUsPerMsg: st.loadCpu / st.row.delivered,
+        p50Ms: histPct(st.hist, st.bucketMs, 50),
+        p99Ms: histPct(st.hist, st.bucketMs, 99),
+        p99WorstMs: Math.max(...st.p99s),
+      };
+    });
   } finally {
-    for (const st of setups) for (const c of st.clients) c.terminate();
-    await Promise.all(setups.map((st) => st.child.stop()));
+    // Load children first (their clients close), then the servers; anything left is SIGKILLed.
+    await Promise.all(ctls.filter((c) => c.name.startsWith('load')).map((c) => c.stop()));
+    await Promise.all(ctls.filter((c) => !c.name.startsWith('load')).map((c) => c.stop()));
   }
 }
 
 export async function run(opts: SignalingBenchOptions = {}): Promise<SignalingBenchRow[]> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const sizes = opts.sizes ?? (opts.quick ? [200, 500] : [1000, 5000]);
-  const o = {
-    messages: opts.messages ?? (opts.quick ? 10000 : 50000),
-    rounds: opts.rounds ?? (opts.quick ? 3 : 5),
+  const t0 = performance.now();
+  const budgetMs = (opts.budgetSeconds ?? (opts.quick ? 35 : 210)) * 1000;
+  const o: RunOpts = {
+    messages: opts.messages ?? (opts.quick ? 10000 : 40000),
+    rounds: opts.rounds ?? (opts.quick ? 3 : 7),
     window: opts.window ?? 16,
-    maxRelaySeconds: opts.maxRelaySeconds ?? 10,
+    maxRelaySeconds: opts.maxRelaySeconds ?? (opts.quick ? 3 : 6),
+    deadline: 0,
   };
-  const servers = opts.servers ?? ['ours', 'ref'];
+  const servers = opts.servers ?? DEFAULT_SERVERS;
+  for (const s of servers) serverCommand(s); // fail fast on a bad kind or a missing Deno
   const lim = softFdLimit();
-  const maxN = Math.max(...sizes);
-  // Both servers stay up side by side for one N, so this process holds N clients per server.
-  const need = servers.length * maxN + 256;
-  if (lim && lim.soft < need) {
-    throw new Error(`this process may open only ${lim.soft} files but needs ~${need} (N client sockets per server); run it under 'ulimit -n ${need + 1024}'`);
-  }
-  log(`fd limit (soft/hard): ${lim ? `${lim.soft}/${lim.hard}` : 'unknown'}; servers are raised to ≥ N+256 via 'bash -c ulimit -n' only if needed`);
+  log(`fd limit (soft/hard): ${lim ? `${lim.soft}/${lim.hard}` : 'unknown'}; children are raised to ≥ N+256 via 'bash -c ulimit -n' only if needed`);
   const rows: SignalingBenchRow[] = [];
   try {
-    for (const n of sizes) {
+    for (let i = 0; i < sizes.length; i++) {
+      const n = sizes[i]!;
       log(`- N=${n}: ${servers.join(' + ')} …`);
+      // An equal share of what is left of the budget, less a margin for shutting the children down.
+      const now = performance.now();
+      o.deadline = now + (t0 + budgetMs - now) / (sizes.length - i) - 5000;
       rows.push(...(await benchSize(n, servers, o, log)));
     }
   } finally {
-    relay = null;
     killAll();
   }
   return rows;
@@ -369,31 +410,39 @@ export async function run(opts: SignalingBenchOptions = {}): Promise<SignalingBe
 
 export function formatTable(rows: SignalingBenchRow[]): string {
   const kib = (b: number) => (b / 1024).toFixed(1);
-  const head = ['server', 'N', 'connect ms', 'RSS/conn KiB', 'heap/conn KiB', 'msg/s (median)', 'msg/s range', 'server CPU µs/msg', 'p50 ms', 'p99 ms', 'delivered/sent'];
-  const lines = rows.map((r) => [r.server, String(r.n), r.connectMs.toFixed(0), kib(r.rssPerConn), kib(r.heapPerConn), r.msgsPerSec.toFixed(0), `${r.msgsPerSecMin.toFixed(0)}–${r.msgsPerSecMax.toFixed(0)}`, r.cpuUsPerMsg.toFixed(1), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), `${r.delivered}/${r.sent}`]);
-  const ratioHead = ['N', 'throughput ours/ref', 'CPU/msg ref/ours', 'RSS/conn ref/ours', 'heap/conn ref/ours', 'p99 ours vs ref ms'];
+  const head = ['server', 'N', 'connect ms', 'RSS/conn KiB', 'marginal RSS/conn KiB', 'heap/conn KiB', 'msg/s (measured, median)', 'msg/s range', 'server CPU µs/msg', 'of which kernel', 'capacity msg/s (derived)', 'load-gen CPU µs/msg', 'p50 ms', 'p99 ms', 'p99 worst round', 'delivered/sent'];
+  const lines = rows.map((r) => [r.server, String(r.n), r.connectMs.toFixed(0), kib(r.rssPerConn), kib(r.rssPerConnMarginal), kib(r.heapPerConn), r.msgsPerSec.toFixed(0), `${r.msgsPerSecMin.toFixed(0)}–${r.msgsPerSecMax.toFixed(0)}`, r.cpuUsPerMsg.toFixed(1), r.sysUsPerMsg.toFixed(1), r.capacity.toFixed(0), r.loadCpuUsPerMsg.toFixed(1), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.p99WorstMs.toFixed(2), `${r.delivered}/${r.sent}`]);
+  const ratioHead = ['N', 'ours', 'throughput ours/ref (measured)', 'capacity ours/ref (derived)', 'RSS/conn ref/ours', 'marginal RSS/conn ref/ours', 'heap/conn ref/ours', 'p99 ours vs ref ms'];
   const ratios: string[][] = [];
   for (const n of [...new Set(rows.map((r) => r.n))]) {
-    const a = rows.find((r) => r.n === n && r.server === 'ours');
     const b = rows.find((r) => r.n === n && r.server === 'ref');
-    if (!a || !b) continue;
-    ratios.push([String(n), (a.msgsPerSec / b.msgsPerSec).toFixed(2) + '×', (b.cpuUsPerMsg / a.cpuUsPerMsg).toFixed(2) + '×', (b.rssPerConn / a.rssPerConn).toFixed(2) + '×', (b.heapPerConn / a.heapPerConn).toFixed(2) + '×', `${a.p99Ms.toFixed(2)} vs ${b.p99Ms.toFixed(2)}`]);
+    if (!b) continue;
+    for (const a of rows.filter((r) => r.n === n && r.server !== 'ref')) {
+      ratios.push([String(n), a.server, (a.msgsPerSec / b.msgsPerSec).toFixed(2) + '×', (a.capacity / b.capacity).toFixed(2) + '×', (b.rssPerConn / a.rssPerConn).toFixed(2) + '×', (b.rssPerConnMarginal / a.rssPerConnMarginal).toFixed(2) + '×', (b.heapPerConn / a.heapPerConn).toFixed(2) + '×', `${a.p99Ms.toFixed(2)} vs ${b.p99Ms.toFixed(2)}`]);
+    }
   }
-  const table = (h: string[], body: string[][]) => {
+  const table = (h: string[], body: string[][], leftCols = 1) => {
     const w = h.map((x, i) => Math.max(x.length, ...body.map((r) => r[i]!.length)));
-    const fmt = (r: string[]) => '| ' + r.map((x, i) => (i === 0 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join(' | ') + ' |';
+    const fmt = (r: string[]) => '| ' + r.map((x, i) => (i < leftCols ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join(' | ') + ' |';
     return [fmt(h), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...body.map(fmt)].join('\n');
   };
+  const r0 = rows[0];
   return [
     table(head, lines),
     '',
-    table(ratioHead, ratios),
+    table(ratioHead, ratios, 2),
     '',
-    `Load generator (N ws clients per server, one process) and the server share this ${availableParallelism()}-core machine; loopback only, ` +
-      'so msg/s is largely bounded by the load generator: server CPU µs/msg is the cleaner comparison. ' +
-      'RSS moves in allocator-sized steps, so RSS/conn is only meaningful at the larger N. ' +
-      `RSS/heap deltas are per idle connection after GC. Latency is send→receive through the server with ${rows[0]?.window ?? '?'} messages in flight; ` +
-      `msg/s and percentiles are medians over ${rows[0]?.rounds ?? '?'} interleaved rounds.`,
+    `Each server runs in its own process with its own load-generator process (Node + ws, N clients); the orchestrator idles during a round. ` +
+      `Server and load generator share this ${availableParallelism()}-core machine (loopback), so measured msg/s is bounded by whichever ` +
+      'is busier per message (compare the two CPU columns) and by the closed-loop window. ' +
+      'Capacity is DERIVED, not measured: 1e6 / server CPU µs per message = msgs/s one fully busy core of the server process could relay ' +
+      '(CPU is user+system of the whole server process, all threads). ' +
+      'Memory is per idle connection after GC: RSS/conn = ΔRSS/N from a warmed baseline (includes one-off growth such as V8\'s young generation), ' +
+      'marginal = ΔRSS from N/2 to N per connection (RSS moves in allocator-sized steps: noisy, read it at the larger N); ' +
+      "heap counts the V8 heap only (Deno keeps its sockets' state outside it, so compare RSS across runtimes). " +
+      `Latency is send→receive through the server with ${r0?.window ?? '?'} messages in flight; p50/p99 pool every measured message of ` +
+      `${r0?.rounds ?? '?'} interleaved rounds (10 µs buckets, upper edge); msg/s is the median round.` +
+      (new Set(rows.map((r) => r.rounds)).size > 1 ? ' Rounds differ per N (time budget): see each row.' : ''),
   ].join('\n');
 }
 
@@ -405,6 +454,9 @@ if (import.meta.main) {
   if (get('messages')) opts.messages = Number(get('messages'));
   if (get('window')) opts.window = Number(get('window'));
   if (get('rounds')) opts.rounds = Number(get('rounds'));
+  if (get('max-seconds')) opts.maxRelaySeconds = Number(get('max-seconds'));
+  if (get('budget')) opts.budgetSeconds = Number(get('budget'));
+  if (get('servers')) opts.servers = get('servers')!.split(',');
   const stop = () => {
     killAll();
     process.exit(130);
