@@ -1294,8 +1294,13 @@ ${customElements.get('breakout-dashboard')
 </div>`;
   }
 
+  /**
+   * The host-away timer is invisible to participants, as the product describes: they only
+   * learn that the host left. Hosts and moderators also see when the session would end.
+   */
   private renderHostAway(state: RoomState): TemplateResult | typeof nothing {
     if (state.hostAwayDeadline === null || state.status !== 'open') return nothing;
+    if (!this.staff) return html`<div class="banner info" part="notice">The host has left.</div>`;
     const local = new Date(state.hostAwayDeadline - this.connection.clockOffset);
     const at = local.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
     return html`<div class="banner info" part="notice">

@@ -279,15 +279,24 @@ describe('<kaltura-room> in the room', () => {
     expect(tile.querySelector('video')!.muted).to.equal(false);
   });
 
-  it('tells everyone when the host has left and the session will end', async () => {
+  it('tells participants the host has left, without the invisible timer', async () => {
     const el = await joined();
     const deadline = Date.now() + 15 * 60_000;
     server.emit({ type: 'host-away-started', deadline });
     await waitUntil(() => text(el).includes('The host has left.'));
-    const time = $<HTMLTimeElement>(el, '.banner time')!;
-    expect(Math.abs(new Date(time.dateTime).getTime() - deadline)).to.be.lessThan(2000);
+    expect($<HTMLTimeElement>(el, '.banner time')).to.equal(null);
+    expect(text(el)).not.to.include('session ends at');
     server.emit({ type: 'host-away-cancelled' });
     await waitUntil(() => !text(el).includes('The host has left.'));
+  });
+
+  it('shows hosts and moderators when the session would end', async () => {
+    const el = await joined('tok-host');
+    const deadline = Date.now() + 15 * 60_000;
+    server.emit({ type: 'host-away-started', deadline });
+    await waitUntil(() => text(el).includes('If no host returns'));
+    const time = $<HTMLTimeElement>(el, '.banner time')!;
+    expect(Math.abs(new Date(time.dateTime).getTime() - deadline)).to.be.lessThan(2000);
   });
 
   it('counts unread messages while the participants tab is open', async () => {
