@@ -54,12 +54,14 @@ export default defineConfig(({ mode }) => {
       copyPublicDir: false,
       rollupOptions: {
         input: 'src/embed.ts',
-        preserveEntrySignatures: 'strict',
+        preserveEntrySignatures: 'allow-extension',
         output: {
           format: 'es',
           entryFileNames: 'kaltura-room.js',
-          // One file: PeerJS is imported lazily in the source, but the drop-in has no chunks.
-          inlineDynamicImports: true,
+          // Code loaded on demand (PeerJS when joining, the event elements when they appear)
+          // sits beside the drop-in and is fetched relative to it, so the page still needs
+          // only the one script tag.
+          chunkFileNames: 'kaltura-room-[name]-[hash].js',
         },
       },
     },

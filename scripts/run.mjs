@@ -5,7 +5,7 @@
 // Debian's packages, builds the drop-in script, then runs the job on the pinned
 // Node.js. Plain JavaScript on purpose: it must run on the machine's own Node.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,6 +54,9 @@ function ensureChromium() {
 
 function build() {
   log('building the drop-in script and the npm build…');
+  // The drop-in's on-demand parts have content-hashed names: clear the previous build's.
+  const dist = join(root, 'dist');
+  if (existsSync(dist)) for (const f of readdirSync(dist)) if (/^kaltura-room.*\.js(\.map)?$/.test(f)) rmSync(join(dist, f));
   must(NODE, [bin('vite'), 'build', '--logLevel', 'warn']);
   must(NODE, [bin('vite'), 'build', '--mode', 'esm', '--logLevel', 'warn']);
 }

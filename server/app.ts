@@ -19,6 +19,8 @@ import type { Store } from './store/store.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import { createSessionsApi, seedDemoEvent } from './sessions/index.ts';
 import { SqliteSessionsStore } from './store/sessions-sqlite.ts';
+import { meetingRoutes } from './sessions/meeting.ts';
+import { isStaff } from '../src/protocol/types.ts';
 import { zonedTimeToEpoch } from '../src/protocol/time.ts';
 import type { SessionInfo } from '../src/protocol/types.ts';
 import Sentiment from 'sentiment';
@@ -132,6 +134,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
     createSessionsApi({ db, store: sessions, verifier, clock, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes }),
   );
   if (config.demo) seedDemoEvent({ db, clock });
+  app.route(
+    '/api',
+    meetingRoutes({
+      store: sessions,
+      verifier,
+      clock,
+      secret: config.token.secret,
+      demo: config.demo,
+      // Live: open, with a host or moderator in the room (a room nobody opened is not loaded).
+      isLive: (room) => {
+        const state = hub.peek(room)?.state;
+        return !!state && state.status === 'open' && Object.values(state.participants).some((p) => p.present && isStaff(p.role));
+      },
+    }),
+  );
 
   app.get('/health', (c) => c.json({ ok: true, ...hub.stats(), signaling: signaling.stats() }));
 
@@ -141,6 +158,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     return res ?? c.text('The drop-in script is not built yet: run `npm run build`.', 503);
   });
   app.get('/kaltura-room.js.map', async (c) => (await serveFile(config.distDir, 'kaltura-room.js.map', 'no-cache')) ?? c.notFound());
+  // The drop-in's on-demand parts: content-hashed names, so they never change.
+  app.get('/:chunk{kaltura-room-[A-Za-z0-9._-]+\\.js(?:\\.map)?}', async (c) => {
+    const res = await serveFile(config.distDir, c.req.param('chunk'), 'public, max-age=31536000, immutable');
+    if (res) res.headers.set('access-control-allow-origin', '*');
+    return res ?? c.notFound();
+  });
 
   // PeerJS: the stock client asks `${path}${key}/id` when it has no id of its own.
   app.get('/:key/id', (c) => c.text(signaling.generateId()));

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { issueToken } from './auth.ts';
-import { joinRoom, startServer, TEST_SECRET, TestClient, type RunningServer } from './testing/spawn.ts';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { joinRoom, ROOT, startServer, TEST_SECRET, TestClient, type RunningServer } from './testing/spawn.ts';
 
 const tok = (sub: string, role: 'host' | 'moderator' | 'participant', room = 'bio-101', ttl?: number) =>
   issueToken(TEST_SECRET, { sub, name: `User ${sub}`, role, room }, ttl);
@@ -33,7 +35,19 @@ describe('server on Node.js', () => {
     assert.equal(res.status, 200, await res.clone().text().then((t) => t.slice(0, 200)));
     assert.match(res.headers.get('content-type') ?? '', /javascript/);
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
-    assert.match(await res.text(), /kaltura-room/);
+    const body = await res.text();
+    assert.match(body, /kaltura-room/);
+    // Parts loaded on demand sit beside it, also open to any origin.
+    assert.match(body, /import\("\.\/kaltura-room-[^"]+\.js"\)/, 'the drop-in loads parts on demand');
+    const parts = readdirSync(join(ROOT, 'dist')).filter((f) => /^kaltura-room-.+\.js$/.test(f));
+    assert.ok(parts.length >= 2);
+    for (const chunk of parts) {
+      const part = await fetch(`${server.url}/${chunk}`);
+      assert.equal(part.status, 200, chunk);
+      assert.equal(part.headers.get('access-control-allow-origin'), '*');
+      assert.match(part.headers.get('cache-control') ?? '', /immutable/);
+    }
+    assert.equal((await fetch(`${server.url}/kaltura-room-../../etc/passwd.js`)).status, 404);
   });
 
   it('has no demo token issuer outside demo mode', async () => {

@@ -4,6 +4,18 @@
  */
 export { KalturaRoom } from './elements/kaltura-room/kaltura-room.component.ts';
 export { BreakoutDashboard } from './elements/breakout-dashboard/breakout-dashboard.component.ts';
+export { SessionEditor } from './elements/session-editor/session-editor.component.ts';
+export { EventAgenda } from './elements/event-agenda/event-agenda.component.ts';
+export {
+  SessionsApi,
+  SessionsApiController,
+  SessionsApiError,
+  eventTokenClaims,
+  type MeetingTicket,
+  type SessionsApiOptions,
+  type Upload,
+  type UploadProgress,
+} from './client/sessions-api.ts';
 export {
   RoomConnection,
   RoomCommandError,

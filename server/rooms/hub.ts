@@ -272,6 +272,11 @@ export class RoomHub {
     return ids.length;
   }
 
+  /** The room if it is loaded (someone opened it since the start, or it was active), else undefined. */
+  peek(id: string): Room | undefined {
+    return this.rooms.get(id);
+  }
+
   /** The live room object, loaded from the store or created. */
   room(id: string): Room {
     let room = this.rooms.get(id);

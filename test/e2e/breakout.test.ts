@@ -53,8 +53,14 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
     for (const r of Object.values(by)) r.sort();
     return by;
   };
-  const settled = async () =>
-    until(host, `(() => { const b = document.querySelector('kaltura-room').roomState.breakout; return Object.keys(b.moves).length === 0; })()`, 20_000, 'moves to land');
+  /** Wait until the host's mirror has no pending moves and `placed` people are in breakout rooms. */
+  const settled = async (placed: number) =>
+    until(
+      host,
+      `(() => { const b = document.querySelector('kaltura-room').roomState.breakout; return Object.keys(b.moves).length === 0 && Object.keys(b.location).length === ${placed}; })()`,
+      20_000,
+      `moves to land (${placed} placed)`,
+    );
 
   before(async () => {
     server = await startServer({ env: { LEAVE_GRACE_SECONDS: '10' } });
@@ -86,7 +92,7 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
     await clickButton(host, 'Create rooms');
     await clickButton(host, 'Start breakout');
     await waitForText(pages.ann, 'Moving to', 10_000);
-    await settled();
+    await settled(4);
     await clickButton(host, 'Close dashboard');
     rooms = await where();
     assert.deepEqual(Object.keys(rooms).sort(), ['r1', 'r2']);
@@ -142,7 +148,7 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
     await (chip as any).asElement().dragAndDrop((target as any).asElement());
     await host.setDragInterception(false);
     await waitForText(pages[mover], 'Moving to', 10_000);
-    await settled();
+    await until(host, `document.querySelector('kaltura-room').roomState.breakout.location[${JSON.stringify(mover)}] === 'r2'`, 20_000, 'the move to land');
     rooms = await where();
     assert.ok(rooms.r2.includes(mover), `${mover} is in room 2 now`);
     await waitForRemoteVideos(pages[mover], 2, 20_000);
@@ -153,12 +159,12 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
     const before = await where();
     await clickButton(host, 'Gather everyone');
     await until(host, `document.querySelector('kaltura-room').roomState.breakout.gathered === true`, 10_000, 'gathered');
-    await settled();
+    await settled(0);
     assert.deepEqual(await where(), {});
     await waitForRemoteVideos(host, 4, 30_000);
     await clickButton(host, 'Start breakout');
     await until(host, `document.querySelector('kaltura-room').roomState.breakout.gathered === false`, 10_000, 'started again');
-    await settled();
+    await settled(4);
     assert.deepEqual(await where(), before);
     await clickButton(host, 'Close dashboard');
   });

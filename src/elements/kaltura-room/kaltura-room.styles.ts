@@ -1,26 +1,12 @@
 import { css } from 'lit';
 import { confirmDialogStyles } from '../shared/confirm-dialog.ts';
+import { themeTokens } from '../shared/theme.styles.ts';
 
 const base = css`
   :host {
-    --kaltura-font: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
-    --kaltura-font-size: 15px;
-    --kaltura-bg: #ffffff;
-    --kaltura-surface: #f5f6f8;
-    --kaltura-surface-2: #e9ecf1;
-    --kaltura-text: #1a1f29;
-    --kaltura-text-muted: #5a6373;
-    --kaltura-border: #dde1e8;
-    --kaltura-accent: #1b64f2;
-    --kaltura-accent-text: #ffffff;
-    --kaltura-danger: #d42a20;
-    --kaltura-success: #1f9d55;
     --kaltura-warning: #a35f00;
     --kaltura-stage-bg: #10131a;
     --kaltura-tile-bg: #222834;
-    --kaltura-radius: 12px;
-    --kaltura-gap: 12px;
-    --kaltura-focus-color: #1b64f2;
     --kaltura-height: 600px;
     --kaltura-sidebar-width: 320px;
     --kaltura-bar-bg: #1f2a44;
@@ -28,13 +14,6 @@ const base = css`
     --kaltura-broadcast: #7a4cc2;
     --kaltura-call: #f2b01b;
     --kaltura-overlay-bg: rgb(10 14 22 / 0.72);
-
-    display: block;
-    box-sizing: border-box;
-    color: var(--kaltura-text);
-    font-family: var(--kaltura-font);
-    font-size: var(--kaltura-font-size);
-    line-height: 1.45;
   }
   :host([hidden]) {
     display: none;
@@ -974,4 +953,4 @@ const stats = css`
   .mood-negative .stat-value { color: var(--kaltura-danger); }
 `;
 
-export const styles = [base, prejoin, room, breakout, stats, confirmDialogStyles];
+export const styles = [themeTokens, base, prejoin, room, breakout, stats, confirmDialogStyles];

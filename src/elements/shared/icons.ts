@@ -25,7 +25,12 @@ const paths = {
 
 export type IconName = keyof typeof paths;
 
-export function icon(name: IconName, cls = 'icon'): TemplateResult {
+/** Render any 24×24 line icon path the way every element draws its icons. */
+export function lineIcon(path: SVGTemplateResult, cls = 'icon'): TemplateResult {
   return html`<svg class=${cls} viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8"
-    stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${paths[name] as SVGTemplateResult}</svg>`;
+    stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${path}</svg>`;
+}
+
+export function icon(name: IconName, cls = 'icon'): TemplateResult {
+  return lineIcon(paths[name] as SVGTemplateResult, cls);
 }

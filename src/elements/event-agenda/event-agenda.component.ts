@@ -1,0 +1,404 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { eventTokenClaims, SessionsApiController, type MeetingTicket, type SessionsApiError } from '../../client/sessions-api.ts';
+import { formatFileSize, VISIBILITY_LABELS, type Attachment, type EventInfo, type Session, type Tag } from '../../protocol/sessions.ts';
+import { closeDialogs } from '../shared/confirm-dialog.ts';
+import { icon } from '../shared/icons.ts';
+import { KalturaElement } from '../shared/kaltura-element.ts';
+import { sessionPageUrl } from '../session-editor/session-url.ts';
+import { sicon } from '../session-editor/session-icons.ts';
+import { styles } from './event-agenda.styles.ts';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "09:00–10:30" (the end wraps past midnight). */
+export function timeRange(s: Pick<Session, 'time' | 'duration'>): string {
+  const [h, m] = s.time.split(':').map(Number) as [number, number];
+  const end = (h * 60 + m + s.duration) % 1440;
+  return `${s.time}–${pad(Math.floor(end / 60))}:${pad(end % 60)}`;
+}
+
+/** "Monday, May 12, 2031" for a calendar day (no time zone shift). */
+export function dayLabel(date: string): string {
+  return new Date(`${date}T00:00:00Z`).toLocaleDateString(undefined, {
+    weekday: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+const names = (list: { name: string }[]) => list.map((p) => p.name).join(', ');
+
+/**
+ * @summary An event's agenda: its sessions in time order, filtered by tags, with edit (for the
+ * event's organizers and moderators), go to session, "+ Add session", and the session page with
+ * Start Meeting, which opens the session's live `<kaltura-room>`.
+ *
+ * What the list holds is the server's call: organizers and the team see every session, attendees
+ * the published ones. Editing opens a `<session-editor>` in a dialog unless the host page takes
+ * the cancelable `kaltura-request-edit`; going to a session shows its page here unless the host
+ * page takes `kaltura-request-open`. On the session page, the session's moderators (and the event's
+ * organizers) start the meeting; attendees join once it is live and are told "The meeting has not
+ * started yet." before, with Try again.
+ *
+ * @tag event-agenda
+ *
+ * @event kaltura-request-edit - Cancelable. The user chose Edit (the pencil) or + Add session (`sessionId`
+ * null). Call `preventDefault()` to open your own editor page instead of the built-in dialog. `detail: { sessionId }`.
+ * @event kaltura-request-open - Cancelable. The user chose a session (its title or go to session). Call
+ * `preventDefault()` to route to your own session page (`url`, from `session-url`). `detail: { sessionId, url }`.
+ * @event kaltura-meeting-start - Start Meeting got a room join token; the room is shown. `detail: { sessionId, room, role }`.
+ * @event kaltura-session-saved - (From the nested `<session-editor>`.) A session was created or saved.
+ * @event kaltura-request-invite - (From the nested `<session-editor>`.) Cancelable: Invite speaker / Invite moderator.
+ *
+ * @csspart base - The outer wrapper.
+ * @csspart heading - The event name.
+ * @csspart add-button - + Add session (organizers and moderators).
+ * @csspart filter - The tag filter.
+ * @csspart filter-tag - Each tag of the filter (a checkbox chip).
+ * @csspart day - The heading of a day.
+ * @csspart session - One session in the list.
+ * @csspart session-title - A session's title (goes to the session).
+ * @csspart edit-button - The pencil (edit) button.
+ * @csspart goto-button - The go to session button.
+ * @csspart session-page - The session page.
+ * @csspart start-button - Start Meeting / Join Meeting.
+ * @csspart room - The `<kaltura-room>` of the session.
+ * @csspart notice - Failures (and "The meeting has not started yet.").
+ * @csspart editor-dialog - The dialog holding the `<session-editor>`.
+ *
+ * @cssproperty [--kaltura-font=system-ui, sans-serif] - Font family.
+ * @cssproperty [--kaltura-font-size=15px] - Base font size.
+ * @cssproperty [--kaltura-bg=#ffffff] - Background of the element and dialogs.
+ * @cssproperty [--kaltura-surface=#f5f6f8] - Background of the day headings and times.
+ * @cssproperty [--kaltura-surface-2=#e9ecf1] - Tags and hovered items.
+ * @cssproperty [--kaltura-text=#1a1f29] - Text color.
+ * @cssproperty [--kaltura-text-muted=#5a6373] - Secondary text color.
+ * @cssproperty [--kaltura-border=#dde1e8] - Border color.
+ * @cssproperty [--kaltura-accent=#1b64f2] - Buttons, links and chosen filter tags.
+ * @cssproperty [--kaltura-accent-text=#ffffff] - Text on the accent color.
+ * @cssproperty [--kaltura-danger=#d42a20] - Failures.
+ * @cssproperty [--kaltura-success=#1f9d55] - Success notices.
+ * @cssproperty [--kaltura-radius=12px] - Corner radius of the element and dialogs.
+ * @cssproperty [--kaltura-gap=12px] - Spacing between regions.
+ * @cssproperty [--kaltura-focus-color=#1b64f2] - The focus outline color.
+ */
+export class EventAgenda extends KalturaElement {
+  static override styles = styles;
+
+  /** Base URL of the server (http or https). Defaults to the page's origin. */
+  @property({ reflect: true }) server = '';
+
+  /** The event id (the `event` claim of the token). */
+  @property({ reflect: true }) event = '';
+
+  /** The event token the portal signed for the user (`Authorization: Bearer`). */
+  @property() token = '';
+
+  /** The session whose page is shown; empty: the agenda list. Set by go to session, cleared by Back. */
+  @property({ attribute: 'session-id', reflect: true }) sessionId = '';
+
+  /**
+   * The session page URL pattern with `{id}` (and `{event}`), e.g. `https://portal.example/sessions/{id}`:
+   * passed to the editor (Visit session page, Copy link) and in `kaltura-request-open`.
+   */
+  @property({ attribute: 'session-url' }) sessionUrl = '';
+
+  @state() private info: EventInfo | null = null;
+  @state() private sessions: Session[] | null = null;
+  @state() private tags: Tag[] = [];
+  @state() private chosen: string[] = [];
+  @state() private error = '';
+  @state() private page: Session | null = null;
+  @state() private pageFiles: Attachment[] = [];
+  @state() private pageError = '';
+  @state() private meeting: MeetingTicket | null = null;
+  @state() private meetingError = '';
+  @state() private starting = false;
+  /** The editor dialog: undefined closed, null + Add session, an id: edit that session. */
+  @state() private editing: string | null | undefined = undefined;
+
+  private readonly apiCtl = new SessionsApiController(this);
+  private listKey = '';
+  private listSeq = 0;
+
+  private get api() {
+    return this.apiCtl.api;
+  }
+
+  private get eventRole() {
+    return eventTokenClaims(this.token)?.eventRole ?? 'attendee';
+  }
+
+  private get canEdit(): boolean {
+    return this.eventRole === 'organizer' || this.eventRole === 'moderator';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) {
+      this.listKey = '';
+      this.refresh();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    closeDialogs(this.renderRoot);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('server') || changed.has('event') || changed.has('token')) this.refresh();
+    if (changed.has('sessionId')) {
+      this.meeting = null;
+      this.meetingError = '';
+      this.pageError = '';
+      if (this.page?.id !== this.sessionId) this.page = null;
+      if (this.sessionId) void this.loadPage();
+    }
+  }
+
+  /** Reload what is shown (the list, and the session page when open). */
+  refresh(): void {
+    if (!this.apiCtl.ready) return;
+    const key = `${this.server}|${this.event}`;
+    if (key !== this.listKey) {
+      this.listKey = key;
+      this.api.eventInfo().then((i) => (this.info = i), () => {});
+    }
+    // Tags too: the editor may have created one.
+    this.api.tags().then((t) => (this.tags = t), () => {});
+    void this.loadList();
+    if (this.sessionId && this.hasUpdated) void this.loadPage();
+  }
+
+  private async loadList(): Promise<void> {
+    const seq = ++this.listSeq;
+    try {
+      const list = await this.api.sessions(this.chosen);
+      if (seq !== this.listSeq) return;
+      this.sessions = [...list].sort((a, b) => `${a.date} ${a.time}`.localeCompare(`${b.date} ${b.time}`));
+      this.error = '';
+    } catch (err) {
+      if (seq === this.listSeq && (err as SessionsApiError).status !== -1) this.error = (err as Error).message;
+    }
+  }
+
+  private async loadPage(): Promise<void> {
+    const id = this.sessionId;
+    try {
+      const [s, files] = await Promise.all([this.api.session(id), this.api.attachments(id)]);
+      if (id !== this.sessionId) return;
+      this.page = s;
+      this.pageFiles = files;
+      this.pageError = '';
+    } catch (err) {
+      if (id === this.sessionId && (err as SessionsApiError).status !== -1) this.pageError = (err as Error).message;
+    }
+  }
+
+  private filterBy(tag: string, on: boolean): void {
+    this.chosen = on ? [...this.chosen, tag] : this.chosen.filter((t) => t !== tag);
+    void this.loadList();
+  }
+
+  private open(s: Session): void {
+    const url = sessionPageUrl(this.sessionUrl, this.event, s.id);
+    if (this.emit('kaltura-request-open', { sessionId: s.id, url }, { cancelable: true }).defaultPrevented) return;
+    this.page = s;
+    this.sessionId = s.id;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.session-page h2')?.focus());
+  }
+
+  private back(): void {
+    const id = this.sessionId;
+    this.sessionId = '';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#goto-${id}`)?.focus());
+  }
+
+  private async edit(id: string | null): Promise<void> {
+    if (this.emit('kaltura-request-edit', { sessionId: id }, { cancelable: true }).defaultPrevented) return;
+    // Loaded on first use: a build that splits chunks keeps the editor out of attendees' download.
+    await import('../session-editor/session-editor.ts');
+    this.editing = id;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLDialogElement>('#editor-dialog')?.showModal();
+  }
+
+  private onEditorClosed(e: Event): void {
+    if (e.target !== e.currentTarget) return;
+    this.editing = undefined;
+    this.refresh();
+  }
+
+  private async start(): Promise<void> {
+    const s = this.page;
+    if (!s || this.starting) return;
+    this.starting = true;
+    this.meetingError = '';
+    try {
+      const [ticket] = await Promise.all([this.api.startMeeting(s.id), import('../kaltura-room/kaltura-room.ts')]);
+      if (this.sessionId !== s.id) return;
+      this.meeting = ticket;
+      this.emit('kaltura-meeting-start', { sessionId: s.id, room: ticket.room, role: ticket.role });
+    } catch (err) {
+      this.meetingError = (err as Error).message;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  // ---- rendering ----
+
+  protected override render(): TemplateResult {
+    return html`<div class="base" part="base">
+      ${this.sessionId ? this.renderPage() : this.renderList()}
+      <dialog
+        id="editor-dialog"
+        class="panel editor"
+        part="editor-dialog"
+        aria-label=${this.editing ? 'Edit session' : 'Add session'}
+        @close=${this.onEditorClosed}
+        @kaltura-session-saved=${() => void this.loadList()}
+      >
+        <form method="dialog" class="close"><button class="icon-btn small" aria-label="Close">${icon('close')}</button></form>
+        ${this.editing !== undefined
+          ? html`<session-editor
+              server=${this.server}
+              event=${this.event}
+              token=${this.token}
+              session-id=${this.editing ?? nothing}
+              session-url=${this.sessionUrl}
+            ></session-editor>`
+          : nothing}
+      </dialog>
+    </div>`;
+  }
+
+  private renderList(): TemplateResult {
+    const list = this.sessions;
+    const days = new Map<string, Session[]>();
+    for (const s of list ?? []) days.set(s.date, [...(days.get(s.date) ?? []), s]);
+    return html`<div class="top">
+        <div>
+          <h2 part="heading">${this.info?.name ?? 'Agenda'}</h2>
+          <p class="muted">Agenda${list ? ` · ${list.length} session${list.length === 1 ? '' : 's'}` : ''}</p>
+        </div>
+        ${this.canEdit
+          ? html`<button class="btn primary" part="add-button" @click=${() => this.edit(null)}>${sicon('plus')}Add session</button>`
+          : nothing}
+      </div>
+      ${this.tags.length
+        ? html`<fieldset class="filter" part="filter">
+            <legend class="label">Filter by tag</legend>
+            ${this.tags.map(
+              (t) => html`<label class="tag-check" part="filter-tag">
+                <input type="checkbox" .checked=${this.chosen.includes(t.id)}
+                  @change=${(e: Event) => this.filterBy(t.id, (e.target as HTMLInputElement).checked)} />${t.name}
+              </label>`,
+            )}
+            ${this.chosen.length
+              ? html`<button class="btn link" @click=${() => ((this.chosen = []), void this.loadList())}>Clear filter</button>`
+              : nothing}
+          </fieldset>`
+        : nothing}
+      ${this.error
+        ? html`<div class="notice bad" part="notice" role="alert">
+            <span>The agenda could not be loaded: ${this.error}</span>
+            <button class="btn" @click=${() => void this.loadList()}>Try again</button>
+          </div>`
+        : nothing}
+      ${!list
+        ? this.error ? nothing : html`<p class="muted" role="status">Loading the agenda…</p>`
+        : !list.length
+          ? html`<p class="muted empty">${this.chosen.length ? 'No sessions have the chosen tags.' : 'No sessions yet.'}</p>`
+          : [...days].map(
+              ([day, items]) => html`<section class="day">
+                <h3 part="day">${dayLabel(day)}</h3>
+                <ul class="items">${items.map((s) => this.renderItem(s))}</ul>
+              </section>`,
+            )}`;
+  }
+
+  private renderItem(s: Session): TemplateResult {
+    return html`<li class="item" part="session">
+      <div class="when"><strong>${timeRange(s)}</strong><span class="muted">${s.duration} min</span></div>
+      <div class="what">
+        <h4><button class="title" part="session-title" @click=${() => this.open(s)}>${s.title}</button></h4>
+        ${s.speakers.length ? html`<p class="muted">With ${names(s.speakers)}</p>` : nothing}
+        ${s.tags.length || s.visibility !== 'published'
+          ? html`<ul class="chips">
+              ${s.visibility !== 'published' ? html`<li class="chip tag badge">${VISIBILITY_LABELS[s.visibility].label}</li>` : nothing}
+              ${s.tags.map((t) => html`<li class="chip tag">${t.name}</li>`)}
+            </ul>`
+          : nothing}
+      </div>
+      <div class="item-actions">
+        ${this.canEdit
+          ? html`<button class="icon-btn" part="edit-button" aria-label="Edit ${s.title}" title="Edit" @click=${() => this.edit(s.id)}>
+              ${sicon('pencil')}
+            </button>`
+          : nothing}
+        <button class="icon-btn" id="goto-${s.id}" part="goto-button" aria-label="Go to session ${s.title}" title="Go to session"
+          @click=${() => this.open(s)}>${sicon('goto')}</button>
+      </div>
+    </li>`;
+  }
+
+  private renderPage(): TemplateResult {
+    const s = this.page;
+    const host = this.eventRole === 'organizer' || !!s?.moderators.some((m) => m.id === eventTokenClaims(this.token)?.sub);
+    return html`<div class="session-page" part="session-page">
+      <button class="btn link back" @click=${this.back}>${sicon('back')}Agenda</button>
+      ${this.pageError
+        ? html`<div class="notice bad" part="notice" role="alert">
+            <span>The session could not be loaded: ${this.pageError}</span>
+            <button class="btn" @click=${() => void this.loadPage()}>Try again</button>
+          </div>`
+        : nothing}
+      ${!s
+        ? this.pageError ? nothing : html`<p class="muted" role="status">Loading the session…</p>`
+        : html`${s.header ? html`<img class="banner" src=${this.api.fileUrl(s.header.url)} alt="" />` : nothing}
+            <div class="top">
+              <div>
+                <h2 tabindex="-1">${s.title}</h2>
+                <p class="muted">${dayLabel(s.date)} · ${timeRange(s)}${this.info ? ` (${this.info.timeZone})` : ''}</p>
+              </div>
+              ${this.canEdit ? html`<button class="btn" @click=${() => this.edit(s.id)}>${sicon('pencil')}Edit</button>` : nothing}
+            </div>
+            ${s.tags.length ? html`<ul class="chips">${s.tags.map((t) => html`<li class="chip tag">${t.name}</li>`)}</ul>` : nothing}
+            ${s.description ? html`<p class="description">${s.description}</p>` : nothing}
+            <dl class="people">
+              ${s.speakers.length ? html`<dt>Speakers</dt> <dd>${names(s.speakers)}</dd>` : nothing}
+              <dt>Moderators</dt> <dd>${names(s.moderators)}</dd>
+            </dl>
+            ${this.pageFiles.length
+              ? html`<h3>Attachments</h3>
+                  <ul class="files">
+                    ${this.pageFiles.map(
+                      (a) => html`<li>
+                        <a href=${this.api.fileUrl(a.downloadUrl)} download=${a.name}>${a.title}</a>
+                        <span class="muted">${a.extension.toUpperCase()} · ${formatFileSize(a.size)}</span>
+                      </li>`,
+                    )}
+                  </ul>`
+              : nothing}
+            <div class="meeting">
+              ${this.meeting
+                ? html`<kaltura-room part="room" server=${this.api.server} room=${this.meeting.room} token=${this.meeting.token}
+                    label=${s.title}></kaltura-room>`
+                : html`<button class="btn primary" part="start-button" ?disabled=${this.starting} @click=${this.start}>
+                      ${host ? 'Start Meeting' : 'Join Meeting'}
+                    </button>
+                    ${this.meetingError
+                      ? html`<div class="notice bad" part="notice" role="alert">
+                          <span>${this.meetingError}</span>
+                          <button class="btn" @click=${this.start}>Try again</button>
+                        </div>`
+                      : nothing}`}
+            </div>`}
+    </div>`;
+  }
+}

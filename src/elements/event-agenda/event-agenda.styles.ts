@@ -1,0 +1,208 @@
+import { css } from 'lit';
+import { baseStyles } from '../session-editor/base.styles.ts';
+
+export const styles = [
+  ...baseStyles,
+  css`
+    .base {
+      display: grid;
+      gap: calc(var(--kaltura-gap) * 1.25);
+    }
+    .top {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: flex-start;
+      justify-content: space-between;
+      gap: var(--kaltura-gap);
+    }
+    .label {
+      font-weight: 600;
+      padding: 0;
+      margin-bottom: 0.4rem;
+    }
+    .filter {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.4rem;
+      align-items: center;
+      margin: 0;
+      padding: 0;
+      border: 0;
+    }
+    .filter legend {
+      float: left;
+      width: 100%;
+    }
+    .tag-check {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.4rem;
+      padding: 0.3rem 0.8rem 0.3rem 0.55rem;
+      border: 1px solid var(--kaltura-border);
+      border-radius: 999px;
+      cursor: pointer;
+      font-size: 0.875rem;
+    }
+    .tag-check:has(:checked) {
+      border-color: var(--kaltura-accent);
+      background: color-mix(in srgb, var(--kaltura-accent) 10%, var(--kaltura-bg));
+    }
+    .tag-check:has(:focus-visible) {
+      outline: 2px solid var(--kaltura-focus-color);
+      outline-offset: 2px;
+    }
+    .tag-check input {
+      margin: 0;
+      accent-color: var(--kaltura-accent);
+    }
+    .day {
+      display: grid;
+      gap: 0.5rem;
+    }
+    .day h3 {
+      padding: 0.4rem 0.75rem;
+      border-radius: 8px;
+      background: var(--kaltura-surface);
+      font-size: 0.9375rem;
+    }
+    .items {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: grid;
+    }
+    .item {
+      display: grid;
+      grid-template-columns: 7.5rem 1fr auto;
+      gap: 0.5rem var(--kaltura-gap);
+      align-items: start;
+      padding: 0.75rem;
+      border-bottom: 1px solid var(--kaltura-border);
+    }
+    .item:last-child {
+      border-bottom: 0;
+    }
+    .when {
+      display: grid;
+      font-variant-numeric: tabular-nums;
+    }
+    .when .muted {
+      font-size: 0.8125rem;
+    }
+    .what {
+      display: grid;
+      gap: 0.3rem;
+      min-width: 0;
+    }
+    h4 {
+      margin: 0;
+      font-size: 1rem;
+    }
+    .title {
+      padding: 0;
+      border: 0;
+      background: none;
+      font-weight: 600;
+      text-align: left;
+      color: var(--kaltura-text);
+      cursor: pointer;
+    }
+    .title:hover {
+      color: var(--kaltura-accent);
+      text-decoration: underline;
+    }
+    .what .chip {
+      font-size: 0.8125rem;
+    }
+    .badge {
+      background: #fff4de;
+      color: #7a4a00;
+    }
+    .item-actions {
+      display: flex;
+    }
+    .empty {
+      padding: 1.5rem 0;
+      text-align: center;
+    }
+    .session-page {
+      display: grid;
+      gap: var(--kaltura-gap);
+    }
+    .back {
+      justify-self: start;
+      margin-left: -0.5rem;
+    }
+    .banner {
+      width: 100%;
+      aspect-ratio: 16 / 9;
+      max-height: 18rem;
+      object-fit: cover;
+      border-radius: 8px;
+    }
+    h2:focus {
+      outline: none;
+    }
+    .description {
+      white-space: pre-line;
+    }
+    .people {
+      display: grid;
+      grid-template-columns: auto 1fr;
+      gap: 0.3rem 1rem;
+      margin: 0;
+    }
+    .people dt {
+      font-weight: 600;
+    }
+    .people dd {
+      margin: 0;
+    }
+    .files {
+      margin: 0;
+      padding-left: 1.2rem;
+    }
+    .files a {
+      color: var(--kaltura-accent);
+      margin-right: 0.5rem;
+    }
+    .meeting {
+      display: grid;
+      gap: var(--kaltura-gap);
+      justify-items: start;
+      padding-top: 0.5rem;
+    }
+    .meeting .notice {
+      margin: 0;
+      justify-self: stretch;
+    }
+    kaltura-room {
+      justify-self: stretch;
+    }
+    dialog.editor {
+      width: min(56rem, calc(100vw - 1rem));
+      max-height: calc(100vh - 1rem);
+      padding: 0.5rem;
+    }
+    dialog.editor .close {
+      display: flex;
+      justify-content: flex-end;
+    }
+    dialog.editor session-editor::part(base) {
+      border: 0;
+    }
+    @container (max-width: 560px) {
+      .base {
+        padding: var(--kaltura-gap);
+      }
+      .item {
+        grid-template-columns: 1fr auto;
+      }
+      .when {
+        grid-column: 1 / -1;
+        display: flex;
+        gap: 0.5rem;
+      }
+    }
+  `,
+];

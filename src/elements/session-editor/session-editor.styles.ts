@@ -1,0 +1,344 @@
+import { css } from 'lit';
+import { baseStyles } from './base.styles.ts';
+
+export const styles = [
+  ...baseStyles,
+  css`
+    .base {
+      display: grid;
+      gap: var(--kaltura-gap);
+    }
+    .small {
+      font-size: 0.8125rem;
+    }
+    .head {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+    }
+    .types {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: grid;
+      gap: var(--kaltura-gap);
+      grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
+    }
+    .type {
+      display: grid;
+      gap: 0.3rem;
+      width: 100%;
+      height: 100%;
+      align-content: start;
+      padding: 1rem;
+      text-align: left;
+      border: 1px solid var(--kaltura-border);
+      border-radius: var(--kaltura-radius);
+      background: var(--kaltura-bg);
+      cursor: pointer;
+    }
+    .type:hover {
+      border-color: var(--kaltura-accent);
+    }
+    .type[aria-disabled='true'] {
+      cursor: not-allowed;
+      background: var(--kaltura-surface);
+      border-color: var(--kaltura-border);
+    }
+    .type[aria-disabled='true'] strong {
+      color: var(--kaltura-text-muted);
+    }
+    .why {
+      display: block;
+      margin-top: 0.3rem;
+      font-style: normal;
+      font-weight: 600;
+    }
+    .form {
+      display: grid;
+      gap: 1.1rem;
+    }
+    .field {
+      min-width: 0;
+      margin: 0;
+      padding: 0;
+      border: 0;
+    }
+    .row {
+      display: grid;
+      gap: var(--kaltura-gap);
+      grid-template-columns: 1fr 1fr 1fr;
+    }
+    .header {
+      display: grid;
+      gap: 0.4rem var(--kaltura-gap);
+      grid-template-columns: 16rem 1fr;
+      align-items: start;
+    }
+    .header .label {
+      grid-column: 1 / -1;
+      margin: 0;
+    }
+    .header-side {
+      display: grid;
+      gap: 0.4rem;
+      justify-items: start;
+    }
+    .thumb {
+      aspect-ratio: 16 / 9;
+      border-radius: 8px;
+      background: var(--kaltura-surface);
+      border: 1px dashed var(--kaltura-border);
+      display: grid;
+      place-items: center;
+      align-content: center;
+      gap: 0.25rem;
+      overflow: hidden;
+      color: var(--kaltura-text-muted);
+    }
+    .thumb img {
+      width: 100%;
+      height: 100%;
+      object-fit: cover;
+    }
+    .combo {
+      position: relative;
+    }
+    .listbox {
+      position: absolute;
+      z-index: 4;
+      left: 0;
+      right: 0;
+      top: calc(100% + 4px);
+      margin: 0;
+      padding: 0.3rem;
+      list-style: none;
+      max-height: 15rem;
+      overflow: auto;
+      background: var(--kaltura-bg);
+      border: 1px solid var(--kaltura-border);
+      border-radius: 8px;
+      box-shadow: 0 8px 24px rgb(0 0 0 / 0.15);
+    }
+    .option {
+      display: flex;
+      align-items: center;
+      gap: 0.6rem;
+      padding: 0.45rem 0.6rem;
+      border-radius: 6px;
+      cursor: pointer;
+    }
+    .option:hover,
+    .option.active {
+      background: var(--kaltura-surface-2);
+    }
+    .option.active {
+      outline: 2px solid var(--kaltura-focus-color);
+      outline-offset: -2px;
+    }
+    .option.action {
+      color: var(--kaltura-accent);
+      font-weight: 600;
+    }
+    .check {
+      display: inline-grid;
+      place-items: center;
+      width: 1.1rem;
+      height: 1.1rem;
+      border: 1.5px solid #8a93a3;
+      border-radius: 4px;
+      font-size: 0.8rem;
+      flex: none;
+    }
+    [aria-selected='true'] > .check {
+      background: var(--kaltura-accent);
+      border-color: var(--kaltura-accent);
+      color: var(--kaltura-accent-text);
+    }
+    .combo + .chips {
+      margin-top: 0.5rem;
+    }
+    .switch {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.6rem;
+      padding: 0.2rem 0;
+      border: none;
+      background: none;
+      font-weight: 600;
+      cursor: pointer;
+    }
+    .track {
+      position: relative;
+      width: 2.5rem;
+      height: 1.4rem;
+      border-radius: 999px;
+      background: #8a93a3;
+      transition: background-color 0.15s;
+    }
+    .track::after {
+      content: '';
+      position: absolute;
+      top: 0.2rem;
+      left: 0.2rem;
+      width: 1rem;
+      height: 1rem;
+      border-radius: 50%;
+      background: #fff;
+      transition: transform 0.15s;
+    }
+    [aria-checked='true'] > .track {
+      background: var(--kaltura-accent);
+    }
+    [aria-checked='true'] > .track::after {
+      transform: translateX(1.1rem);
+    }
+    legend {
+      padding: 0;
+    }
+    .radio {
+      display: flex;
+      gap: 0.6rem;
+      align-items: flex-start;
+      padding: 0.3rem 0;
+    }
+    .radio input {
+      margin-top: 0.3rem;
+    }
+    .radio .muted {
+      display: block;
+    }
+    .tabs {
+      display: flex;
+      gap: 0.25rem;
+      border-bottom: 1px solid var(--kaltura-border);
+      margin-bottom: 0.25rem;
+    }
+    .tab {
+      padding: 0.6rem 1rem;
+      border: none;
+      border-bottom: 3px solid transparent;
+      background: none;
+      font-weight: 600;
+      color: var(--kaltura-text-muted);
+      cursor: pointer;
+    }
+    .tab[aria-selected='true'] {
+      color: var(--kaltura-accent);
+      border-bottom-color: var(--kaltura-accent);
+    }
+    [role='tabpanel'] {
+      display: grid;
+      gap: var(--kaltura-gap);
+      padding-top: 0.5rem;
+    }
+    .links {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem;
+      margin-left: -0.5rem;
+    }
+    .att-head {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: var(--kaltura-gap);
+    }
+    .uploads,
+    .attachments {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: grid;
+      gap: 0.5rem;
+    }
+    .upload,
+    .attachment {
+      display: flex;
+      align-items: center;
+      gap: 0.75rem;
+      padding: 0.6rem 0.75rem;
+      border: 1px solid var(--kaltura-border);
+      border-radius: 8px;
+      min-width: 0;
+    }
+    .upload .name {
+      flex: 0 1 14rem;
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .upload {
+      flex-wrap: wrap;
+    }
+    .upload .error {
+      order: 3;
+      flex-basis: 100%;
+      margin: 0;
+    }
+    .upload .name:has(+ .error) {
+      flex: 1;
+    }
+    progress {
+      flex: 1;
+      min-width: 4rem;
+      height: 0.5rem;
+      accent-color: var(--kaltura-accent);
+    }
+    .ext {
+      display: grid;
+      place-items: center;
+      width: 2.6rem;
+      height: 2.6rem;
+      flex: none;
+      border-radius: 6px;
+      background: var(--kaltura-surface-2);
+      font-size: 0.7rem;
+      font-weight: 700;
+      text-transform: uppercase;
+    }
+    .att-text {
+      flex: 1;
+      min-width: 0;
+      display: grid;
+    }
+    .att-text > * {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .info {
+      display: grid;
+      grid-template-columns: auto 1fr;
+      gap: 0.4rem 1rem;
+      margin: 0;
+    }
+    .info dt {
+      font-weight: 600;
+    }
+    .info dd {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    dialog .field + .field {
+      margin-top: 0.9rem;
+    }
+    dialog .muted {
+      margin-bottom: 0.9rem;
+    }
+    @container (max-width: 560px) {
+      .base {
+        padding: var(--kaltura-gap);
+      }
+      .row,
+      .header {
+        grid-template-columns: 1fr;
+      }
+      .att-head {
+        flex-direction: column;
+        align-items: stretch;
+      }
+    }
+  `,
+];

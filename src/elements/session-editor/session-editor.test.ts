@@ -1,0 +1,604 @@
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import './session-editor.ts';
+import type { SessionEditor } from './session-editor.component.ts';
+import { FakeApi, SERVER, EVENT, TOKENS, type FakeXhrLike } from './test-fake-api.ts';
+import { SESSION_WORDING } from '../../protocol/sessions.ts';
+
+let api: FakeApi;
+let restore: () => void;
+
+beforeEach(() => {
+  api = new FakeApi();
+  restore = api.install();
+});
+afterEach(() => restore());
+
+const root = (el: Element) => el.shadowRoot!;
+function $<T extends Element = HTMLElement>(el: Element, sel: string): T {
+  const found = root(el).querySelector<T>(sel);
+  if (!found) throw new Error(`no ${sel}`);
+  return found;
+}
+const $$ = <T extends Element = HTMLElement>(el: Element, sel: string) => [...root(el).querySelectorAll<T>(sel)];
+const text = (el: Element) => (root(el).textContent ?? '').replace(/\s+/g, ' ');
+function button(el: Element, label: string | RegExp): HTMLButtonElement {
+  const b = $$<HTMLButtonElement>(el, 'button, [role="menuitem"]').find((x) => {
+    const name = (x.getAttribute('aria-label') ?? x.textContent ?? '').replace(/\s+/g, ' ').trim();
+    return typeof label === 'string' ? name === label : label.test(name);
+  });
+  if (!b) throw new Error(`no button ${label}`);
+  return b;
+}
+const errorOf = (el: Element, field: string) => root(el).querySelector(`#e-${field}`)?.textContent?.trim() ?? '';
+
+async function typeInto(el: SessionEditor, sel: string, value: string): Promise<void> {
+  const input = $<HTMLInputElement>(el, sel);
+  input.focus();
+  input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  await el.updateComplete;
+}
+
+async function newForm(token = TOKENS.organizer): Promise<SessionEditor> {
+  const el = await fixture<SessionEditor>(html`<session-editor server=${SERVER} event=${EVENT} token=${token}></session-editor>`);
+  await waitUntil(() => $$(el, '.type').length === 4, 'session types');
+  button(el, /^Interactive room/).click();
+  await waitUntil(() => root(el).querySelector('#f-title'), 'form');
+  await waitUntil(() => api.calls('GET', /\/events\/demo-summit$/).length > 0);
+  await aTimeout(5);
+  await el.updateComplete;
+  return el;
+}
+
+async function editing(id = 's2', extra: Partial<{ url: string }> = {}): Promise<SessionEditor> {
+  const el = await fixture<SessionEditor>(html`<session-editor
+    server=${SERVER}
+    event=${EVENT}
+    token=${TOKENS.organizer}
+    session-id=${id}
+    session-url=${extra.url ?? 'https://portal.example/sessions/{id}'}
+  ></session-editor>`);
+  await waitUntil(() => root(el).querySelector('#f-title'), 'edit form');
+  return el;
+}
+
+async function chooseFiles(el: SessionEditor, sel: string, files: File[]): Promise<void> {
+  const input = $<HTMLInputElement>(el, sel);
+  const dt = new DataTransfer();
+  for (const f of files) dt.items.add(f);
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  await el.updateComplete;
+}
+
+async function openPicker(el: SessionEditor, key: string, query: string): Promise<void> {
+  await typeInto(el, `#${key}-input`, query);
+  await waitUntil(() => !$(el, `#${key}-list`).hidden, `${key} suggestions`);
+}
+const optionTexts = (el: SessionEditor, key: string) => $$(el, `#${key}-list [role="option"]`).map((o) => o.textContent!.replace(/\s+/g, ' ').trim());
+
+describe('<session-editor>: Add session', () => {
+  it('offers the four session types; only Interactive room is available, the others say why', async () => {
+    const el = await fixture<SessionEditor>(html`<session-editor server=${SERVER} event=${EVENT} token=${TOKENS.organizer}></session-editor>`);
+    expect($(el, 'h2').textContent).to.equal('Add session');
+    const types = $$<HTMLButtonElement>(el, '.type');
+    expect(types.map((t) => t.querySelector('strong')!.textContent)).to.deep.equal(['Interactive room', 'Live webcast', 'Pre-recorded', 'DIY live webcast']);
+    expect(types.map((t) => t.getAttribute('aria-disabled'))).to.deep.equal(['false', 'true', 'true', 'true']);
+    expect(types[1]!.textContent).to.contain('Not available in this product yet.');
+    expect(types[0]!.textContent).to.contain('Perfect for a small to medium size audience');
+    types[1]!.click();
+    await el.updateComplete;
+    expect(!!root(el).querySelector('#f-title')).to.equal(false);
+    await expect(el).to.be.accessible();
+    types[0]!.click();
+    await waitUntil(() => root(el).querySelector('#f-title'));
+    expect(root(el).activeElement?.id).to.equal('f-title');
+    expect(text(el)).to.contain('New session');
+  });
+
+  it('keeps Create disabled until the form is touched, and prefills the event creator as moderator of the first session', async () => {
+    api.sessions = [];
+    const el = await newForm();
+    const create = button(el, 'Create');
+    expect(create.disabled).to.equal(true);
+    await waitUntil(() => $$(el, '.chip').length === 1, 'default moderator');
+    expect($$(el, '.chip')[0]!.textContent).to.contain('Olivia Grant');
+    await typeInto(el, '#f-title', 'W');
+    expect(create.disabled).to.equal(false);
+    await expect(el).to.be.accessible();
+  });
+
+  it('checks fields as the user types, with the shared rules and words', async () => {
+    const el = await newForm();
+    await typeInto(el, '#f-title', 'x');
+    await typeInto(el, '#f-title', '');
+    expect(errorOf(el, 'title')).to.equal('Enter a title for your session.');
+    expect($(el, '#f-title').getAttribute('aria-invalid')).to.equal('true');
+    expect($(el, '#f-title').getAttribute('aria-describedby')).to.contain('e-title');
+    await typeInto(el, '#f-title', 'a'.repeat(121));
+    expect(errorOf(el, 'title')).to.equal('A title can have at most 120 characters.');
+    expect(text(el)).to.contain('121/120 characters');
+    await typeInto(el, '#f-title', 'Cells <b>');
+    expect(errorOf(el, 'title')).to.equal('Characters "<" and ">" are not supported.');
+    await typeInto(el, '#f-title', 'Cells');
+    expect(errorOf(el, 'title')).to.equal('');
+    await typeInto(el, '#f-duration', '1441');
+    expect(errorOf(el, 'duration')).to.equal('Max duration is 1440 minutes (24 hours).');
+    await typeInto(el, '#f-duration', '');
+    expect(errorOf(el, 'duration')).to.equal('Choose the duration of your session (in minutes).');
+    await typeInto(el, '#f-duration', '45');
+    expect(errorOf(el, 'duration')).to.equal('');
+    await typeInto(el, '#f-date', '2031-05-12');
+    expect(errorOf(el, 'date')).to.equal('');
+  });
+
+  it('shows every problem next to its field on Create, focuses the first, and sends nothing', async () => {
+    const el = await newForm();
+    await typeInto(el, '#f-description', 'About cells');
+    button(el, 'Create').click();
+    await waitUntil(() => errorOf(el, 'title'));
+    expect(errorOf(el, 'title')).to.equal('Enter a title for your session.');
+    expect(errorOf(el, 'date')).to.equal('Choose the day your session will start.');
+    expect(errorOf(el, 'time')).to.equal('Choose the time your session will start.');
+    expect(errorOf(el, 'moderators')).to.equal('Add at least one moderator.');
+    expect(root(el).activeElement?.id).to.equal('f-title');
+    expect(api.calls('POST', /sessions/)).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
+  async function filled(): Promise<SessionEditor> {
+    const el = await newForm();
+    await typeInto(el, '#f-title', 'Cell signalling');
+    await typeInto(el, '#f-date', '2031-05-12');
+    await typeInto(el, '#f-time', '14:30');
+    await openPicker(el, 'moderators', 'Morgan');
+    $$(el, '#moderators-list [role="option"]')[0]!.click();
+    await el.updateComplete;
+    return el;
+  }
+
+  it('creates the session, says so, and turns into the edit page', async () => {
+    const el = await filled();
+    setTimeout(() => button(el, 'Create').click());
+    const saved = await oneEvent(el, 'kaltura-session-saved');
+    expect(saved.detail.created).to.equal(true);
+    expect(saved.detail.session.title).to.equal('Cell signalling');
+    const [post] = api.calls('POST', /\/sessions$/);
+    expect(post!.body).to.deep.include({ type: 'interactive', title: 'Cell signalling', date: '2031-05-12', time: '14:30', duration: 60, visibility: 'private', aiAssistant: false });
+    expect((post!.body as { moderators: string[] }).moderators).to.deep.equal(['morgan-lee']);
+    await el.updateComplete;
+    expect(el.sessionId).to.equal(saved.detail.session.id);
+    expect(el.getAttribute('session-id')).to.equal(saved.detail.session.id);
+    expect(text(el)).to.contain('Session created.');
+    expect($$(el, '[role="tab"]').map((t) => t.textContent!.trim())).to.deep.equal(['Basics', 'Attachments (0)']);
+    expect(button(el, 'Save changes').disabled).to.equal(true);
+    // Loading the new id again is not needed.
+    expect(api.calls('GET', /\/sessions\/s\d+$/)).to.have.length(0);
+  });
+
+  it('shows the server\'s field problems (422) next to their fields', async () => {
+    const el = await filled();
+    api.override = {
+      method: 'POST',
+      path: /\/sessions$/,
+      reply: { status: 422, body: { error: 'Morgan Lee has not been assigned the Moderator role.', fields: { moderators: ['Morgan Lee has not been assigned the Moderator role.'] } } },
+    };
+    button(el, 'Create').click();
+    await waitUntil(() => errorOf(el, 'moderators'));
+    expect(errorOf(el, 'moderators')).to.equal('Morgan Lee has not been assigned the Moderator role.');
+    expect(root(el).activeElement?.id).to.equal('moderators-input');
+  });
+
+  it('explains other failures in a notice', async () => {
+    const el = await filled();
+    api.override = { method: 'POST', path: /\/sessions$/, reply: { status: 403, body: { error: "Only the event's organizers and moderators can change sessions." } } };
+    button(el, 'Create').click();
+    await waitUntil(() => root(el).querySelector('.notice.bad'));
+    expect($(el, '.notice.bad').textContent).to.contain("The session was not created: Only the event's organizers and moderators can change sessions.");
+    expect($(el, '.notice.bad').getAttribute('role')).to.equal('alert');
+  });
+});
+
+describe('<session-editor>: tags', () => {
+  it('suggests matching tags with checkboxes, attaches with the keyboard, creates a new tag and detaches with X', async () => {
+    const el = await newForm();
+    await openPicker(el, 'tags', 'o');
+    expect(optionTexts(el, 'tags')).to.deep.equal(['Biology', 'Keynote', 'Workshop', '+ Create tag "o"']);
+    const input = $<HTMLInputElement>(el, '#tags-input');
+    expect(input.getAttribute('role')).to.equal('combobox');
+    expect(input.getAttribute('aria-expanded')).to.equal('true');
+    expect(input.getAttribute('aria-controls')).to.equal('tags-list');
+    expect($(el, '#tags-list').getAttribute('aria-multiselectable')).to.equal('true');
+    await typeInto(el, '#tags-input', 'key');
+    expect(optionTexts(el, 'tags')).to.deep.equal(['Keynote', '+ Create tag "key"']);
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(input.getAttribute('aria-activedescendant')).to.equal('tags-opt-0');
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect($$(el, '.chip').map((c) => c.textContent!.trim())).to.include('Keynote');
+    expect(input.value).to.equal('');
+    // Exact matches get no create option; the chosen one is checked.
+    await typeInto(el, '#tags-input', 'keynote');
+    expect(optionTexts(el, 'tags')).to.deep.equal(['✓Keynote']);
+    expect($(el, '#tags-opt-0').getAttribute('aria-selected')).to.equal('true');
+    await expect(el).to.be.accessible();
+
+    await typeInto(el, '#tags-input', 'Genetics');
+    expect(optionTexts(el, 'tags')).to.deep.equal(['+ Create tag "Genetics"']);
+    $(el, '#tags-opt-0').click();
+    await waitUntil(() => $$(el, '.chip').some((c) => c.textContent!.includes('Genetics')), 'new tag attached');
+    expect(api.calls('POST', /\/tags$/)[0]!.body).to.deep.equal({ name: 'Genetics' });
+    expect(api.tags.some((t) => t.name === 'Genetics')).to.equal(true);
+
+    button(el, 'Remove Keynote').click();
+    await el.updateComplete;
+    expect($$(el, '.chip').map((c) => c.textContent!.trim())).to.not.include('Keynote');
+    expect(root(el).activeElement?.id).to.equal('tags-input');
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect($(el, '#tags-list').hidden).to.equal(true);
+  });
+
+  it('shows why a new tag name is refused', async () => {
+    const el = await newForm();
+    await openPicker(el, 'tags', 'a<b');
+    $(el, '#tags-opt-0').click();
+    await waitUntil(() => errorOf(el, 'tags'));
+    expect(errorOf(el, 'tags')).to.equal('Characters "<" and ">" are not supported in tags.');
+  });
+});
+
+describe('<session-editor>: speakers and moderators', () => {
+  it('suggests people with the speaker role as the user types', async () => {
+    const el = await newForm();
+    await openPicker(el, 'speakers', 'a');
+    await waitUntil(() => optionTexts(el, 'speakers').length === 3);
+    expect(optionTexts(el, 'speakers')).to.deep.equal(['Dr. Samira Haddad', 'Kenji Watanabe', 'Ana Souza']);
+    expect(api.calls('GET', /people\?role=speaker/).length).to.be.greaterThan(0);
+    await typeInto(el, '#speakers-input', 'ken');
+    await waitUntil(() => optionTexts(el, 'speakers').join() === 'Kenji Watanabe');
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect($$(el, '.chip').map((c) => c.textContent!.trim())).to.include('Kenji Watanabe');
+  });
+
+  it('offers Invite speaker when no one matches; the host page may take the cancelable request', async () => {
+    const el = await newForm();
+    await openPicker(el, 'speakers', 'Zed');
+    await waitUntil(() => optionTexts(el, 'speakers').join() === 'Invite speaker');
+    el.addEventListener('kaltura-request-invite', (e) => e.preventDefault(), { once: true });
+    setTimeout(() => $(el, '#speakers-opt-0').click());
+    const req = await oneEvent(el, 'kaltura-request-invite');
+    expect(req.detail).to.deep.equal({ role: 'speaker', query: 'Zed' });
+    expect(req.cancelable).to.equal(true);
+    expect(req.composed && req.bubbles).to.equal(true);
+    await el.updateComplete;
+    expect(!!root(el).querySelector('.notice')).to.equal(false);
+  });
+
+  it('says invitations are handled by the event\'s team when nobody takes Invite moderator', async () => {
+    const el = await newForm();
+    await openPicker(el, 'moderators', 'Nobody');
+    await waitUntil(() => optionTexts(el, 'moderators').join() === 'Invite moderator');
+    setTimeout(() => $(el, '#moderators-opt-0').click());
+    const req = await oneEvent(el, 'kaltura-request-invite');
+    expect(req.detail).to.deep.equal({ role: 'moderator', query: 'Nobody' });
+    await el.updateComplete;
+    expect($(el, '.notice').textContent).to.contain("Invitations are handled by the event's team.");
+  });
+
+  it('requires a moderator: removing the last one says so', async () => {
+    api.sessions = [];
+    const el = await newForm();
+    await waitUntil(() => $$(el, '.chip').length === 1);
+    button(el, 'Remove Olivia Grant').click();
+    await el.updateComplete;
+    expect(errorOf(el, 'moderators')).to.equal('Add at least one moderator.');
+  });
+});
+
+describe('<session-editor>: AI assistant and header', () => {
+  it('asks before activating the AI assistant; X cancels, Activate assistant turns it on; off needs no confirmation', async () => {
+    const el = await newForm();
+    const sw = $<HTMLButtonElement>(el, '[role="switch"]');
+    expect(sw.getAttribute('aria-checked')).to.equal('false');
+    sw.click();
+    const dialog = $<HTMLDialogElement>(el, '#ai-dialog');
+    await waitUntil(() => dialog.open);
+    expect(dialog.textContent).to.contain('Activate assistant');
+    await expect(el).to.be.accessible();
+    dialog.querySelector<HTMLButtonElement>('[aria-label="Close"]')!.click();
+    await waitUntil(() => !dialog.open);
+    await el.updateComplete;
+    expect(sw.getAttribute('aria-checked')).to.equal('false');
+    sw.click();
+    await waitUntil(() => dialog.open);
+    button(el, 'Activate assistant').click();
+    await waitUntil(() => sw.getAttribute('aria-checked') === 'true');
+    sw.click();
+    await el.updateComplete;
+    expect(sw.getAttribute('aria-checked')).to.equal('false');
+    expect(dialog.open).to.equal(false);
+  });
+
+  it('takes only images for the header, previews it and uploads it after Create', async () => {
+    const el = await newForm();
+    expect(text(el)).to.contain('Replace thumbnail');
+    expect(text(el)).to.contain('We recommend using an image size of 1920x1080 px.');
+    expect($<HTMLInputElement>(el, '#f-header-file').accept).to.contain('.png');
+    await chooseFiles(el, '#f-header-file', [new File(['%PDF'], 'notes.pdf')]);
+    expect(errorOf(el, 'header')).to.contain('"notes.pdf" is not an image.');
+    await chooseFiles(el, '#f-header-file', [new File([new Uint8Array([137, 80, 78, 71])], 'Banner.PNG', { type: 'image/png' })]);
+    expect(errorOf(el, 'header')).to.equal('');
+    expect($<HTMLImageElement>(el, '.thumb img').src).to.match(/^blob:/);
+    await typeInto(el, '#f-title', 'With a header');
+    await typeInto(el, '#f-date', '2031-05-12');
+    await typeInto(el, '#f-time', '10:00');
+    await openPicker(el, 'moderators', 'Priya');
+    $(el, '#moderators-opt-0').click();
+    button(el, 'Create').click();
+    await waitUntil(() => api.xhrs.some((x) => x.method === 'PUT'), 'header upload');
+    const put = api.xhrs.find((x) => x.method === 'PUT')!;
+    expect(put.url).to.match(/\/sessions\/s\d+\/header$/);
+    expect(put.headers['x-file-name']).to.equal('Banner.PNG');
+    await waitUntil(() => text(el).includes('Session created.'));
+    expect($<HTMLImageElement>(el, '.thumb img').src).to.contain('access_token=');
+  });
+});
+
+describe('<session-editor>: edit mode', () => {
+  it('opens on the Basics tab with the session\'s values, Visit session page and Copy link', async () => {
+    const el = await editing('s2');
+    expect($<HTMLInputElement>(el, '#f-title').value).to.equal('Opening keynote: the living cell');
+    expect($<HTMLInputElement>(el, '#f-time').value).to.equal('09:00');
+    expect($$(el, '.chip').map((c) => c.textContent!.trim())).to.deep.equal(['Keynote', 'Biology', 'Dr. Samira Haddad', 'Morgan Lee']);
+    expect($(el, '[role="switch"]').getAttribute('aria-checked')).to.equal('true');
+    expect($<HTMLInputElement>(el, 'input[value="published"]').checked).to.equal(true);
+    const visit = $<HTMLAnchorElement>(el, '.links a');
+    expect(visit.textContent!.trim()).to.equal('Visit session page');
+    expect(visit.href).to.equal('https://portal.example/sessions/s2');
+    expect(button(el, 'Copy link')).to.exist;
+    expect($(el, '#tab-basics').getAttribute('aria-selected')).to.equal('true');
+    expect($(el, '#panel-attachments').hidden).to.equal(true);
+    expect(button(el, 'Save changes').disabled).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('moves between tabs with the arrow keys (tabs pattern)', async () => {
+    const el = await editing('s2');
+    $(el, '#tab-basics').focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect($(el, '#tab-attachments').getAttribute('aria-selected')).to.equal('true');
+    expect($(el, '#tab-attachments').tabIndex).to.equal(0);
+    expect($(el, '#tab-basics').tabIndex).to.equal(-1);
+    expect(root(el).activeElement?.id).to.equal('tab-attachments');
+    expect($(el, '#panel-basics').hidden).to.equal(true);
+    await sendKeys({ press: 'Home' });
+    await el.updateComplete;
+    expect(root(el).activeElement?.id).to.equal('tab-basics');
+  });
+
+  it('saves changes with the version it edited', async () => {
+    const el = await editing('s2');
+    await typeInto(el, '#f-title', 'Opening keynote (updated)');
+    setTimeout(() => button(el, 'Save changes').click());
+    const saved = await oneEvent(el, 'kaltura-session-saved');
+    expect(saved.detail.created).to.equal(false);
+    const [patch] = api.calls('PATCH', /\/sessions\/s2$/);
+    expect(patch!.headers['if-match']).to.equal('"1"');
+    expect((patch!.body as { title: string }).title).to.equal('Opening keynote (updated)');
+    await el.updateComplete;
+    expect(text(el)).to.contain('Changes saved.');
+    expect(api.sessions.find((s) => s.id === 's2')!.version).to.equal(2);
+  });
+
+  it('shows a conflict when someone else saved meanwhile, and reloads their version', async () => {
+    const el = await editing('s2');
+    api.bump('s2', { title: 'Their title' });
+    await typeInto(el, '#f-title', 'My title');
+    button(el, 'Save changes').click();
+    await waitUntil(() => text(el).includes('Someone else saved this session'));
+    expect(text(el)).to.contain(SESSION_WORDING.conflict);
+    await expect(el).to.be.accessible();
+    button(el, 'Reload their version').click();
+    await el.updateComplete;
+    expect($<HTMLInputElement>(el, '#f-title').value).to.equal('Their title');
+    expect(text(el)).to.not.contain('Someone else saved');
+    await typeInto(el, '#f-title', 'My title again');
+    button(el, 'Save changes').click();
+    await waitUntil(() => text(el).includes('Changes saved.'));
+    expect(api.calls('PATCH', /s2$/).pop()!.headers['if-match']).to.equal('"2"');
+  });
+
+  it('copies the session page link', async () => {
+    const el = await editing('s2');
+    let copied = '';
+    const saved = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard');
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (t: string) => void (copied = t) } });
+    try {
+      button(el, 'Copy link').click();
+      await waitUntil(() => text(el).includes('Link copied.'));
+      expect(copied).to.equal('https://portal.example/sessions/s2');
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).clipboard;
+      if (saved) Object.defineProperty(Navigator.prototype, 'clipboard', saved);
+    }
+  });
+
+  it('says when the session cannot be loaded', async () => {
+    const el = await fixture<SessionEditor>(html`<session-editor server=${SERVER} event=${EVENT} token=${TOKENS.attendee} session-id="s3"></session-editor>`);
+    await waitUntil(() => text(el).includes('could not be loaded'));
+    expect(text(el)).to.contain('There is no session "s3" in this event.');
+    expect(button(el, 'Try again')).to.exist;
+  });
+});
+
+describe('<session-editor>: attachments', () => {
+  async function attachmentsTab(): Promise<SessionEditor> {
+    const el = await editing('s2');
+    $(el, '#tab-attachments').click();
+    await el.updateComplete;
+    return el;
+  }
+
+  it('uploads several files, each with its own progress bar, and confirms each', async () => {
+    api.autoUpload = false;
+    const el = await attachmentsTab();
+    expect($<HTMLInputElement>(el, '#att-file').multiple).to.equal(true);
+    await chooseFiles(el, '#att-file', [
+      new File(['a'.repeat(1000)], 'Slides.PPTX'),
+      new File(['%PDF-1.4 '.repeat(200)], 'Roadmap.pdf', { type: 'application/pdf' }),
+    ]);
+    await waitUntil(() => api.xhrs.length === 2);
+    const bars = () => $$<HTMLProgressElement>(el, 'progress');
+    expect(bars()).to.have.length(2);
+    expect(bars()[0]!.getAttribute('aria-label')).to.equal('Uploading Slides.PPTX');
+    const [slides, roadmap] = api.xhrs as [FakeXhrLike, FakeXhrLike];
+    expect(slides.headers['x-file-name']).to.equal('Slides.PPTX');
+    expect(slides.headers.authorization).to.equal(`Bearer ${TOKENS.organizer}`);
+    slides.progress(250);
+    roadmap.progress(1800);
+    await el.updateComplete;
+    expect(bars().map((b) => b.value)).to.deep.equal([25, 100]);
+    expect(text(el)).to.contain('25%');
+    await expect(el).to.be.accessible();
+    slides.finish();
+    await waitUntil(() => text(el).includes('Upload complete. "Slides.PPTX" is attached.'));
+    roadmap.finish();
+    await waitUntil(() => $$(el, '.attachment').length === 2);
+    expect(bars()).to.have.length(0);
+    expect($$(el, '.attachment strong').map((s) => s.textContent)).to.deep.equal(['Slides', 'Roadmap']);
+    expect($(el, '#tab-attachments').textContent).to.contain('(2)');
+  });
+
+  it('refuses types outside the shared lists before uploading, and shows the server\'s size limit', async () => {
+    const el = await attachmentsTab();
+    api.maxUploadBytes = 100;
+    await chooseFiles(el, '#att-file', [new File(['x'], 'virus.exe'), new File(['y'.repeat(200)], 'Big.MP4')]);
+    await waitUntil(() => $$(el, '.upload .error').length === 2);
+    const errors = $$(el, '.upload .error').map((e) => e.textContent);
+    expect(errors[0]).to.contain('"virus.exe" cannot be attached: .exe files are not supported.');
+    expect(errors[1]).to.equal('"Big.MP4" is larger than the 100 B upload limit.');
+    expect(api.xhrs).to.have.length(1);
+    expect($(el, '.notice.bad').textContent).to.contain('"Big.MP4" was not uploaded');
+    button(el, 'Dismiss virus.exe').click();
+    await el.updateComplete;
+    expect($$(el, '.upload')).to.have.length(1);
+  });
+
+  it('edits the title and description of an attachment', async () => {
+    const a = api.attach('s2', 'Roadmap.doc');
+    const el = await attachmentsTab();
+    const menuButton = button(el, 'Actions for Roadmap');
+    expect(menuButton.getAttribute('aria-haspopup')).to.equal('menu');
+    menuButton.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(root(el).activeElement?.textContent).to.equal('Edit');
+    await sendKeys({ press: 'ArrowDown' });
+    expect(root(el).activeElement?.textContent).to.equal('Download');
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(root(el).activeElement === menuButton).to.equal(true);
+    menuButton.click();
+    await el.updateComplete;
+    button(el, 'Edit').click();
+    const dialog = $<HTMLDialogElement>(el, '#edit-dialog');
+    await waitUntil(() => dialog.open);
+    expect($<HTMLInputElement>(el, '#d-title').value).to.equal('Roadmap');
+    await typeInto(el, '#d-title', '');
+    expect($(el, '#de-title').textContent).to.equal('Enter a title for this file.');
+    await typeInto(el, '#d-title', 'Roadmap internal');
+    await typeInto(el, '#d-description', 'The latest enhancements.');
+    await expect(el).to.be.accessible();
+    dialog.querySelector<HTMLButtonElement>('.btn.primary')!.click();
+    await waitUntil(() => !dialog.open);
+    expect(api.calls('PATCH', new RegExp(`attachments/${a.id}$`))[0]!.body).to.deep.equal({ title: 'Roadmap internal', description: 'The latest enhancements.' });
+    await el.updateComplete;
+    expect($(el, '.attachment strong').textContent).to.equal('Roadmap internal');
+    expect(text(el)).to.contain('Saved the details of "Roadmap internal".');
+  });
+
+  it('shows more info: title, description, file type, size and creation date', async () => {
+    api.attach('s2', 'Roadmap.doc', undefined, { title: 'Roadmap internal', description: "We're thrilled to share the latest enhancements." });
+    const el = await attachmentsTab();
+    button(el, 'Actions for Roadmap internal').click();
+    await el.updateComplete;
+    button(el, 'More info').click();
+    const dialog = $<HTMLDialogElement>(el, '#info-dialog');
+    await waitUntil(() => dialog.open);
+    const info = dialog.textContent!.replace(/\s+/g, ' ');
+    expect(info).to.contain('Roadmap.doc');
+    expect(info).to.contain('Title: Roadmap internal');
+    expect(info).to.contain("Description: We're thrilled to share the latest enhancements.");
+    expect(info).to.contain('File type: doc document');
+    expect(info).to.contain('Size: 870 KB');
+    expect(info).to.contain(`Creation date: ${new Date('2024-10-10T09:00:00Z').toLocaleDateString(undefined, { year: '2-digit', month: '2-digit', day: '2-digit' })}`);
+    await expect(el).to.be.accessible();
+    dialog.querySelector<HTMLButtonElement>('[aria-label="Close"]')!.click();
+    await waitUntil(() => !dialog.open);
+  });
+
+  it('downloads the same bytes under the original name', async () => {
+    const bytes = new Uint8Array([37, 80, 68, 70, 0, 255, 1, 2]);
+    const a = api.attach('s2', 'Roadmap.pdf', bytes);
+    const el = await attachmentsTab();
+    button(el, 'Actions for Roadmap').click();
+    await el.updateComplete;
+    const link = $<HTMLAnchorElement>(el, 'a[role="menuitem"]');
+    expect(link.textContent).to.equal('Download');
+    expect(link.getAttribute('download')).to.equal('Roadmap.pdf');
+    const url = new URL(link.href);
+    expect(url.pathname).to.equal(a.downloadUrl);
+    expect(url.searchParams.get('access_token')).to.equal(TOKENS.organizer);
+    const got = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
+    expect([...got]).to.deep.equal([...bytes]);
+  });
+
+  it('asks before deleting, with the exact prompt; Cancel keeps it, Delete removes it', async () => {
+    api.attach('s2', 'Roadmap.doc');
+    const el = await attachmentsTab();
+    button(el, 'Actions for Roadmap').click();
+    await el.updateComplete;
+    button(el, 'Delete').click();
+    const dialog = $<HTMLDialogElement>(el, '#delete-dialog');
+    await waitUntil(() => dialog.open);
+    expect($(el, '#delete-dialog-title').textContent).to.equal('Delete attachment');
+    expect($(el, '#delete-dialog-message').textContent).to.equal('You\'re about to permanently delete "Roadmap". You cannot undo this action.');
+    expect([...dialog.querySelectorAll('button')].map((b) => b.textContent!.trim())).to.deep.equal(['Delete', 'Cancel']);
+    await expect(el).to.be.accessible();
+    const closed = oneEvent(dialog, 'close');
+    dialog.querySelector<HTMLButtonElement>('[part="dialog-cancel"]')!.click();
+    await closed;
+    expect(api.calls('DELETE', /attachments/)).to.have.length(0);
+    expect($$(el, '.attachment')).to.have.length(1);
+
+    button(el, 'Actions for Roadmap').click();
+    await el.updateComplete;
+    button(el, 'Delete').click();
+    await waitUntil(() => dialog.open);
+    setTimeout(() => dialog.querySelector<HTMLButtonElement>('[part="dialog-confirm"]')!.click());
+    const changed = await oneEvent(el, 'kaltura-attachments-changed');
+    expect(changed.detail.change).to.equal('deleted');
+    await el.updateComplete;
+    expect($$(el, '.attachment')).to.have.length(0);
+    expect(text(el)).to.contain('Deleted. "Roadmap" is no longer attached.');
+  });
+
+  it('explains a failed delete', async () => {
+    const a = api.attach('s2', 'Roadmap.doc');
+    const el = await attachmentsTab();
+    api.attachments.set('s2', []);
+    button(el, 'Actions for Roadmap').click();
+    await el.updateComplete;
+    button(el, 'Delete').click();
+    await waitUntil(() => $<HTMLDialogElement>(el, '#delete-dialog').open);
+    $(el, '#delete-dialog [part="dialog-confirm"]').click();
+    await waitUntil(() => root(el).querySelector('.notice.bad'));
+    expect($(el, '.notice.bad').textContent).to.contain(`"Roadmap" was not deleted: There is no attachment "${a.id}" in this session.`);
+  });
+});

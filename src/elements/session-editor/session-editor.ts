@@ -1,0 +1,12 @@
+import { SessionEditor } from './session-editor.component.ts';
+
+export { SessionEditor };
+export default SessionEditor;
+
+if (!customElements.get('session-editor')) customElements.define('session-editor', SessionEditor);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'session-editor': SessionEditor;
+  }
+}
