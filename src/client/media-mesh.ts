@@ -63,8 +63,12 @@ export interface PeerOptionsLike {
 /** Makes a Peer; the default loads PeerJS. */
 export type PeerFactory = (id: string, options: PeerOptionsLike) => PeerLike | Promise<PeerLike>;
 
+let peerJs: Promise<typeof import('peerjs')> | null = null;
+/** PeerJS arrives on demand (it is a separate part of the drop-in); loaded once. */
+const loadPeerJs = () => (peerJs ??= import('peerjs'));
+
 export const defaultPeerFactory: PeerFactory = async (id, options) => {
-  const { Peer } = await import('peerjs');
+  const { Peer } = await loadPeerJs();
   return new Peer(id, options) as unknown as PeerLike;
 };
 
@@ -234,6 +238,8 @@ export class MediaMesh implements ReactiveController {
    * Never throws: what could not start is in `issues`.
    */
   startLocal(): Promise<void> {
+    // The preview is where joining starts: fetch PeerJS now, so Join does not wait for it.
+    if (this.peerFactory === defaultPeerFactory) loadPeerJs().catch(() => (peerJs = null));
     if (this.localStream && this.localStream.getTracks().some((t) => t.readyState === 'live')) {
       return Promise.resolve();
     }
