@@ -106,7 +106,7 @@ async function test() {
     {
       name: 'unit and server (node:test)',
       cmd: NODE,
-      args: ['--test', '--test-reporter=spec', '--test-concurrency=2', 'src/protocol/**/*.test.ts', 'server/**/*.test.ts'],
+      args: ['--test', '--test-reporter=spec', '--test-concurrency=2', 'src/protocol/**/*.test.ts', 'server/**/*.test.ts', 'test/*.test.ts'],
       counts: nodeCounts,
     },
     { name: 'elements (web-test-runner, Chromium)', cmd: NODE, args: [bin('wtr')], counts: wtrCounts },

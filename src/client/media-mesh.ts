@@ -63,12 +63,15 @@ export interface PeerOptionsLike {
 /** Makes a Peer; the default loads PeerJS. */
 export type PeerFactory = (id: string, options: PeerOptionsLike) => PeerLike | Promise<PeerLike>;
 
-let peerJs: Promise<typeof import('peerjs')> | null = null;
-/** PeerJS arrives on demand (it is a separate part of the drop-in); loaded once. */
-const loadPeerJs = () => (peerJs ??= import('peerjs'));
+let peerJs: Promise<typeof import('peerjs').Peer> | null = null;
+/**
+ * PeerJS arrives on demand (it is a separate part of the drop-in); loaded once. Only `Peer`
+ * is taken from the module, which lets the bundler leave PeerJS's data-channel code out.
+ */
+const loadPeerJs = () => (peerJs ??= import('peerjs').then(({ Peer }) => Peer));
 
 export const defaultPeerFactory: PeerFactory = async (id, options) => {
-  const { Peer } = await loadPeerJs();
+  const Peer = await loadPeerJs();
   return new Peer(id, options) as unknown as PeerLike;
 };
 
