@@ -34,8 +34,10 @@ function ensureDeps() {
     !existsSync(marker) || !existsSync(NODE) || !existsSync(DENO) ||
     (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
   if (!stale) return;
-  log('installing dependencies (npm ci)…');
-  must('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+  // `npm install` (not `npm ci`): it installs exactly what package-lock.json pins, and it
+  // does not refuse a lock that lists only this platform's optional binaries (Rollup, Deno).
+  log('installing dependencies (npm install)…');
+  must('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 function ensureChromium() {
