@@ -21,6 +21,7 @@ import { createSessionsApi, seedDemoEvent } from './sessions/index.ts';
 import { SqliteSessionsStore } from './store/sessions-sqlite.ts';
 import { meetingRoutes } from './sessions/meeting.ts';
 import { isStaff } from '../src/protocol/types.ts';
+import { locationOf } from '../src/protocol/breakout.ts';
 import { zonedTimeToEpoch } from '../src/protocol/time.ts';
 import type { SessionInfo } from '../src/protocol/types.ts';
 import Sentiment from 'sentiment';
@@ -123,6 +124,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
         return { ok: false, reason: `Peer id "${peerId}" is not admitted to room "${room}": join the room first.` };
       }
       return { ok: true, admission: { room, userId } };
+    },
+    // Media stays inside each breakout room: only people in the same (breakout or main) room may signal.
+    canRelay: (room, from, to) => {
+      const state = hub.peek(room)?.state;
+      return !state || locationOf(state, from) === locationOf(state, to);
     },
   });
 

@@ -132,6 +132,42 @@ describe('server on Node.js', () => {
   });
 });
 
+describe('breakout and signaling', () => {
+  it('relays media signaling only between people in the same breakout room', async () => {
+    const server = await startServer();
+    try {
+      const room = 'split-room';
+      const h = await joinRoom(server.wsUrl, room, await tok('h', 'host', room));
+      const ids = ['a', 'b', 'c', 'd'];
+      const people: Record<string, Awaited<ReturnType<typeof joinRoom>>> = {};
+      const keys: Record<string, string> = {};
+      for (const id of ids) {
+        keys[id] = await tok(id, 'participant', room);
+        people[id] = await joinRoom(server.wsUrl, room, keys[id]);
+      }
+      h.client.send({ type: 'command', ref: 'cfg', command: { type: 'breakout/configure', rooms: ['One', 'Two'], timeLimitMinutes: null, countdownSeconds: 0, assignment: 'auto' } });
+      await h.client.next((m) => m.type === 'ack' && m.ref === 'cfg');
+      h.client.send({ type: 'command', ref: 'go', command: { type: 'breakout/start' } });
+      await h.client.next((m) => m.type === 'ack' && m.ref === 'go');
+      const moved = (await h.client.next((m) => m.type === 'event' && m.event.type === 'breakout-moved')).event.moved as Record<string, string>;
+      const [x, y] = ids.filter((id) => moved[id] === 'r1');
+      const z = ids.find((id) => moved[id] === 'r2')!;
+      const px = await peer(server.wsUrl, keys[x], people[x].welcome.self.peerId);
+      const py = await peer(server.wsUrl, keys[y], people[y].welcome.self.peerId);
+      const pz = await peer(server.wsUrl, keys[z], people[z].welcome.self.peerId);
+      px.client.send({ type: 'OFFER', dst: people[y].welcome.self.peerId, payload: { sdp: 'same room' } });
+      assert.equal((await py.client.next((m) => m.type === 'OFFER')).src, people[x].welcome.self.peerId);
+      px.client.send({ type: 'OFFER', dst: people[z].welcome.self.peerId, payload: { sdp: 'other room' } });
+      const expire = await px.client.next((m) => m.type === 'EXPIRE');
+      assert.equal(expire.src, people[z].welcome.self.peerId);
+      assert.ok(!pz.client.received.some((m) => m.type === 'OFFER'), 'nothing crossed into room two');
+      for (const c of [h.client, ...ids.map((id) => people[id].client), px.client, py.client, pz.client]) c.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('server restart', () => {
   it('keeps rooms, chat and presence across a restart; clients resume where they were', async () => {
     let server = await startServer({ env: { LEAVE_GRACE_SECONDS: '20' } });

@@ -566,3 +566,30 @@ function installWebRtcStubs(): void {
     }
   };
 }
+
+test('canRelay narrows the room: a refused destination gets EXPIRE at once, queued frames are not handed over', T, async (t) => {
+  // user1 and user2 share a breakout room; user3 is elsewhere.
+  const group: Record<string, string> = { user1: 'x', user2: 'x', user3: 'y' };
+  const s = await setup(t, { canRelay: (_room, from, to) => group[from] === group[to] });
+  const a = await s.join('room-a:user1', 'alice');
+  const b = await s.join('room-a:user2', 'bob');
+  const c = await s.join('room-a:user3', 'carol');
+  a.send(offer('bob'));
+  assert.equal((await b.next()).src, 'alice');
+  a.send(offer('carol'));
+  assert.deepEqual(await a.next(), { type: 'EXPIRE', src: 'carol', dst: 'alice' });
+  await c.quiet();
+  // Queued for dave before he connects, from carol (another group): not delivered on his OPEN.
+  group.user4 = 'x';
+  c.send(offer('dave'));
+  a.send(offer('dave', 2));
+  await a.sync();
+  const d = await s.connect('room-a:user4', 'dave');
+  assert.deepEqual(await d.next(), { type: 'OPEN' });
+  assert.deepEqual(await d.next(), { ...offer('dave', 2), src: 'alice' });
+  await d.quiet();
+  // Moving carol into the group lets her through.
+  group.user3 = 'x';
+  c.send(offer('bob'));
+  assert.equal((await b.next()).src, 'carol');
+});

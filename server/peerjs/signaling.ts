@@ -58,6 +58,11 @@ export interface SignalingOptions {
   maxPendingFrames?: number;
   /** A destination whose socket has more unsent bytes than this is dropped as stuck. Default 8 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Finer than the room: may `fromUser` signal `toUser` now (say, both in the same breakout
+   * room)? A refused message is answered like one for an absent peer (EXPIRE). Default: yes.
+   */
+  canRelay?(room: string, fromUser: string, toUser: string): boolean;
   /** Sweep period. Default: a quarter of the smaller timeout, clamped to 10…1000 ms. */
   sweepIntervalMs?: number;
 }
@@ -239,6 +244,7 @@ class Hub {
   head = 0;
   timer: unknown;
   closed = false;
+  canRelay: ((room: string, fromUser: string, toUser: string) => boolean) | null;
 
   constructor(o: SignalingOptions) {
     this.clock = o.clock;
@@ -250,6 +256,7 @@ class Hub {
     this.maxQueuedChars = o.maxQueuedChars ?? 16 * 1024 * 1024;
     this.maxPendingFrames = o.maxPendingFrames ?? 32;
     this.maxBufferedBytes = o.maxBufferedBytes ?? 8 * 1024 * 1024;
+    this.canRelay = o.canRelay ?? null;
     const tick = o.sweepIntervalMs ?? Math.max(10, Math.min(1000, Math.floor(Math.min(this.expireMs, this.aliveMs, this.admitMs) / 4)));
     this.now = this.clock.now();
     this.timer = this.clock.setInterval(() => this.sweep(), tick);
@@ -314,7 +321,11 @@ class Hub {
     const q = room.queues.get(conn.id);
     if (q) {
       this.unqueue(q);
-      for (let i = 0; i < q.frames.length; i++) trySend(conn.socket, q.frames[i]!);
+      for (let i = 0; i < q.frames.length; i++) {
+        const sender = this.canRelay !== null ? room.peers.get(q.srcs[i]!) : undefined;
+        if (sender !== undefined && !this.canRelay!(room.name, sender.userId, conn.userId)) continue;
+        trySend(conn.socket, q.frames[i]!);
+      }
     }
     const early = conn.early;
     if (early) {
@@ -380,6 +391,10 @@ class Hub {
     // than re-serialising (no object, no re-escaping of the SDP). Peer ids need no escaping (PEER_ID).
     const frame = text.slice(0, text.lastIndexOf('}')) + ',"src":"' + conn.id + '"}';
     const target = room.peers.get(dst);
+    if (target !== undefined && this.canRelay !== null && !this.canRelay(room.name, conn.userId, target.userId)) {
+      if (queueable) trySend(conn.socket, expireFrame(dst, conn.id));
+      return;
+    }
     if (target !== undefined) {
       const socket = target.socket;
       if (socket.bufferedAmount <= this.maxBufferedBytes && trySend(socket, frame)) return;
