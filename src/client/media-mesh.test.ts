@@ -47,7 +47,8 @@ function inRooms(state: RoomState, location: Record<string, string>): RoomState 
 }
 
 /** A MediaDevices stand-in: which kinds exist, and how getUserMedia fails per kind. */
-function fakeDevices(opts: { audio?: boolean; video?: boolean; fail?: Partial<Record<'audio' | 'video', string>> }) {
+function fakeDevices(opts: { audio?: boolean; video?: boolean; fail?: Partial<Record<'audio' | 'video', string>>; failTimes?: number }) {
+  let failures = 0;
   const real = navigator.mediaDevices;
   const devices = [
     ...(opts.audio === false ? [] : [{ kind: 'audioinput', deviceId: 'mic-1', label: 'Fake mic', groupId: 'g' }]),
@@ -57,7 +58,9 @@ function fakeDevices(opts: { audio?: boolean; video?: boolean; fail?: Partial<Re
     enumerateDevices: async () => devices,
     getUserMedia: async (c: MediaStreamConstraints) => {
       for (const kind of ['audio', 'video'] as const) {
-        if (c[kind] && opts.fail?.[kind]) throw new DOMException('nope', opts.fail[kind]);
+        if (c[kind] && opts.fail?.[kind] && (opts.failTimes === undefined || failures++ < opts.failTimes)) {
+          throw new DOMException('nope', opts.fail[kind]);
+        }
       }
       return real.getUserMedia({ audio: !!c.audio, video: !!c.video });
     },
@@ -129,6 +132,16 @@ describe('MediaMesh: local media', () => {
     host.connect();
     await mesh.startLocal();
     expect(mesh.issues.video).to.equal('in-use');
+  });
+
+  it('tries a busy camera once more before giving up on it', async () => {
+    host = new Host();
+    // Fails for the combined request and the first camera-alone request, then works.
+    mesh = new MediaMesh(host, { mediaDevices: fakeDevices({ fail: { video: 'NotReadableError' }, failTimes: 2 }) });
+    host.connect();
+    await mesh.startLocal();
+    expect(mesh.issues.video).to.equal(null);
+    expect(mesh.localStream?.getVideoTracks()).to.have.length(1);
   });
 });
 

@@ -350,7 +350,7 @@ export class MediaMesh implements ReactiveController {
   }
 
   /** getUserMedia for some kinds; on failure, tries each kind alone and records why. */
-  private async acquire(kinds: MediaKind[]): Promise<MediaStreamTrack[]> {
+  private async acquire(kinds: MediaKind[], retried = false): Promise<MediaStreamTrack[]> {
     const md = this.md!;
     try {
       const stream = await md.getUserMedia({
@@ -370,7 +370,12 @@ export class MediaMesh implements ReactiveController {
       if (issue === 'not-found' && this[idKey]) {
         // The chosen device went away; fall back to the default one.
         this[idKey] = '';
-        return this.acquire([kind]);
+        return this.acquire([kind], retried);
+      }
+      if ((issue === 'in-use' || issue === 'failed') && !retried) {
+        // A device another tab or app is just releasing often works a moment later.
+        await new Promise((r) => setTimeout(r, 400));
+        return this.acquire([kind], true);
       }
       this.issues[kind] = issue;
       return [];

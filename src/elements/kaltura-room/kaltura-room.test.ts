@@ -102,7 +102,7 @@ describe('<kaltura-room> pre-join', () => {
   it('previews the fake camera with device choices and toggles, and does not connect yet', async () => {
     const el = await mount();
     const video = $<HTMLVideoElement>(el, '.preview video')!;
-    expect(video.srcObject).to.be.instanceOf(MediaStream);
+    expect(video.srcObject, `media issues: ${JSON.stringify(meshOf(el).issues)}`).to.be.instanceOf(MediaStream);
     expect((video.srcObject as MediaStream).getVideoTracks()).to.have.length(1);
     expect(video.muted).to.equal(true);
     expect(video.classList.contains('mirror')).to.equal(true);
