@@ -6,13 +6,14 @@
  *   deno run --allow-net --allow-read --allow-env --allow-sys --v8-flags=--expose-gc bench/signaling-server-deno.ts
  *
  * SIGNALING_BENCH_VARIANT picks the adapter:
- *   prod (default)  as server/deno.ts: onopen / onmessage / onclose closures and an object literal
- *                   WsSocket per connection.
- *   lean            one small object per connection that is both the WsSocket and the listener
- *                   (`handleEvent`), so no closure per connection.
+ *   prod (default)  the earlier adapter: onopen / onmessage / onclose closures and an object literal
+ *                   WsSocket per connection (kept for comparison).
+ *   lean            server/deno.ts's adapter (server/deno-socket.ts): one small object per
+ *                   connection that is both the WsSocket and the listener, no closures.
  */
 import { systemClock, type WsAcceptor, type WsHandlers, type WsSocket } from '../server/socket.ts';
 import { createSignaling } from '../server/peerjs/signaling.ts';
+import { Connection } from '../server/deno-socket.ts';
 import { serveControl, serverCommands } from './signaling-child-ipc.ts';
 
 /** The bits of the Deno namespace used here (this file is type-checked by tsc with Node's types, which lack Deno's). */
@@ -35,7 +36,7 @@ const signaling = createSignaling({
   admit: async (key) => ({ ok: true, admission: { room: key, userId: 'bench' } }),
 });
 
-/** server/deno.ts's adapter. */
+/** The earlier closure-based adapter, for comparison. */
 function wireProd(socket: WebSocket, acceptor: WsAcceptor): void {
   socket.onopen = () => {
     const handlers = acceptor({
@@ -50,44 +51,6 @@ function wireProd(socket: WebSocket, acceptor: WsAcceptor): void {
   };
 }
 
-/** One object per connection: the WsSocket the core sees and the listener of the Deno socket. */
-class LeanConn implements WsSocket, EventListenerObject {
-  ws: WebSocket;
-  acceptor: WsAcceptor | null;
-  h: WsHandlers | null = null;
-  constructor(ws: WebSocket, acceptor: WsAcceptor) {
-    this.ws = ws;
-    this.acceptor = acceptor;
-    ws.binaryType = 'arraybuffer';
-    ws.addEventListener('open', this);
-    ws.addEventListener('message', this);
-    ws.addEventListener('close', this);
-  }
-  send(data: string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(data);
-  }
-  close(code?: number, reason?: string): void {
-    this.ws.close(code, reason);
-  }
-  get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
-  }
-  handleEvent(e: Event): void {
-    if (e.type === 'message') {
-      const d = (e as MessageEvent).data;
-      this.h?.message(typeof d === 'string' ? d : new Uint8Array(d));
-    } else if (e.type === 'open') {
-      const a = this.acceptor!;
-      this.acceptor = null;
-      this.h = a(this);
-    } else if (e.type === 'close') {
-      const h = this.h;
-      this.h = null;
-      h?.close((e as CloseEvent).code, (e as CloseEvent).reason);
-    }
-  }
-}
-
 const ID_PATH = /^\/([^/]+)\/id$/;
 const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, (request) => {
   const url = new URL(request.url);
@@ -100,7 +63,7 @@ const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, (re
   if (url.pathname !== '/peerjs') return new Response('No WebSocket here.', { status: 404 });
   const acceptor = signaling.accept(url);
   const { socket, response } = Deno.upgradeWebSocket(request);
-  if (variant === 'lean') new LeanConn(socket, acceptor);
+  if (variant === 'lean') new Connection(socket, acceptor);
   else wireProd(socket, acceptor);
   return response;
 });

@@ -6,50 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { systemClock, type WsAcceptor, type WsHandlers, type WsSocket } from './socket.ts';
+import { systemClock } from './socket.ts';
+import { Connection } from './deno-socket.ts';
 import { SqliteStore } from './store/sqlite.ts';
 
 const config = loadConfig(Deno.env.toObject(), fileURLToPath(new URL('..', import.meta.url)));
 const store = new SqliteStore(join(config.dataDir, 'rooms.db'));
 const app = await createApp({ config, store, db: store.db, clock: systemClock });
-
-/** One object per socket: the WsSocket the app writes to and the listener of the socket's events. */
-class Connection implements WsSocket, EventListenerObject {
-  ws: WebSocket;
-  acceptor: WsAcceptor | null;
-  handlers: WsHandlers | null = null;
-  constructor(ws: WebSocket, acceptor: WsAcceptor) {
-    this.ws = ws;
-    this.acceptor = acceptor;
-    ws.binaryType = 'arraybuffer';
-    ws.addEventListener('open', this);
-    ws.addEventListener('message', this);
-    ws.addEventListener('close', this);
-  }
-  send(data: string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(data);
-  }
-  close(code?: number, reason?: string): void {
-    this.ws.close(code, reason);
-  }
-  get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
-  }
-  handleEvent(e: Event): void {
-    if (e.type === 'message') {
-      const data = (e as MessageEvent).data;
-      this.handlers?.message(typeof data === 'string' ? data : new Uint8Array(data));
-    } else if (e.type === 'open') {
-      // The app may send at once, which a socket still connecting would refuse.
-      this.handlers = this.acceptor!(this);
-      this.acceptor = null;
-    } else if (e.type === 'close') {
-      const h = this.handlers;
-      this.handlers = null;
-      h?.close((e as CloseEvent).code, (e as CloseEvent).reason);
-    }
-  }
-}
 
 const server = Deno.serve(
   {
