@@ -17,6 +17,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { systemClock, type WsHandlers } from '../server/socket.ts';
+import { attachWebSockets } from '../server/node-socket.ts';
 import { createSignaling, type Signaling } from '../server/peerjs/signaling.ts';
 import { startHarness } from '../server/peerjs/node-harness.ts';
 import { serveControl, serverCommands } from './signaling-child-ipc.ts';
@@ -83,36 +84,10 @@ function listenProd(s: Signaling): Promise<number> {
   return listen(server);
 }
 
-// ---- lean: what server/node.ts could do ----
-
-type Wired = WebSocket & { h?: WsHandlers };
-function onMessage(this: Wired, data: Buffer, isBinary: boolean): void {
-  const h = this.h;
-  if (h) h.message(isBinary ? new Uint8Array(data) : data.toString());
-}
-function onClose(this: Wired, code: number, reason: Buffer): void {
-  const h = this.h;
-  this.h = undefined;
-  h?.close(code, reason.toString());
-}
-function onError(this: Wired): void {
-  this.terminate();
-}
+// ---- lean: server/node.ts's adapter (server/node-socket.ts) ----
 
 function listenLean(s: Signaling, skipUTF8Validation: boolean): Promise<number> {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20, clientTracking: false, perMessageDeflate: false, skipUTF8Validation });
   const server = httpServer(s);
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/peerjs') return void socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
-    const acceptor = s.accept(url);
-    wss.handleUpgrade(req, socket, head, (ws: Wired) => {
-      ws.on('message', onMessage);
-      ws.on('close', onClose);
-      ws.on('error', onError);
-      // A `ws` WebSocket already has send(data), close(code, reason) and bufferedAmount: it is a WsSocket.
-      ws.h = acceptor(ws);
-    });
-  });
+  attachWebSockets(server, (url) => (url.pathname === '/peerjs' ? s.accept(url) : null), { skipUTF8Validation });
   return listen(server);
 }

@@ -1,0 +1,53 @@
+/**
+ * Node's WebSockets (the `ws` package) adapted to the app's WsSocket. Each socket carries
+ * its own handlers and shares the listener functions, and no client set is kept: an idle
+ * connection holds no closures (and so no copy of its join token). Used by server/node.ts
+ * (and measured by the benchmark).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { WsAcceptor, WsHandlers } from './socket.ts';
+
+type Wired = WebSocket & { handlers?: WsHandlers };
+
+function onMessage(this: Wired, data: Buffer, isBinary: boolean): void {
+  this.handlers?.message(isBinary ? new Uint8Array(data) : data.toString());
+}
+function onClose(this: Wired, code: number, reason: Buffer): void {
+  const h = this.handlers;
+  this.handlers = undefined;
+  h?.close(code, reason.toString());
+}
+function onError(this: Wired): void {
+  this.terminate();
+}
+
+interface UpgradeSource {
+  on(event: 'upgrade', listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown;
+}
+
+/** Accept WebSocket upgrades on `server` wherever `route` has an acceptor; 404 elsewhere. */
+export function attachWebSockets(
+  server: UpgradeSource,
+  route: (url: URL) => WsAcceptor | null,
+  options: { maxPayload?: number; skipUTF8Validation?: boolean } = {},
+): void {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayload ?? 1 << 20,
+    clientTracking: false,
+    perMessageDeflate: false,
+    skipUTF8Validation: options.skipUTF8Validation ?? false,
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const acceptor = route(new URL(req.url ?? '/', 'http://localhost'));
+    if (!acceptor) return void socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+    wss.handleUpgrade(req, socket, head, (ws: Wired) => {
+      ws.on('message', onMessage);
+      ws.on('close', onClose);
+      ws.on('error', onError);
+      ws.handlers = acceptor(ws); // a ws socket already is a WsSocket (send, close, bufferedAmount)
+    });
+  });
+}
