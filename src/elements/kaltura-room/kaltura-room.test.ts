@@ -4,6 +4,7 @@ import { ContextConsumer } from '@lit/context';
 import { LitElement } from 'lit';
 import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
+import { $, $$, text, button } from '../shared/test-dom.ts';
 import { FakeRoomServer, HOST, MODERATOR, OTHER, STUDENT } from './test-fake-server.ts';
 import { FakePeer, fakePeerFactory } from '../../client/test-fake-peer.ts';
 import type { MediaMesh } from '../../client/media-mesh.ts';
@@ -11,21 +12,6 @@ import { roomContext, type RoomContextValue } from '../../context/room-context.t
 
 let server: FakeRoomServer;
 
-function $<T extends Element = HTMLElement>(el: KalturaRoom, selector: string): T | null {
-  return el.shadowRoot!.querySelector<T>(selector);
-}
-function $$<T extends Element = HTMLElement>(el: KalturaRoom, selector: string): T[] {
-  return [...el.shadowRoot!.querySelectorAll<T>(selector)];
-}
-function text(el: KalturaRoom): string {
-  return (el.shadowRoot!.textContent ?? '').replace(/\s+/g, ' ');
-}
-function button(el: KalturaRoom, label: string | RegExp): HTMLButtonElement | undefined {
-  return $$<HTMLButtonElement>(el, 'button').find((b) => {
-    const name = (b.getAttribute('aria-label') ?? b.textContent ?? '').replace(/\s+/g, ' ').trim();
-    return typeof label === 'string' ? name === label : label.test(name);
-  });
-}
 function meshOf(el: KalturaRoom): MediaMesh {
   return (el as unknown as { mesh: MediaMesh }).mesh;
 }
@@ -39,6 +25,8 @@ async function mount(token = 'tok-student'): Promise<KalturaRoom> {
     .peerFactory=${fakePeerFactory}
   ></kaltura-room>`);
   await waitUntil(() => !meshOf(el).acquiring && (meshOf(el).localStream || meshOf(el).issues.video), 'media ready');
+  // The preview shows the stream from the render after it arrives.
+  await waitUntil(() => !meshOf(el).localStream || $<HTMLVideoElement>(el, '.preview video')?.srcObject === meshOf(el).localStream, 'preview attached', { timeout: 5000 });
   await el.updateComplete;
   return el;
 }
