@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { get as $, $$, mustButton, text } from '../shared/test-dom.ts';
 import './event-agenda.ts';
 import type { EventAgenda } from './event-agenda.component.ts';
 import { dayLabel, timeRange } from './event-agenda.component.ts';
@@ -14,21 +15,7 @@ beforeEach(() => {
 afterEach(() => restore());
 
 const root = (el: Element) => el.shadowRoot!;
-function $<T extends Element = HTMLElement>(el: Element, sel: string): T {
-  const found = root(el).querySelector<T>(sel);
-  if (!found) throw new Error(`no ${sel}`);
-  return found;
-}
-const $$ = <T extends Element = HTMLElement>(el: Element, sel: string) => [...root(el).querySelectorAll<T>(sel)];
-const text = (el: Element) => (root(el).textContent ?? '').replace(/\s+/g, ' ');
-function button(el: Element, label: string | RegExp): HTMLButtonElement {
-  const b = $$<HTMLButtonElement>(el, 'button').find((x) => {
-    const name = (x.getAttribute('aria-label') ?? x.textContent ?? '').replace(/\s+/g, ' ').trim();
-    return typeof label === 'string' ? name === label : label.test(name);
-  });
-  if (!b) throw new Error(`no button ${label}`);
-  return b;
-}
+const button = (el: Element, label: string | RegExp) => mustButton(el, label, 'button');
 const titles = (el: Element) => $$(el, '.item .title').map((t) => t.textContent!.trim());
 
 async function agenda(token = TOKENS.organizer, sessionId = ''): Promise<EventAgenda> {

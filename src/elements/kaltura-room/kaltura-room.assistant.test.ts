@@ -2,6 +2,7 @@ import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
+import { $, $$, squash } from '../shared/test-dom.ts';
 import { FakeRoomServer, HOST, MODERATOR, OTHER, STUDENT } from './test-fake-server.ts';
 import { FakePeer, fakePeerFactory } from '../../client/test-fake-peer.ts';
 import type { MediaMesh } from '../../client/media-mesh.ts';
@@ -13,15 +14,6 @@ let page: { visible: boolean; focused: boolean; fullscreen: Element | null };
 
 const THIRD: Actor = { id: 'u-third', name: 'Tia Third', role: 'participant' };
 
-function $<T extends Element = HTMLElement>(el: KalturaRoom, selector: string): T | null {
-  return el.shadowRoot!.querySelector<T>(selector);
-}
-function $$<T extends Element = HTMLElement>(el: KalturaRoom, selector: string): T[] {
-  return [...el.shadowRoot!.querySelectorAll<T>(selector)];
-}
-function squash(s: string | null | undefined): string {
-  return (s ?? '').replace(/\s+/g, ' ').trim();
-}
 function meshOf(el: KalturaRoom): MediaMesh {
   return (el as unknown as { mesh: MediaMesh }).mesh;
 }

@@ -2,6 +2,7 @@ import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/t
 import { sendKeys } from '@web/test-runner-commands';
 import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
+import { $, $$, squash, text, button } from '../shared/test-dom.ts';
 import { FakeRoomServer, HOST, MODERATOR, OTHER, STUDENT } from './test-fake-server.ts';
 import { FakePeer, fakePeerFactory } from '../../client/test-fake-peer.ts';
 import type { MediaMesh } from '../../client/media-mesh.ts';
@@ -10,24 +11,6 @@ import type { Actor } from '../../protocol/types.ts';
 let server: FakeRoomServer;
 const THIRD: Actor = { id: 'u-third', name: 'Theo Third', role: 'participant' };
 
-function $<T extends Element = HTMLElement>(el: KalturaRoom, selector: string): T | null {
-  return el.shadowRoot!.querySelector<T>(selector);
-}
-function $$<T extends Element = HTMLElement>(el: KalturaRoom, selector: string): T[] {
-  return [...el.shadowRoot!.querySelectorAll<T>(selector)];
-}
-function squash(s: string | null | undefined): string {
-  return (s ?? '').replace(/\s+/g, ' ').trim();
-}
-function text(el: KalturaRoom, selector?: string): string {
-  return squash(selector ? $(el, selector)?.textContent : el.shadowRoot!.textContent);
-}
-function button(el: KalturaRoom, label: string | RegExp): HTMLButtonElement | undefined {
-  return $$<HTMLButtonElement>(el, 'button').find((b) => {
-    const name = squash(b.getAttribute('aria-label') ?? b.textContent);
-    return typeof label === 'string' ? name === label : label.test(name);
-  });
-}
 function meshOf(el: KalturaRoom): MediaMesh {
   return (el as unknown as { mesh: MediaMesh }).mesh;
 }
