@@ -233,13 +233,8 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
     const found = service.editableSession(g.actor, g.event.id, c.req.param('id'));
     if (!found.ok) return problem(c, found);
     const session = found.value;
-    const named = uploadName(c.req.header('x-file-name'), c.req.query('name'));
-    if (!named.ok) return problem(c, { ok: false, status: 400, error: named.reason, fields: { header: [named.reason] } });
-    const name = named.name;
-    const refused = headerNameProblem(name);
-    if (refused) return problem(c, { ok: false, status: 415, error: refused, fields: { header: [refused] } });
-    const declared = Number(c.req.header('content-length') ?? NaN);
-    if (declared > deps.maxUploadBytes) return tooBig(c, name);
+    const name = checkUpload(c, 'header', headerNameProblem);
+    if (name instanceof Response) return name;
     const rel = join('headers', g.event.id, `${session.id}-${crypto.randomUUID()}`);
     const got = await receiveToFile(c.req.raw.body, {
       tmpDir: join(headersDir, '.tmp'),
@@ -310,13 +305,8 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
     const found = service.editableSession(g.actor, g.event.id, c.req.param('id'));
     if (!found.ok) return problem(c, found);
     const session = found.value;
-    const named = uploadName(c.req.header('x-file-name'), c.req.query('name'));
-    if (!named.ok) return problem(c, { ok: false, status: 400, error: named.reason, fields: { file: [named.reason] } });
-    const name = named.name;
-    const refused = attachmentNameProblem(name);
-    if (refused) return problem(c, { ok: false, status: 415, error: refused, fields: { file: [refused] } });
-    const declared = Number(c.req.header('content-length') ?? NaN);
-    if (declared > deps.maxUploadBytes) return tooBig(c, name);
+    const name = checkUpload(c, 'file', attachmentNameProblem);
+    if (name instanceof Response) return name;
     const id = `a${crypto.randomUUID().replaceAll('-', '').slice(0, 15)}`;
     const rel = join('attachments', g.event.id, session.id, id);
     const got = await receiveToFile(c.req.raw.body, {
@@ -407,6 +397,20 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
       },
     });
   });
+
+  /**
+   * Before reading an upload's body: its file name (X-File-Name or ?name=), its type by that
+   * name, and its declared size. Returns the name, or the response refusing it.
+   */
+  function checkUpload(c: Context, field: string, typeProblem: (name: string) => string | null): string | Response {
+    const named = uploadName(c.req.header('x-file-name'), c.req.query('name'));
+    if (!named.ok) return problem(c, { ok: false, status: 400, error: named.reason, fields: { [field]: [named.reason] } });
+    const refused = typeProblem(named.name);
+    if (refused) return problem(c, { ok: false, status: 415, error: refused, fields: { [field]: [refused] } });
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    if (declared > deps.maxUploadBytes) return tooBig(c, named.name);
+    return named.name;
+  }
 
   function tooBig(c: Context, name: string) {
     const reason = tooLarge(name, deps.maxUploadBytes);
