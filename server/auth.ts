@@ -35,6 +35,7 @@ export interface TokenVerifier {
 }
 
 const MAX_LIFETIME_S = 24 * 3600;
+const CLOCK_TOLERANCE_S = 5;
 
 export async function createVerifier(config: TokenConfig): Promise<TokenVerifier> {
   let key: Uint8Array | CryptoKey;
@@ -59,12 +60,16 @@ export async function createVerifier(config: TokenConfig): Promise<TokenVerifier
           issuer: config.issuer,
           audience: config.audience,
           requiredClaims: ['exp', 'sub'],
-          clockTolerance: 5,
+          clockTolerance: CLOCK_TOLERANCE_S,
         }));
       } catch (err) {
         return { ok: false, reason: explain(err) };
       }
-      if (typeof payload.iat === 'number' && typeof payload.exp === 'number' && payload.exp - payload.iat > MAX_LIFETIME_S) {
+      // The cap holds with or without `iat`: a token may neither claim a longer life
+      // nor still have more than 24 hours to go (plus the clock tolerance) from now.
+      const exp = payload.exp as number;
+      const remaining = exp - Math.floor(Date.now() / 1000);
+      if ((typeof payload.iat === 'number' && exp - payload.iat > MAX_LIFETIME_S) || remaining > MAX_LIFETIME_S + CLOCK_TOLERANCE_S) {
         return { ok: false, reason: 'The join token lives longer than 24 hours; issue short-lived tokens.' };
       }
       return { ok: true, payload };
