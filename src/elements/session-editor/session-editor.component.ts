@@ -1121,6 +1121,7 @@ export class SessionEditor extends KalturaElement {
         cancelLabel: W.cancel,
         danger: true,
         focusCancel: true,
+        cancelFirst: true,
       })}
       <dialog id="edit-dialog" class="panel" part="dialog" aria-labelledby="edit-title">
         <div class="dialog-head"><h2 id="edit-title" part="dialog-title">Edit details</h2>${closeX}</div>

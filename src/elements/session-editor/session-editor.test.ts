@@ -556,7 +556,9 @@ describe('<session-editor>: attachments', () => {
     await waitUntil(() => dialog.open);
     expect($(el, '#delete-dialog-title').textContent).to.equal('Delete attachment');
     expect($(el, '#delete-dialog-message').textContent).to.equal('You\'re about to permanently delete "Roadmap". You cannot undo this action.');
-    expect([...dialog.querySelectorAll('button')].map((b) => b.textContent!.trim())).to.deep.equal(['Delete', 'Cancel']);
+    // As the product text has it: "Cancel Delete", and a keyboard user starts on the safe one.
+    expect([...dialog.querySelectorAll('button')].map((b) => b.textContent!.trim())).to.deep.equal(['Cancel', 'Delete']);
+    expect(root(el).activeElement).to.equal(dialog.querySelector('[part="dialog-cancel"]'));
     await expect(el).to.be.accessible();
     const closed = oneEvent(dialog, 'close');
     dialog.querySelector<HTMLButtonElement>('[part="dialog-cancel"]')!.click();

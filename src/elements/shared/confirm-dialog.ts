@@ -5,7 +5,7 @@
  * `confirmDialog()` renders one; `askConfirm()` opens it and resolves with the
  * user's answer.
  */
-import { css, html, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
 
 export interface ConfirmDialogOptions {
   /** Unique within the shadow root; ids of the title and message derive from it. */
@@ -18,9 +18,12 @@ export interface ConfirmDialogOptions {
   danger?: boolean;
   /** Put initial focus on the cancel button (for actions that affect everyone). */
   focusCancel?: boolean;
+  /** Show the cancel button first ("Cancel Delete", as the session editor's product text has it). */
+  cancelFirst?: boolean;
 }
 
 export function confirmDialog(o: ConfirmDialogOptions): TemplateResult {
+  const cancel = html`<button value="cancel" class="btn" part="dialog-cancel" ?autofocus=${!!o.focusCancel}>${o.cancelLabel}</button>`;
   return html`<dialog
     id=${o.id}
     class="confirm"
@@ -32,10 +35,11 @@ export function confirmDialog(o: ConfirmDialogOptions): TemplateResult {
       <h2 id="${o.id}-title" class="confirm-title" part="dialog-title">${o.heading}</h2>
       <p id="${o.id}-message" class="confirm-message">${o.message}</p>
       <div class="confirm-actions">
+        ${o.cancelFirst ? cancel : nothing}
         <button value="confirm" class="btn ${o.danger ? 'danger' : 'primary'}" part="dialog-confirm" ?autofocus=${!o.focusCancel}>
           ${o.confirmLabel}
         </button>
-        <button value="cancel" class="btn" part="dialog-cancel" ?autofocus=${!!o.focusCancel}>${o.cancelLabel}</button>
+        ${o.cancelFirst ? nothing : cancel}
       </div>
     </form>
   </dialog>`;
