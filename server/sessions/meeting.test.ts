@@ -92,6 +92,26 @@ describe('Start Meeting: POST …/sessions/:id/meeting', () => {
     assert.equal((await mod.json()).role, 'participant');
   });
 
+  it('gives a former session moderator who now holds an attendee token no host role', async () => {
+    // Still listed as this session's moderator, but the portal now signs them in as an attendee.
+    const demoted = await h.token({ ...PEOPLE.moderator, role: 'attendee' });
+    let res = await start(published.id, null, demoted);
+    assert.equal(res.status, 409, 'an attendee waits for the meeting to go live');
+    live.add(published.room);
+    res = await start(published.id, null, demoted);
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.equal(body.role, 'participant');
+    assert.equal(claims(body.token).role, 'participant');
+    live.delete(published.room);
+    // A speaker token for the same person does not make them host either.
+    res = await start(published.id, null, await h.token({ ...PEOPLE.moderator, role: 'speaker' }));
+    assert.equal((await res.json()).role, 'participant');
+    // With a moderator token again, they host.
+    res = await start(published.id, 'moderator');
+    assert.equal((await res.json()).role, 'host');
+  });
+
   it('lets attendees in only once the meeting is live', async () => {
     let res = await start(published.id, 'attendee');
     assert.equal(res.status, 409);

@@ -84,7 +84,10 @@ export function meetingRoutes(deps: MeetingDeps): Hono {
     if (!deps.secret) {
       return problem(c, { status: 501, error: 'This server cannot sign room join tokens (it has no TOKEN_SECRET): the event portal must issue them.' });
     }
-    const host = actor.role === 'organizer' || session.moderators.some((m) => m.id === actor.id);
+    // Host only when the current event token and the current session team agree: an
+    // organizer, or a moderator by token who moderates this session now. A former
+    // moderator whose portal now signs them in as an attendee is a participant.
+    const host = actor.role === 'organizer' || (actor.role === 'moderator' && session.moderators.some((m) => m.id === actor.id));
     if (actor.role === 'attendee' && !deps.isLive(session.room)) return problem(c, { status: 409, error: NOT_STARTED });
     const role: Role = host ? 'host' : 'participant';
     const token = await issueToken(deps.secret, { sub: actor.id, name: actor.name, role, room: session.room }, deps.tokenTtlSeconds);
