@@ -34,10 +34,10 @@ function ensureDeps() {
     !existsSync(marker) || !existsSync(NODE) || !existsSync(DENO) ||
     (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
   if (!stale) return;
-  // `npm install` (not `npm ci`): it installs exactly what package-lock.json pins, and it
-  // does not refuse a lock that lists only this platform's optional binaries (Rollup, Deno).
-  log('installing dependencies (npm install)…');
-  must('npm', ['install', '--no-audit', '--no-fund']);
+  // `npm ci`: exactly what package-lock.json pins, and it never rewrites the lock. The lock
+  // lists every platform's optional binaries (Rollup, Deno, esbuild), so it is complete anywhere.
+  log('installing dependencies (npm ci)…');
+  must('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
 function ensureChromium() {
