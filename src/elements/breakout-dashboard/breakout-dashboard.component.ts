@@ -10,6 +10,7 @@ import { BreakoutConfigSchema, fieldErrors } from '../../protocol/schema.ts';
 import { isStaff, type AssignMode, type ClientCommand, type HelpCall, type Participant, type RoomEvent, type RoomState } from '../../protocol/types.ts';
 import { askConfirm, confirmDialog } from '../shared/confirm-dialog.ts';
 import { icon } from '../shared/icons.ts';
+import { formatDuration } from '../shared/format.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
 // Shared with the room (already in the drop-in): the bell and the once-a-second re-render.
 import { Ticker } from '../kaltura-room/ticker.ts';
@@ -18,11 +19,8 @@ import { styles } from './breakout-dashboard.styles.ts';
 /** The drag-and-drop type of a dragged name; its data is the user's id. */
 const MIME = 'application/x-kaltura-user';
 
-/** Milliseconds as m:ss. */
-const clock = (ms: number): string => {
-  const t = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
-};
+/** Time left, as everywhere else (m:ss, h:mm:ss, or days and hours). */
+const clock = (ms: number): string => formatDuration(ms, 'up');
 /** A number field's value; NaN when empty (the schema then names the field). */
 const num = (v: string): number => (v.trim() ? Number(v) : NaN);
 

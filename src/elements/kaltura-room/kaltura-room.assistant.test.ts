@@ -121,11 +121,18 @@ describe('<kaltura-room> Assistant / Live stage tab', () => {
     await waitUntil(() => figures(el)['Turnout'] === '2 of 4 (50%)' && figures(el)['Engagement rate'] === '100%');
   });
 
-  it('shows Assistant to a moderator when the assistant is on, with chat mood from sentiment scores', async () => {
+  it('shows Assistant and Live stage to a moderator when the assistant is on, both with chat mood from sentiment scores', async () => {
     server.setSession(session({ aiAssistant: true }));
     const el = await joined('tok-mod');
-    expect(squash($(el, '#tab-stage')!.textContent)).to.equal('Assistant');
+    expect($$(el, '[role="tab"]').map((t) => squash(t.textContent))).to.deep.equal(['Chat', 'Participants 1', 'Assistant', 'Live stage']);
+    // Seed 002: with the assistant on, the Live stage tab shows the same information as Assistant.
+    $<HTMLButtonElement>(el, '#tab-assistant')!.click();
+    await el.updateComplete;
+    expect($(el, '#panel-assistant')!.hidden).to.equal(false);
+    const assistant = figures(el);
+    expect(Object.keys(assistant)).to.deep.equal(['Attendees', 'Chat mood', 'Engagement rate', 'Time to end']);
     await openStage(el);
+    expect($(el, '#panel-assistant')!.hidden).to.equal(true);
     let f = figures(el);
     expect(Object.keys(f)).to.deep.equal(['Attendees', 'Chat mood', 'Engagement rate', 'Time to end']);
     expect(f['Attendees']).to.equal('0');
@@ -188,6 +195,14 @@ describe('<kaltura-room> Assistant / Live stage tab', () => {
     await waitUntil(() => figures(el)['Time to end'] === 'Overtime by 0:01', 'overtime', { timeout: 3000 });
   });
 
+  it('says days and hours for a session days away, never a clock of 154 hours', async () => {
+    const ms = ((6 * 24 + 10) * 60 + 45) * 60_000 + 29_000;
+    server.setSession(session({ endsAt: server.now() + ms }));
+    const el = await joined('tok-host');
+    await openStage(el);
+    expect(figures(el)['Time to end']).to.equal('6 days, 10 hours');
+  });
+
   it('moves across Chat, Participants and the stage tab with arrow keys, Home and End; passes axe', async () => {
     server.setSession(session({ aiAssistant: true }));
     server.join(STUDENT);
@@ -196,6 +211,9 @@ describe('<kaltura-room> Assistant / Live stage tab', () => {
     $<HTMLButtonElement>(el, '#tab-chat')!.focus();
     const at = () => el.shadowRoot!.activeElement!.id;
     await sendKeys({ press: 'ArrowRight' });
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect(at()).to.equal('tab-assistant');
     await sendKeys({ press: 'ArrowRight' });
     await el.updateComplete;
     expect(at()).to.equal('tab-stage');

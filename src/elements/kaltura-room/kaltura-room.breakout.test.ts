@@ -14,6 +14,10 @@ const THIRD: Actor = { id: 'u-third', name: 'Theo Third', role: 'participant' };
 function meshOf(el: KalturaRoom): MediaMesh {
   return (el as unknown as { mesh: MediaMesh }).mesh;
 }
+/** The focused element in the room's shadow root. */
+function el(room: KalturaRoom): Element | null {
+  return room.shadowRoot!.activeElement;
+}
 function tileNames(el: KalturaRoom): string[] {
   return $$(el, '.tile .name-text').map((n) => n.textContent!.trim());
 }
@@ -114,12 +118,14 @@ describe('<kaltura-room> breakout: participants', () => {
       'Olivia Other': 'Participant · Room 1',
       'Theo Third': 'Participant · Room 2',
     });
-    expect(text(el, '#tab-people .count')).to.equal('4');
+    // The count is of the people in the viewer's own room, as the grid shows.
+    expect(text(el, '#tab-people .count')).to.equal('2');
     await expect(el).to.be.accessible();
     // Olivia moves on to Room 2 and leaves the grid.
     server.run({ type: 'breakout/move', userId: OTHER.id, to: server.roomId('Room 2') }, HOST);
     await settle(el);
     expect(tileNames(el)).to.deep.equal(['Sam Student (You)']);
+    expect(text(el, '#tab-people .count')).to.equal('1');
   });
 
   it("keeps the mesh to its room's people", async () => {
@@ -182,7 +188,7 @@ describe('<kaltura-room> breakout: participants', () => {
     server.startBreakout(HOST, { plan: { [STUDENT.id]: 'Room 1' }, timeLimitMinutes: 10 });
     await settle(el);
     const bar = $(el, '[part="breakout-bar"]')!;
-    expect(squash(bar.textContent)).to.match(/Room 1 Remaining time (10:00|09:59) Call moderator/);
+    expect(squash(bar.textContent)).to.match(/Room 1 Remaining time (10:00|9:59) Call moderator/);
     const requested = oneEvent(el, 'kaltura-help-requested');
     $<HTMLButtonElement>(el, '[part="call-button"]')!.click();
     expect((await requested).detail.call).to.include({ userId: STUDENT.id, room: server.roomId('Room 1') });
@@ -334,7 +340,7 @@ describe('<kaltura-room> breakout: hosts and moderators', () => {
   it('shows Remaining time only with a time limit, and adds minutes', async () => {
     const el = await moderatorInBreakout({ timeLimitMinutes: 10 });
     const time = $<HTMLButtonElement>(el, '[part="remaining-time"]')!;
-    expect(squash(time.textContent)).to.match(/^Remaining time (10:00|09:59)$/);
+    expect(squash(time.textContent)).to.match(/^Remaining time (10:00|9:59)$/);
     time.click();
     await el.updateComplete;
     const minutes = $<HTMLInputElement>(el, '#add-minutes')!;
@@ -422,27 +428,45 @@ describe('<kaltura-room> breakout: hosts and moderators', () => {
     expect($(el, '.room')!.inert).to.equal(false);
     await waitUntil(() => el.shadowRoot!.activeElement === open, 'focus back on Open dashboard');
 
-    // The three-dots menu: Breakout.
-    button(el, 'More options')!.click();
+    // The bottom toolbar's three-dots menu: Breakout.
+    button(el, 'More actions')!.click();
     await el.updateComplete;
-    const items = $$(el, '[role="menuitem"]').map((i) => squash(i.textContent));
-    expect(items).to.deep.equal(['Breakout', 'Leave Session']);
-    $$<HTMLButtonElement>(el, '[role="menuitem"]')[0]!.click();
+    const items = $$(el, '#tools-button-menu [role="menuitem"]').map((i) => squash(i.textContent));
+    expect(items).to.deep.equal(['Breakout']);
+    $<HTMLButtonElement>(el, '#tools-button-menu [role="menuitem"]')!.click();
     await el.updateComplete;
     expect($(el, '[part="dashboard"] breakout-dashboard')).to.exist;
-    expect($(el, '[role="menu"]')!.hidden).to.equal(true);
+    expect($(el, '#tools-button-menu')!.hidden).to.equal(true);
   });
 
-  it('offers Breakout in the menu before breakout starts, and not to participants', async () => {
+  it('offers Breakout in the bottom toolbar\'s three dots (seed 001) and Leave Session in the top bar\'s (seed 000), not Breakout to participants', async () => {
     const mod = await joined('tok-host');
+    const menuItems = (el: KalturaRoom, menu: string) => $$(el, `#${menu} [role="menuitem"]`).map((i) => squash(i.textContent));
+    // The bottom toolbar (the controls under the video) holds its three dots.
+    const tools = button(mod, 'More actions')!;
+    expect(tools.closest('[part="controls"]')).to.exist;
+    expect(tools.getAttribute('aria-haspopup')).to.equal('menu');
     button(mod, 'More options')!.click();
     await mod.updateComplete;
-    expect($$(mod, '[role="menuitem"]').map((i) => squash(i.textContent))).to.deep.equal(['Breakout', 'Leave Session']);
-    $$<HTMLButtonElement>(mod, '[role="menuitem"]')[0]!.click();
-    await mod.updateComplete;
-    expect($(mod, '[part="dashboard"] breakout-dashboard')).to.exist;
+    expect(menuItems(mod, 'menu-button-menu')).to.deep.equal(['Leave Session']);
+    // End Session stays next to the top three dots.
+    expect($(mod, '[part="end-button"]')!.parentElement).to.equal($(mod, '#menu-button')!.closest('.actions'));
+    tools.focus();
+    await sendKeys({ press: 'ArrowUp' });
+    await waitUntil(() => el(mod)?.getAttribute('role') === 'menuitem', 'focus in the tools menu', { timeout: 15_000 });
+    expect($(mod, '#menu-button-menu')!.hidden, 'one menu at a time').to.equal(true);
+    expect(menuItems(mod, 'tools-button-menu')).to.deep.equal(['Breakout']);
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => el(mod) === tools, 'Escape gives focus back', { timeout: 15_000 });
+    expect($(mod, '#tools-button-menu')!.hidden).to.equal(true);
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el(mod)?.getAttribute('role') === 'menuitem', 'Enter opens', { timeout: 15_000 });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => $(mod, '[part="dashboard"] breakout-dashboard'), 'dashboard', { timeout: 15_000 });
+    await expect(mod).to.be.accessible();
     mod.remove();
     const student = await joined('tok-student');
+    expect(button(student, 'More actions')).to.equal(undefined);
     button(student, 'More options')!.click();
     await student.updateComplete;
     expect($$(student, '[role="menuitem"]').map((i) => squash(i.textContent))).to.deep.equal(['Leave Session']);

@@ -28,8 +28,11 @@ import {
 } from '../../protocol/types.ts';
 import { askConfirm, closeDialogs, confirmDialog } from '../shared/confirm-dialog.ts';
 import { icon, type IconName } from '../shared/icons.ts';
+import { formatDuration } from '../shared/format.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
+import { MenuButton, renderMenuButton } from '../shared/menu-button.ts';
 import { styles } from './kaltura-room.styles.ts';
+import { partStyles } from './parts.styles.ts';
 import { Ticker } from './ticker.ts';
 import { Engagement } from './engagement.ts';
 import { renderStats, sessionStats } from './session-stats.ts';
@@ -55,15 +58,12 @@ function initials(name: string): string {
   return letters.map((p) => [...p][0]!.toUpperCase()).join('') || '?';
 }
 
-/** Remaining time as mm:ss (minutes may pass 59: 90:00). */
-function clockText(ms: number): string {
-  const s = Math.max(0, Math.ceil(ms / 1000));
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(Math.floor(s / 60))}:${pad(s % 60)}`;
-}
+/** Remaining time, as the dashboard and the stage tab show it. */
+const clockText = (ms: number): string => formatDuration(ms, 'up');
 
 type BarPanel = 'broadcast' | 'time' | 'rooms';
-type Panel = 'chat' | 'people' | 'stage';
+type Panel = 'chat' | 'people' | 'assistant' | 'stage';
+const STAGE_TEXT = { assistant: 'Assistant', stage: 'Live stage' } as const;
 
 const FILES_NOTE = 'At this time we only support sending text messages and not files.';
 
@@ -185,7 +185,7 @@ function durationText(ms: number): string {
  * @cssproperty [--kaltura-overlay-bg=rgb(10 14 22 / 0.72)] - Backdrop of the countdown.
  */
 export class KalturaRoom extends KalturaElement {
-  static override styles = styles;
+  static override styles = [styles, partStyles];
 
   /** Base URL of the room server (http or https). Defaults to the page's origin. */
   @property({ reflect: true }) server = '';
@@ -213,7 +213,6 @@ export class KalturaRoom extends KalturaElement {
   @state() private panel: Panel = 'chat';
   /** The room's sound (everyone else's audio) is on; muting it also means "not engaged". */
   @state() private soundOn = true;
-  @state() private menuOpen = false;
   @state() private unread = 0;
   @state() private notice = '';
   @state() private starting = false;
@@ -265,14 +264,12 @@ export class KalturaRoom extends KalturaElement {
   private awaitingJoin = false;
   private stickToBottom = true;
   private lastView: View | null = null;
+  /** The top bar's "three dots" (Leave Session) and the bottom toolbar's (Breakout). */
+  private readonly topMenu = new MenuButton(this, 'menu-button');
+  private readonly toolsMenu = new MenuButton(this, 'tools-button');
   private readonly onDocPointerDown = (e: PointerEvent) => {
-    const path = e.composedPath();
-    const outside = (sel: string) => {
-      const wrap = this.renderRoot.querySelector(sel);
-      return !!wrap && !path.includes(wrap);
-    };
-    if (this.menuOpen && outside('.menu-wrap')) this.menuOpen = false;
-    if (this.barPanel && outside('.control-bar')) this.barPanel = null;
+    const bar = this.renderRoot.querySelector('.control-bar');
+    if (this.barPanel && bar && !e.composedPath().includes(bar)) this.barPanel = null;
   };
 
   /** The connection status. */
@@ -344,8 +341,11 @@ export class KalturaRoom extends KalturaElement {
       this.joining = true;
       this.connection.reset();
     }
-    if (this.menuOpen && this.view !== 'room') this.menuOpen = false;
-    if (this.panel === 'stage' && !this.stageLabel) this.panel = 'chat';
+    if (this.view !== 'room') {
+      this.topMenu.close();
+      this.toolsMenu.close();
+    }
+    if ((this.panel === 'stage' || this.panel === 'assistant') && !this.stageTabs.includes(this.panel)) this.panel = 'chat';
     this.followBreakout();
     const snap = this.connection.snapshot;
     if (snap !== this.publishedSnapshot) {
@@ -401,7 +401,7 @@ export class KalturaRoom extends KalturaElement {
 
   /** Leave the session without asking (the menu's Leave Session asks first). */
   async leave(): Promise<void> {
-    this.menuOpen = false;
+    this.topMenu.close();
     await this.connection.leave();
     this.mesh.stop();
     this.inSession = false;
@@ -440,7 +440,11 @@ export class KalturaRoom extends KalturaElement {
     if (fresh) {
       this.emit('kaltura-joined', { room: state.room, self: { ...self } });
       if (state.status === 'open') this.enterSession();
-      else this.inSession = false;
+      else {
+        // A late arrival to an ended session: the ended screen, and the camera goes off.
+        this.inSession = false;
+        this.mesh.stop();
+      }
     } else if (this.inSession && state.status === 'open') {
       // Resumed: the server may have given this connection a new peer id.
       this.connectMesh();
@@ -513,7 +517,7 @@ export class KalturaRoom extends KalturaElement {
       case 'session-started':
         this.emit('kaltura-session-started', { by: event.by });
         this.unread = 0;
-        if (event.by === selfId) this.enterSession();
+        if (event.by === selfId) void this.reenter();
         else this.restartedBy = event.by;
         break;
     }
@@ -598,21 +602,33 @@ export class KalturaRoom extends KalturaElement {
   }
 
   private async confirmLeave(): Promise<void> {
-    this.menuOpen = false;
-    await this.updateComplete;
     // The dialog gives focus back to what had it: the menu button, not the closed menu.
-    this.focusMenuButton();
+    this.topMenu.close(true);
+    await this.updateComplete;
     if (await askConfirm(this.leaveDialog)) await this.leave();
   }
 
   private async confirmEnd(): Promise<void> {
-    this.menuOpen = false;
+    this.topMenu.close();
     if (await askConfirm(this.endDialog)) await this.endSession();
   }
 
   private async rejoinAfterRestart(): Promise<void> {
-    this.enterSession();
+    await this.reenter();
     await this.updateComplete;
+  }
+
+  /**
+   * Back into a restarted session. Ending it took everyone out of the room, so unless the
+   * server already counts this user as present, they come back through a fresh join.
+   */
+  private async reenter(): Promise<void> {
+    if (this.me?.present) return this.enterSession();
+    this.joining = true;
+    this.awaitingJoin = true;
+    this.connection.close('idle');
+    await this.mesh.startLocal();
+    this.connection.open();
   }
 
   private selectPanel(panel: Panel, focus = false): void {
@@ -628,71 +644,11 @@ export class KalturaRoom extends KalturaElement {
   private onTabKeydown(e: KeyboardEvent): void {
     if (['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) {
       e.preventDefault();
-      const tabs: Panel[] = this.stageLabel ? ['chat', 'people', 'stage'] : ['chat', 'people'];
+      const tabs: Panel[] = ['chat', 'people', ...this.stageTabs];
       const n = tabs.length;
       const i = tabs.indexOf(this.panel);
       const next = e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : (i + (e.key === 'ArrowLeft' ? n - 1 : 1)) % n;
       this.selectPanel(tabs[next]!, true);
-    }
-  }
-
-  // Menu button pattern: Enter/Space/ArrowDown open on the first item, ArrowUp on the last,
-  // arrows move, Escape closes and returns focus, Tab closes.
-  private menuItems(): HTMLElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="menuitem"]')];
-  }
-
-  private async openMenu(focus: 'first' | 'last'): Promise<void> {
-    this.menuOpen = true;
-    await this.updateComplete;
-    const items = this.menuItems();
-    (focus === 'first' ? items[0] : items[items.length - 1])?.focus();
-  }
-
-  private focusMenuButton(): void {
-    this.renderRoot.querySelector<HTMLElement>('#menu-button')?.focus();
-  }
-
-  private onMenuButtonClick(): void {
-    if (this.menuOpen) this.menuOpen = false;
-    else void this.openMenu('first');
-  }
-
-  private onMenuButtonKeydown(e: KeyboardEvent): void {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      void this.openMenu(e.key === 'ArrowDown' ? 'first' : 'last');
-    }
-  }
-
-  private onMenuKeydown(e: KeyboardEvent): void {
-    const items = this.menuItems();
-    const i = items.indexOf(e.composedPath()[0] as HTMLElement);
-    switch (e.key) {
-      case 'ArrowDown':
-        e.preventDefault();
-        items[(i + 1) % items.length]?.focus();
-        break;
-      case 'ArrowUp':
-        e.preventDefault();
-        items[(i - 1 + items.length) % items.length]?.focus();
-        break;
-      case 'Home':
-        e.preventDefault();
-        items[0]?.focus();
-        break;
-      case 'End':
-        e.preventDefault();
-        items[items.length - 1]?.focus();
-        break;
-      case 'Escape':
-        e.preventDefault();
-        this.menuOpen = false;
-        this.focusMenuButton();
-        break;
-      case 'Tab':
-        this.menuOpen = false;
-        break;
     }
   }
 
@@ -740,7 +696,7 @@ export class KalturaRoom extends KalturaElement {
       if (cd) this.liveText = `${cd.lead} in ${this.secondsTo(cd.at)} seconds.`;
     }
     const endsAt = running && (this.staff || locationOf(state, selfId) !== null) ? state.breakout.endsAt : null;
-    const stageEnd = inRoom && this.panel === 'stage' ? (state.session?.endsAt ?? null) : null;
+    const stageEnd = inRoom && (this.panel === 'stage' || this.panel === 'assistant') ? (state.session?.endsAt ?? null) : null;
     this.ticker.follow(cd?.at ?? endsAt ?? this.callNote?.until ?? stageEnd);
   }
 
@@ -754,9 +710,9 @@ export class KalturaRoom extends KalturaElement {
    * already created first asks whether to keep them or create new ones, as the product does.
    */
   private openDashboard(opener?: EventTarget | null, setUp = false): void {
-    this.menuOpen = false;
+    this.toolsMenu.close();
     this.barPanel = null;
-    this.dashboardOpener = (opener as HTMLElement | null) ?? this.renderRoot.querySelector<HTMLElement>('#menu-button');
+    this.dashboardOpener = (opener as HTMLElement | null) ?? this.renderRoot.querySelector<HTMLElement>('#tools-button');
     this.dashboardOpen = true;
     void this.focusIn('.dashboard').then(async () => {
       const dashboard = this.renderRoot.querySelector('breakout-dashboard') as (HTMLElement & { setUp?: () => Promise<boolean>; updateComplete?: Promise<unknown> }) | null;
@@ -771,7 +727,7 @@ export class KalturaRoom extends KalturaElement {
     if (!this.dashboardOpen) return;
     this.dashboardOpen = false;
     const back = this.dashboardOpener?.isConnected ? this.dashboardOpener : null;
-    void this.updateComplete.then(() => (back ?? this.renderRoot.querySelector<HTMLElement>('#menu-button'))?.focus());
+    void this.updateComplete.then(() => (back ?? this.renderRoot.querySelector<HTMLElement>('#tools-button'))?.focus());
   }
 
   private toggleBarPanel(panel: BarPanel): void {
@@ -865,16 +821,18 @@ export class KalturaRoom extends KalturaElement {
     </div>`;
   }
 
-  private mediaMessages(): { lines: string[]; mode: string; retry: boolean } {
+  /** What is wrong with the camera or microphone. Only the pre-join screen has Try again; in the room, rejoining retries. */
+  private mediaMessages(where: 'prejoin' | 'room' = 'prejoin'): { lines: string[]; mode: string; retry: boolean } {
     const { issues } = this.mesh;
     const a = issues.audio;
     const v = issues.video;
     const lines: string[] = [];
+    const then = where === 'prejoin' ? 'then select Try again.' : 'then leave the session and rejoin it.';
     const hint = (issue: MediaIssue | null) =>
       issue === 'blocked'
-        ? ' Allow access for this site in your browser settings, then select Try again.'
+        ? ` Allow access for this site in your browser settings, ${then}`
         : issue === 'in-use'
-          ? ' Close the other app, then select Try again.'
+          ? ` Close the other app, ${then}`
           : issue === 'unsupported'
             ? ' This page must be opened over https.'
             : '';
@@ -1028,50 +986,20 @@ export class KalturaRoom extends KalturaElement {
       <div class="actions">
         ${this.staff
           ? html`<button class="btn danger compact" part="end-button" @click=${() => this.confirmEnd()}>
-              ${icon('power')}<span>End Session</span>
+              ${icon('power')}<span class="end-label">End Session</span>
             </button>`
           : nothing}
-        <div class="menu-wrap" @focusout=${this.onMenuFocusOut}>
-          <button
-            id="menu-button"
-            class="icon-btn"
-            part="menu-button"
-            aria-label="More options"
-            aria-haspopup="menu"
-            aria-expanded=${this.menuOpen ? 'true' : 'false'}
-            aria-controls="session-menu"
-            @click=${this.onMenuButtonClick}
-            @keydown=${this.onMenuButtonKeydown}
-          >
-            ${icon('more')}
-          </button>
-          <div
-            id="session-menu"
-            class="menu"
-            part="menu"
-            role="menu"
-            aria-labelledby="menu-button"
-            ?hidden=${!this.menuOpen}
-            @keydown=${this.onMenuKeydown}
-          >
-            ${this.staff
-              ? html`<button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.openDashboard(null, true)}>
-                  ${icon('rooms')}<span>Breakout</span>
-                </button>`
-              : nothing}
-            <button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.confirmLeave()}>
-              ${icon('leave')}<span>Leave Session</span>
-            </button>
-          </div>
-        </div>
+        ${renderMenuButton(this.topMenu, {
+          id: 'menu-button',
+          label: 'More options',
+          part: 'menu-button',
+          menuPart: 'menu',
+          items: html`<button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.confirmLeave()}>
+            ${icon('leave')}<span>Leave Session</span>
+          </button>`,
+        })}
       </div>
     </header>`;
-  }
-
-  private onMenuFocusOut(e: FocusEvent): void {
-    const wrap = e.currentTarget as HTMLElement;
-    const next = e.relatedTarget as Node | null;
-    if (this.menuOpen && next && !wrap.contains(next)) this.menuOpen = false;
   }
 
   private renderTile(p: Participant, isSelf: boolean): TemplateResult {
@@ -1115,8 +1043,8 @@ export class KalturaRoom extends KalturaElement {
     const n = Math.max(1, tiles.length);
     const cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4;
     const status = this.connection.status;
-    const { lines } = this.mediaMessages();
-    const stage = this.stageLabel;
+    const { lines } = this.mediaMessages('room');
+    const stage = this.stageTabs;
     return html`${this.renderHeader()} ${this.renderBreakoutBar(state, selfId)}
       <div class="room" ?inert=${this.dashboardOpen}>
         <section class="stage" part="stage" aria-label="Video">
@@ -1134,16 +1062,28 @@ export class KalturaRoom extends KalturaElement {
               title=${this.soundOn ? 'Turn off sound' : 'Turn on sound'} @click=${this.toggleSound}>
               ${icon(this.soundOn ? 'sound' : 'soundOff')}<span class="ctl-label">Sound</span>
             </button>
+            ${this.staff
+              ? renderMenuButton(this.toolsMenu, {
+                  id: 'tools-button',
+                  label: 'More actions',
+                  part: 'tools-button',
+                  menuPart: 'tools-menu',
+                  up: true,
+                  items: html`<button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${() => this.openDashboard(null, true)}>
+                    ${icon('rooms')}<span>Breakout</span>
+                  </button>`,
+                })
+              : nothing}
           </div>
           ${lines.length ? html`<p class="stage-note">${lines.join(' ')}</p>` : nothing}
         </section>
         <aside class="sidebar" part="sidebar" aria-label="Chat and participants">
-          <div class="tabs ${stage ? 'has-stage' : ''}" role="tablist" aria-label="Chat and participants" @keydown=${this.onTabKeydown}>
+          <div class="tabs ${stage.length ? 'has-stage' : ''}" role="tablist" aria-label="Chat and participants" @keydown=${this.onTabKeydown}>
             ${this.renderTab('chat', html`Chat${this.unread
               ? html` <span class="badge"><span class="visually-hidden">(</span>${this.unread}<span class="visually-hidden"> new)</span></span>`
               : nothing}`)}
-            ${this.renderTab('people', html`Participants <span class="count">${present.length}</span>`)}
-            ${stage ? this.renderTab('stage', stage) : nothing}
+            ${this.renderTab('people', html`Participants <span class="count">${sharing.length}</span>`)}
+            ${stage.map((t) => this.renderTab(t, STAGE_TEXT[t]))}
           </div>
           <div id="panel-chat" role="tabpanel" class="panel" aria-labelledby="tab-chat" ?hidden=${this.panel !== 'chat'}>
             ${this.renderChat(state, selfId)}
@@ -1151,11 +1091,13 @@ export class KalturaRoom extends KalturaElement {
           <div id="panel-people" role="tabpanel" class="panel" aria-labelledby="tab-people" ?hidden=${this.panel !== 'people'}>
             ${this.renderParticipants(people, selfId, state)}
           </div>
-          ${stage && state.session
-            ? html`<div id="panel-stage" role="tabpanel" class="panel stage-panel" aria-labelledby="tab-stage" tabindex="0" ?hidden=${this.panel !== 'stage'}>
-                ${renderStats(sessionStats(state, state.session, this.connection.serverNow()), state.session.title)}
-              </div>`
-            : nothing}
+          ${stage.map((t) => {
+            // Both tabs show the same figures (seed 002); only the open one renders them.
+            const on = this.panel === t && state.session;
+            return html`<div id="panel-${t}" role="tabpanel" class="panel stage-panel" aria-labelledby="tab-${t}" tabindex="0" ?hidden=${!on}>
+              ${on ? renderStats(sessionStats(state, state.session!, this.connection.serverNow()), state.session!.title) : nothing}
+            </div>`;
+          })}
         </aside>
       </div>
       <slot></slot>
@@ -1182,15 +1124,19 @@ export class KalturaRoom extends KalturaElement {
         : nothing}`;
   }
 
-  /** Hosts and moderators of an event session: "Assistant" with the AI assistant on, else "Live stage". */
-  private get stageLabel(): string | null {
+  /**
+   * Hosts and moderators of an event session: "Live stage"; with the AI assistant on, also
+   * "Assistant", both with the assistant's figures.
+   */
+  private get stageTabs(): ('assistant' | 'stage')[] {
     const session = this.connection.state?.session;
-    return this.staff && session ? (session.aiAssistant ? 'Assistant' : 'Live stage') : null;
+    if (!this.staff || !session) return [];
+    return session.aiAssistant ? ['assistant', 'stage'] : ['stage'];
   }
 
   private renderTab(panel: Panel, label: TemplateResult | string): TemplateResult {
     const on = this.panel === panel;
-    return html`<button id="tab-${panel}" role="tab" class="tab" part=${panel === 'stage' ? 'stage-tab' : nothing}
+    return html`<button id="tab-${panel}" role="tab" class="tab" part=${panel === 'stage' || panel === 'assistant' ? 'stage-tab' : nothing}
       aria-selected=${on ? 'true' : 'false'} aria-controls="panel-${panel}" tabindex=${on ? '0' : '-1'}
       @click=${() => this.selectPanel(panel)}>${label}</button>`;
   }
@@ -1226,8 +1172,8 @@ ${remaining ? html`<span class="bar-time">${icon('clock')}Remaining time <span c
     const open = (e: Event) => this.openDashboard(e.currentTarget);
     return html`<section class="bar control-bar" part="control-bar" aria-label="Breakout controls" ?inert=${this.dashboardOpen} @keydown=${this.onBarKeydown}>
 <div class="bar-start">
-${toggle('broadcast', 'broadcast-button', html`${icon('megaphone')}Broadcast`)}
-${remaining ? toggle('time', 'remaining-time', html`${icon('clock')}Remaining time <span class="time">${remaining}</span>`) : nothing}
+${toggle('broadcast', 'broadcast-button', html`${icon('megaphone')}<span class="bar-label">Broadcast</span>`)}
+${remaining ? toggle('time', 'remaining-time', html`${icon('clock')}<span class="bar-label">Remaining time </span><span class="time">${remaining}</span>`) : nothing}
 </div>
 <div class="bar-center">${toggle('rooms', 'room-switch', html`${roomName(state, here)}<span class="visually-hidden">, switch rooms</span>`, closing)}</div>
 <div class="bar-end">

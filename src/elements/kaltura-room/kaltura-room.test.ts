@@ -152,6 +152,12 @@ describe('<kaltura-room> pre-join', () => {
       await expect(el).to.be.accessible();
       await join(el);
       expect($(el, '.tile.self .avatar')).to.exist;
+      // The room has no Try again: its note names only what the room has.
+      const note = text(el, '.stage-note');
+      expect(note).to.include('Camera and microphone blocked.');
+      expect(note).to.not.include('Try again');
+      expect(button(el, 'Try again')).to.equal(undefined);
+      expect(note).to.include('then leave the session and rejoin it.');
       // Nothing to announce: the participant starts with audio and video off.
       await aTimeout(50);
       expect(server.commands('media/state')).to.have.length(0);
@@ -482,6 +488,22 @@ describe('<kaltura-room> ending', () => {
     button(el, 'Join')!.click();
     await waitUntil(() => text(el).includes('The session has ended.'));
     expect(button(el, 'Start Session')).to.exist;
+  });
+});
+
+describe('<kaltura-room> late arrival', () => {
+  it('a participant joining after the session ended sees the ended screen, with the camera off', async () => {
+    server.run({ type: 'presence/join', peerId: 'ph' }, HOST);
+    server.run({ type: 'session/end' }, HOST);
+    const el = await mount('tok-student');
+    expect(meshOf(el).localStream).to.not.equal(null);
+    button(el, 'Join')!.click();
+    await waitUntil(() => text(el).includes('The session has ended.'), 'ended screen', { timeout: 15_000 });
+    expect(text(el)).to.not.include('Ready to join?');
+    expect(button(el, 'Start Session')).to.equal(undefined);
+    // Nothing to send from the ended screen: the camera and microphone are released.
+    expect(meshOf(el).localStream).to.equal(null);
+    await expect(el).to.be.accessible();
   });
 });
 

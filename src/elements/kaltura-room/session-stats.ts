@@ -8,6 +8,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RoomState, SessionInfo } from '../../protocol/types.ts';
+import { formatDuration } from '../shared/format.ts';
 
 /** Chat mood looks at this many of the latest scored main-room messages. */
 const MOOD_WINDOW = 20;
@@ -15,20 +16,11 @@ const MOOD_THRESHOLD = 0.15;
 
 const pct = (part: number, whole: number) => `${Math.round((part / whole) * 100)}%`;
 
-/** h:mm:ss (or m:ss under an hour). */
-export function clock(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const mm = String(Math.floor(s / 60) % 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
-}
-
-/** Time to the session's scheduled end: a clock, "Ended" at the end, then "Overtime by …". */
+/** Time to the session's scheduled end: the time left, "Ended" at the end, then "Overtime by …". */
 export function timeToEnd(session: SessionInfo, now: number): string {
   const ms = session.endsAt - now;
-  if (ms > 0) return clock(ms + 999);
-  return ms > -1000 ? 'Ended' : `Overtime by ${clock(-ms)}`;
+  if (ms > 0) return formatDuration(ms, 'up');
+  return ms > -1000 ? 'Ended' : `Overtime by ${formatDuration(-ms, 'down')}`;
 }
 
 export interface Mood {
