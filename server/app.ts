@@ -12,7 +12,9 @@ import * as v from 'valibot';
 import { describeIssues, fieldErrors, RoleSchema, ROOM_ID } from '../src/protocol/schema.ts';
 import { createVerifier, issueToken } from './auth.ts';
 import type { ServerConfig } from './config.ts';
-import { createSignaling } from './peerjs/signaling.ts';
+import { createSignaling, type Signaling } from './peerjs/signaling.ts';
+import { TicketStore } from './peerjs/tickets.ts';
+import { mediaChanges } from './peerjs/presence.ts';
 import { RoomHub } from './rooms/hub.ts';
 import type { Clock, WsAcceptor } from './socket.ts';
 import type { Store } from './store/store.ts';
@@ -102,7 +104,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const verifier = await createVerifier(config.token);
   const sessions = new SqliteSessionsStore(db);
   const sentiment = new Sentiment();
+  // Media follows presence: the room socket hands out tickets, and whoever leaves the room (or the
+  // session ends, or their peer id changes) loses their signaling at once. See peerjs/presence.ts.
+  const tickets = new TicketStore({ clock });
+  let media: Signaling | null = null;
   const hub = new RoomHub({
+    tickets,
+    onStateChange: (room, before, after) => {
+      if (media) mediaChanges(room, before, after, media, tickets);
+    },
     store,
     clock,
     verifier,
@@ -116,10 +126,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const signaling = createSignaling({
     clock,
     async admit(key, peerId) {
-      const verdict = await verifier.verify(key);
-      if (!verdict.ok) return { ok: false, reason: verdict.reason };
-      const { room } = verdict.claims;
-      const userId = verdict.actor.id;
+      const redeemed = tickets.redeem(key, peerId);
+      if (!redeemed.ok) return { ok: false, reason: redeemed.reason };
+      const { room, userId } = redeemed.grant;
       if (!hub.peerAdmitted(room, userId, peerId)) {
         return { ok: false, reason: `Peer id "${peerId}" is not admitted to room "${room}": join the room first.` };
       }
@@ -131,6 +140,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return !state || locationOf(state, from) === locationOf(state, to);
     },
   });
+  media = signaling;
 
   const app = new Hono();
   app.use('/api/*', cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins }));

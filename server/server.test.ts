@@ -110,9 +110,9 @@ describe('server on Node.js', () => {
     const a = await joinRoom(server.wsUrl, 'media-room', tA);
     const b = await joinRoom(server.wsUrl, 'media-room', tB);
     const c = await joinRoom(server.wsUrl, 'elsewhere', tC);
-    const pa = await peer(server.wsUrl, tA, a.welcome.self.peerId);
-    const pb = await peer(server.wsUrl, tB, b.welcome.self.peerId);
-    const pc = await peer(server.wsUrl, tC, c.welcome.self.peerId);
+    const pa = await peer(server.wsUrl, a.welcome.mediaTicket, a.welcome.self.peerId);
+    const pb = await peer(server.wsUrl, b.welcome.mediaTicket, b.welcome.self.peerId);
+    const pc = await peer(server.wsUrl, c.welcome.mediaTicket, c.welcome.self.peerId);
     assert.deepEqual([pa.first.type, pb.first.type, pc.first.type], ['OPEN', 'OPEN', 'OPEN']);
 
     pa.client.send({ type: 'OFFER', dst: b.welcome.self.peerId, payload: { sdp: 'x' } });
@@ -152,9 +152,9 @@ describe('breakout and signaling', () => {
       const moved = (await h.client.next((m) => m.type === 'event' && m.event.type === 'breakout-moved')).event.moved as Record<string, string>;
       const [x, y] = ids.filter((id) => moved[id] === 'r1');
       const z = ids.find((id) => moved[id] === 'r2')!;
-      const px = await peer(server.wsUrl, keys[x], people[x].welcome.self.peerId);
-      const py = await peer(server.wsUrl, keys[y], people[y].welcome.self.peerId);
-      const pz = await peer(server.wsUrl, keys[z], people[z].welcome.self.peerId);
+      const px = await peer(server.wsUrl, people[x].welcome.mediaTicket, people[x].welcome.self.peerId);
+      const py = await peer(server.wsUrl, people[y].welcome.mediaTicket, people[y].welcome.self.peerId);
+      const pz = await peer(server.wsUrl, people[z].welcome.mediaTicket, people[z].welcome.self.peerId);
       px.client.send({ type: 'OFFER', dst: people[y].welcome.self.peerId, payload: { sdp: 'same room' } });
       assert.equal((await py.client.next((m) => m.type === 'OFFER')).src, people[x].welcome.self.peerId);
       px.client.send({ type: 'OFFER', dst: people[z].welcome.self.peerId, payload: { sdp: 'other room' } });
@@ -209,7 +209,7 @@ describe('server on Deno (smoke)', () => {
       assert.equal((await h.client.next((m) => m.type === 'event' && m.event.type === 'chat')).event.message.text, 'from deno');
       a.client.send('nonsense');
       assert.equal((await a.client.next((m) => m.type === 'error')).code, 'bad-message');
-      const p = await peer(server.wsUrl, t1, h.welcome.self.peerId);
+      const p = await peer(server.wsUrl, h.welcome.mediaTicket, h.welcome.self.peerId);
       assert.equal(p.first.type, 'OPEN');
       for (const c of [h.client, a.client, p.client]) c.close();
     } finally {

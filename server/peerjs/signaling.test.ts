@@ -593,3 +593,55 @@ test('canRelay narrows the room: a refused destination gets EXPIRE at once, queu
   c.send(offer('bob'));
   assert.equal((await b.next()).src, 'carol');
 });
+
+test('prune(room, keep) closes at once whoever the room no longer accepts (left, or another peer id)', T, async (t) => {
+  const s = await setup(t);
+  const a = await s.join('room-a:user1', 'alice');
+  const b = await s.join('room-a:user2', 'bob');
+  const c = await s.join('room-b:user2', 'bob');
+  assert.equal(s.sig.prune('room-a', (user, peer) => user === 'user1' && peer === 'alice'), 1);
+  assert.equal((await b.closed).code, 4006);
+  assert.ok(a.isOpen);
+  assert.ok(c.isOpen, 'other rooms are untouched');
+  assert.equal(s.sig.stats().peers, 2);
+  // Offers to the pruned peer are treated as for anyone absent.
+  a.send(offer('bob'));
+  await a.quiet();
+  assert.equal(s.sig.stats().queued, 1);
+});
+
+test('the same user with a fresh key for the same id replaces the old socket (a reconnect with a new ticket)', T, async (t) => {
+  const s = await setup(t);
+  const old = await s.join('room-a:user1', 'alice', 'tokA');
+  const fresh = await s.join('room-a:user1', 'alice', 'tokB');
+  assert.equal((await old.closed).code, CLOSE_REPLACED);
+  assert.ok(fresh.isOpen);
+  assert.equal(s.sig.stats().peers, 1);
+});
+
+test('queue quotas: one flooder fills only its own share; other rooms\u2019 offers still wait for their peer', T, async (t) => {
+  // A global queue that one room could fill on its own, as before: 64 KiB in all.
+  const s = await setup(t, { maxQueuedChars: 64 * 1024, maxQueuedCharsPerRoom: 16 * 1024, maxQueuedCharsPerSender: 8 * 1024, maxQueuedPerPeer: 1000 });
+  const flooder = await s.join('room-a:user1', 'mallory');
+  const big = (dst: string, n: number): Msg => ({ type: 'OFFER', dst, payload: { sdp: 'x'.repeat(1000), n } });
+  // Mallory floods many absent ids in her room; past 8 KiB she gets EXPIRE at once.
+  for (let i = 0; i < 200; i++) flooder.send(big(`ghost${i}`, i));
+  await flooder.sync();
+  const queuedByMallory = s.sig.stats().queued;
+  assert.ok(queuedByMallory <= 8, `one sender queues at most 8 KiB (${queuedByMallory} offers)`);
+  // Her roommates together are bounded by the room's quota.
+  const mates = [];
+  for (let i = 2; i < 6; i++) mates.push(await s.join(`room-a:user${i}`, `mate${i}`));
+  for (const m of mates) {
+    for (let i = 0; i < 50; i++) m.send(big(`ghost${i}`, i));
+    await m.sync();
+  }
+  assert.ok(s.sig.stats().queued <= 16, `one room queues at most 16 KiB (${s.sig.stats().queued} offers)`);
+  // In room B, an offer to a peer that is about to arrive is queued, not expired, and delivered.
+  const alice = await s.join('room-b:user1', 'alice');
+  alice.send(offer('bob'));
+  await alice.sync();
+  const bob = await s.join('room-b:user2', 'bob');
+  assert.equal((await bob.next()).src, 'alice');
+  await alice.quiet();
+});

@@ -1,8 +1,9 @@
 /**
  * PeerJS-compatible signaling, runtime-neutral (Node 24 and Deno 2).
  *
- * A stock `peerjs` 1.5.x client configured with `{ host, port, path: '/', key: <join token>, secure }`
- * works against this unchanged:
+ * A stock `peerjs` 1.5.x client configured with `{ host, port, path: '/', key: <media ticket>, secure }`
+ * works against this unchanged (the key is a short-lived, single-use ticket from the room socket,
+ * never the join token: see tickets.ts):
  *  - WebSocket `/peerjs?key=KEY&id=ID&token=TOKEN&version=…` → `accept(url)` gives the `WsAcceptor`.
  *    The adapter must call the acceptor once the socket is open (so `send` works at once).
  *  - `GET /{key}/id` → respond with `generateId()` as text/plain.
@@ -12,11 +13,12 @@
  *    exists inside its room, so relaying to (or probing for) a peer of another room behaves exactly
  *    as for an unknown peer (queued, then EXPIRE), and the same id may exist in two rooms.
  *  - Frames that arrive while `admit` is pending are buffered (bounded) and handled after OPEN.
- *  - Same id + same token again (network blip, server restart) → OPEN, the old socket is replaced.
- *    Same id + other token → ID-TAKEN and close.
+ *  - Same id again for the same user (a fresh ticket after a network blip) or with the same PeerJS
+ *    token → OPEN, the old socket is replaced. Same id for another user → ID-TAKEN and close.
  *  - OFFER / ANSWER / CANDIDATE / LEAVE / EXPIRE with `dst` are relayed to `dst` (same room only) as
  *    the sender's JSON with `src` forced to the sender's id. OFFER / ANSWER / CANDIDATE
- *    to an absent peer are queued (bounded); once the oldest message queued for that peer is
+ *    to an absent peer are queued (bounded per destination, per sender, per room and in all, so one
+ *    flooder cannot make other rooms' offers expire); once the oldest message queued for that peer is
  *    `expireTimeoutMs` old, the whole queue is dropped and each sender receives one
  *    `{type:'EXPIRE', src: dst, dst: sender}` (the stock client reports "peer-unavailable").
  *    LEAVE / EXPIRE to absent peers are dropped. A destination that stops reading
@@ -24,8 +26,8 @@
  *  - HEARTBEAT (and any other frame) refreshes liveness; a single interval drops silent connections.
  *  - Garbage (bad JSON, binary, unknown type, > 64 KiB, bad `dst`) is answered with ERROR; the socket
  *    stays open and nobody else is affected.
- *  - `drop(room, userId?)` closes connections (e.g. a kicked user); `admit` must refuse their key
- *    afterwards if they are not to come back.
+ *  - `drop(room, userId?)` closes connections (e.g. a kicked user); `prune(room, keep)` closes those
+ *    whose user or peer id is no longer in the room; `admit` must refuse their key afterwards.
  *
  * Memory: one small `Conn` object per connection (it is also the socket's `WsHandlers`, so no
  * per-connection closures), no per-connection timers.
@@ -42,7 +44,7 @@ export type AdmitResult = { ok: true; admission: Admission } | { ok: false; reas
 
 export interface SignalingOptions {
   clock: Clock;
-  /** Verifies the key (our join token) for this peer id. A rejection counts as `{ok:false}`. */
+  /** Verifies the key (a media ticket) for this peer id. A rejection counts as `{ok:false}`. */
   admit(key: string, peerId: string): Promise<AdmitResult>;
   /** Lifetime of a message queued for an absent peer before the sender gets EXPIRE. Default 5000. */
   expireTimeoutMs?: number;
@@ -54,6 +56,10 @@ export interface SignalingOptions {
   maxQueuedPerPeer?: number;
   /** Characters of queued messages across all destinations; beyond it, EXPIRE at once. Default 16 Mi. */
   maxQueuedChars?: number;
+  /** Characters queued in one room; beyond it, that room's senders get EXPIRE at once. Default 1 Mi. */
+  maxQueuedCharsPerRoom?: number;
+  /** Characters queued by one sender (peer id); beyond it, that sender gets EXPIRE at once. Default 256 Ki. */
+  maxQueuedCharsPerSender?: number;
   /** Frames buffered per connection while `admit` is pending. Default 32. */
   maxPendingFrames?: number;
   /** A destination whose socket has more unsent bytes than this is dropped as stuck. Default 8 MiB. */
@@ -85,6 +91,8 @@ export interface Signaling {
   generateId(): string;
   /** Close the signaling connections of a room (all, or only those admitted for `userId`). Returns how many. */
   drop(room: string, userId?: string): number;
+  /** Close the connections of a room whose user and peer id `keep` no longer accepts. Returns how many. */
+  prune(room: string, keep: (userId: string, peerId: string) => boolean): number;
   stats(): SignalingStats;
   /** Stop the sweep and close every connection. */
   close(): void;
@@ -94,7 +102,7 @@ export interface Signaling {
 export const MAX_SIGNALING_FRAME = 64 * 1024;
 export const MAX_PEER_ID_LENGTH = 64;
 const MAX_TOKEN_LENGTH = 128;
-const MAX_KEY_LENGTH = 8192;
+const MAX_KEY_LENGTH = 256;
 
 /** Close codes: 1000 or 3000–4999 only, the range every WebSocket API (incl. Deno's) accepts. */
 export const CLOSE_REJECTED = 4001;
@@ -168,6 +176,9 @@ class Room {
   name: string;
   peers = new Map<string, Conn>();
   queues = new Map<string, Queue>();
+  /** Characters queued in this room, in all and by sender peer id. */
+  queuedChars = 0;
+  bySender = new Map<string, number>();
   constructor(name: string) {
     this.name = name;
   }
@@ -229,6 +240,8 @@ class Hub {
   admitMs: number;
   maxQueuedPerPeer: number;
   maxQueuedChars: number;
+  maxRoomChars: number;
+  maxSenderChars: number;
   maxPendingFrames: number;
   maxBufferedBytes: number;
 
@@ -254,6 +267,8 @@ class Hub {
     this.admitMs = o.admitTimeoutMs ?? 10000;
     this.maxQueuedPerPeer = o.maxQueuedPerPeer ?? 64;
     this.maxQueuedChars = o.maxQueuedChars ?? 16 * 1024 * 1024;
+    this.maxRoomChars = o.maxQueuedCharsPerRoom ?? 1024 * 1024;
+    this.maxSenderChars = o.maxQueuedCharsPerSender ?? 256 * 1024;
     this.maxPendingFrames = o.maxPendingFrames ?? 32;
     this.maxBufferedBytes = o.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.canRelay = o.canRelay ?? null;
@@ -300,7 +315,7 @@ class Hub {
     let room = this.rooms.get(roomName);
     const prev = room?.peers.get(conn.id);
     if (prev) {
-      if (prev.token !== conn.token) return this.reject(conn, null, CLOSE_ID_TAKEN, ID_TAKEN_FRAME);
+      if (prev.token !== conn.token && prev.userId !== userId) return this.reject(conn, null, CLOSE_ID_TAKEN, ID_TAKEN_FRAME);
       // Same peer coming back (network blip): the newer socket wins.
       prev.state = CLOSED;
       tryClose(prev.socket, CLOSE_REPLACED, 'replaced by a newer connection');
@@ -410,9 +425,12 @@ class Hub {
 
   private enqueue(conn: Conn, room: Room, dst: string, frame: string): void {
     let q = room.queues.get(dst);
+    const len = frame.length;
     if (
       (q !== undefined && q.frames.length >= this.maxQueuedPerPeer) ||
-      this.queuedChars + frame.length > this.maxQueuedChars
+      (room.bySender.get(conn.id) ?? 0) + len > this.maxSenderChars ||
+      room.queuedChars + len > this.maxRoomChars ||
+      this.queuedChars + len > this.maxQueuedChars
     ) {
       trySend(conn.socket, expireFrame(dst, conn.id));
       return;
@@ -424,9 +442,11 @@ class Hub {
     }
     q.frames.push(frame);
     q.srcs.push(conn.id);
-    q.chars += frame.length;
+    q.chars += len;
+    room.queuedChars += len;
+    room.bySender.set(conn.id, (room.bySender.get(conn.id) ?? 0) + len);
     this.queuedCount++;
-    this.queuedChars += frame.length;
+    this.queuedChars += len;
   }
 
   /** Take a queue out of its room (delivered or expired). Its FIFO slot is skipped later. */
@@ -435,6 +455,13 @@ class Hub {
     this.queuedCount -= q.frames.length;
     this.queuedChars -= q.chars;
     const room = q.room;
+    room.queuedChars -= q.chars;
+    for (let i = 0; i < q.srcs.length; i++) {
+      const src = q.srcs[i]!;
+      const left = (room.bySender.get(src) ?? 0) - q.frames[i]!.length;
+      if (left > 0) room.bySender.set(src, left);
+      else room.bySender.delete(src);
+    }
     room.queues.delete(q.dst);
     if (room.peers.size === 0 && room.queues.size === 0) this.rooms.delete(room.name);
   }
@@ -503,6 +530,18 @@ class Hub {
     return n;
   }
 
+  prune(roomName: string, keep: (userId: string, peerId: string) => boolean): number {
+    const room = this.rooms.get(roomName);
+    if (!room) return 0;
+    let n = 0;
+    for (const conn of [...room.peers.values()]) {
+      if (keep(conn.userId, conn.id)) continue;
+      this.drop1(conn, CLOSE_DROPPED, 'no longer in the room');
+      n++;
+    }
+    return n;
+  }
+
   shutdown(): void {
     if (this.closed) return;
     this.closed = true;
@@ -537,7 +576,7 @@ export function checkQuery(url: URL): string | null {
   const id = q.get('id');
   const token = q.get('token');
   const key = q.get('key');
-  if (!key) return 'No key supplied: pass the join token as the PeerJS "key" option.';
+  if (!key) return 'No key supplied: pass the media ticket from the room\'s welcome as the PeerJS "key" option.';
   if (key.length > MAX_KEY_LENGTH) return 'Invalid key provided: too long.';
   if (!id) return 'No peer id supplied.';
   if (!validPeerId(id)) {
@@ -570,6 +609,7 @@ export function createSignaling(opts: SignalingOptions): Signaling {
       return crypto.randomUUID();
     },
     drop: (room, userId) => hub.drop(room, userId),
+    prune: (room, keep) => hub.prune(room, keep),
     stats: () => ({ peers: hub.peerCount, queued: hub.queuedCount, pending: hub.pending.size, rooms: hub.rooms.size }),
     close: () => hub.shutdown(),
   };

@@ -23,6 +23,9 @@ import type {
 import type { TokenVerifier } from '../auth.ts';
 import type { Clock, WsAcceptor, WsHandlers, WsSocket } from '../socket.ts';
 import type { Store } from '../store/store.ts';
+import type { TicketStore } from '../peerjs/tickets.ts';
+import { absentRefusal, hearing, isPresent, outsideView } from './audience.ts';
+import { TokenExpiry, tokenExpiry } from './token-expiry.ts';
 
 export interface HubConfig {
   /** Default wait for a host before the session ends (per room: a host token's hostAwayMinutes). */
@@ -35,6 +38,8 @@ export interface HubConfig {
   maxBufferedBytes: number;
   /** Write a full snapshot at least every this many events. */
   snapshotEvery: number;
+  /** Tell an open connection this long before its join token expires (`token-expiring`). */
+  tokenWarnMs: number;
 }
 
 export const defaultHubConfig: HubConfig = {
@@ -43,6 +48,7 @@ export const defaultHubConfig: HubConfig = {
   helloTimeoutMs: 10_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   snapshotEvery: 64,
+  tokenWarnMs: 60_000,
 };
 
 export interface HubDeps {
@@ -58,6 +64,13 @@ export interface HubDeps {
   sessionInfo?: (room: string) => SessionInfo | null;
   /** Sentiment of a chat message, from -1 to 1 (for the moderators' chat mood). */
   mood?: (text: string) => number;
+  /** Media tickets (the PeerJS key): handed out in `welcome` and on request. None: no tickets. */
+  tickets?: TicketStore;
+  /**
+   * The room's state changed (after it is stored, before anyone hears of it). The media side
+   * uses it to close the signaling of whoever is no longer present, or changed peer id.
+   */
+  onStateChange?: (roomId: string, before: RoomState, after: RoomState) => void;
 }
 
 /** Fisher–Yates with the platform's cryptographic randomness. */
@@ -80,6 +93,12 @@ interface Connection {
   /** A console connection: commands and state, but no presence in the room. */
   observer: boolean;
   closed: boolean;
+  /** Join token expiry (see token-expiry.ts). */
+  exp?: number;
+  warned?: boolean;
+  expiryTimer?: unknown;
+  /** The user was away and heard placeholders: send a snapshot when they are back. */
+  stale?: boolean;
 }
 
 function defaultRandomId(): string {
@@ -157,21 +176,24 @@ export class Room {
     store.append(this.id, sequenced, snapshot); // durable before anyone hears of it
     if (snapshot) this.sinceSnapshot = 0;
     this.state = next;
+    this.hub.stateChanged(this.id, before, next);
 
     // Fan out: each event once as JSON; connections it is not for get a placeholder
     // with the same sequence number.
     let state = before;
     for (const e of sequenced) {
       const frame = JSON.stringify({ type: 'event', seq: e.seq, event: e.event } satisfies ServerMessage);
-      const everyone = e.event.type !== 'chat' && e.event.type !== 'help-requested' && e.event.type !== 'help-cleared';
       let hidden: string | null = null;
       for (const conn of this.connections) {
-        if (everyone || (conn.actor && canSee(e.event, state, conn.actor))) this.hub.sendRaw(conn, frame);
+        const heard = hearing(conn.actor, conn.observer, e.event, state); // one audience rule: audience.ts
+        if (heard === 'hears') this.hub.sendRaw(conn, frame);
         else this.hub.sendRaw(conn, (hidden ??= REDACTED(e.seq)));
+        if (heard === 'absent') conn.stale = true;
       }
       if (e.event.type === 'breakout-moved' || e.event.type === 'breakout-ended') this.sendHistory(state, e);
       state = applySequenced(state, e);
     }
+    for (const conn of this.connections) if (conn.stale && conn.actor && isPresent(this.state, conn.actor.id)) this.hub.resync(conn, this);
     this.schedule();
     return { ok: true, seq };
   }
@@ -249,12 +271,14 @@ export class RoomHub {
   private rooms = new Map<string, Room>();
   private randomId: () => string;
   readonly shuffle: <T>(items: T[]) => T[];
+  readonly expiry: TokenExpiry<Connection>;
 
   constructor(deps: HubDeps) {
     this.deps = deps;
     this.config = { ...defaultHubConfig, ...deps.config };
     this.randomId = deps.randomId ?? defaultRandomId;
     this.shuffle = deps.shuffle ?? cryptoShuffle;
+    this.expiry = this.makeExpiry();
   }
 
   /**
@@ -295,11 +319,81 @@ export class RoomHub {
     return { rooms: this.rooms.size, connections };
   }
 
-  /** Is this PeerJS id the current media id of this user in this room? */
+  /** Is this PeerJS id the current media id of this user, present in this room's open session? */
   peerAdmitted(roomId: string, userId: string, peerId: string): boolean {
+    const state = this.rooms.get(roomId)?.state;
+    return !!state && state.status === 'open' && isPresent(state, userId) && state.participants[userId]!.peerId === peerId;
+  }
+
+  /** A room's state changed: tell the media side (see HubDeps.onStateChange). */
+  stateChanged(roomId: string, before: RoomState, after: RoomState): void {
+    if (!this.deps.onStateChange) return;
+    try {
+      this.deps.onStateChange(roomId, before, after);
+    } catch (err) {
+      console.error('state change hook failed', err);
+    }
+  }
+
+  /** Someone back in the room after hearing only placeholders: the whole state again, as a welcome. */
+  resync(conn: Connection, room: Room): void {
+    conn.stale = false;
+    const actor = conn.actor!;
+    this.send(conn, { type: 'welcome', self: { ...actor, peerId: conn.peerId }, snapshot: redactFor(room.state, actor), serverTime: this.deps.clock.now(), ...this.ticketFor(room.id, conn) });
+  }
+
+  /** A media ticket for this connection's peer id, as welcome fields (none for consoles or without a store). */
+  private ticketFor(roomId: string, conn: Connection): { mediaTicket?: string } {
+    if (!this.deps.tickets || conn.observer || !conn.actor || !conn.peerId) return {};
+    return { mediaTicket: this.deps.tickets.issue(roomId, conn.actor.id, conn.peerId).ticket };
+  }
+
+  /** `media-ticket`: a fresh ticket, for someone present in the open session. */
+  private mediaTicket(roomId: string, conn: Connection): void {
+    const state = this.rooms.get(roomId)?.state;
+    if (!this.deps.tickets || !conn.actor || conn.observer || !state || !this.peerAdmitted(roomId, conn.actor.id, conn.peerId)) {
+      return this.fail(conn, 'not-joined', 'Media tickets are for people in the running session: join it first.');
+    }
+    const { ticket, expiresAt } = this.deps.tickets.issue(roomId, conn.actor.id, conn.peerId);
+    this.send(conn, { type: 'media-ticket', ticket, expiresAt });
+  }
+
+  /** `token`: a fresh join token for the same room and user; its role applies from now on. */
+  private async refreshToken(roomId: string, conn: Connection, token: string): Promise<void> {
+    const verdict = await this.deps.verifier.verify(token, roomId);
+    if (conn.closed || !conn.actor) return;
+    if (!verdict.ok) return this.fail(conn, 'bad-token', `The new join token was refused: ${verdict.reason}`);
+    const { actor } = verdict;
+    if (actor.id !== conn.actor.id) return this.fail(conn, 'forbidden', 'The new join token is for another user; sign in again as the same user.');
+    if (conn.observer && !isStaff(actor.role)) return this.fail(conn, 'forbidden', 'Only hosts and moderators can keep the breakout console open.', undefined, true);
+    const previous = conn.actor;
+    conn.actor = actor;
+    const exp = tokenExpiry(token);
+    this.expiry.set(conn, exp);
+    this.send(conn, { type: 'token-accepted', expiresAt: exp ?? 0 });
     const room = this.rooms.get(roomId);
-    const p = room?.state.participants[userId];
-    return !!p && p.present && p.peerId === peerId;
+    if (!room || conn.observer || !isPresent(room.state, actor.id)) return;
+    if (previous.role !== actor.role || previous.name !== actor.name) room.dispatch({ type: 'presence/join', peerId: conn.peerId }, actor);
+  }
+
+  /** Token expiry: warn first, then leave the room and close. */
+  private makeExpiry(): TokenExpiry<Connection> {
+    return new TokenExpiry<Connection>({
+    clock: this.deps.clock,
+    warnMs: this.config.tokenWarnMs,
+    onWarn: (conn, exp) => this.send(conn, { type: 'token-expiring', expiresAt: exp }),
+    onExpire: (conn) => {
+      const actor = conn.actor;
+      if (!actor) return;
+      conn.left = true;
+      for (const room of this.rooms.values()) {
+        if (!room.connections.has(conn)) continue;
+        room.connections.delete(conn);
+        if (!conn.observer && isPresent(room.state, actor.id) && !room.connectionOf(actor.id)) room.dispatch({ type: 'presence/leave', userId: actor.id }, null);
+      }
+      this.fail(conn, 'token-expired', 'Your sign-in expired: open the room again to get a fresh one.', undefined, true);
+    },
+    });
   }
 
   close(): void {
@@ -380,8 +474,14 @@ export class RoomHub {
         });
         return;
       }
+      if (msg.type === 'media-ticket' || msg.type === 'token') {
+        if (!conn.actor) return this.fail(conn, 'not-joined', 'Say hello with a join token first.');
+        return msg.type === 'token' ? void this.refreshToken(roomId, conn, msg.token) : this.mediaTicket(roomId, conn);
+      }
       if (!conn.actor) return this.fail(conn, 'not-joined', 'Say hello with a join token first.', msg.ref);
       const room = this.room(roomId);
+      const away = absentRefusal(room.state, conn.actor, conn.observer, msg.command); // not present: audience.ts
+      if (away) return this.fail(conn, 'not-joined', away, msg.ref);
       if (conn.observer && msg.command.type === 'session/leave') return this.fail(conn, 'invalid', 'A console is not in the room; close it instead.', msg.ref);
       const result = room.dispatch(msg.command, conn.actor);
       if (!result.ok) return this.fail(conn, result.code, result.message, msg.ref);
@@ -405,6 +505,7 @@ export class RoomHub {
         if (helloTimer !== null) clock.clearTimeout(helloTimer);
         helloTimer = null;
         conn.closed = true;
+        this.expiry.clear(conn);
         const room = this.rooms.get(roomId);
         if (!room || !room.connections.delete(conn) || !conn.actor) return;
         if (conn.left || conn.observer) return;
@@ -458,6 +559,7 @@ export class RoomHub {
       conn.actor = actor;
       this.send(conn, { type: 'welcome', self: { ...actor, peerId: '' }, snapshot: redactFor(room.state, actor), serverTime: this.deps.clock.now() });
       room.connections.add(conn);
+      this.expiry.set(conn, tokenExpiry(msg.token));
       return;
     }
 
@@ -480,13 +582,17 @@ export class RoomHub {
     const since = msg.since;
     const missed =
       since !== undefined && since <= room.state.seq ? this.redactMissed(room.state, actor, this.deps.store.eventsSince(roomId, since)) : null;
+    // Someone arriving in an ended session is not in it: they see neither its chat nor anyone's media id.
+    const open = room.state.status === 'open';
     this.send(conn, {
       type: 'welcome',
       self: { ...actor, peerId: conn.peerId },
-      ...(missed ? { events: missed } : { snapshot: redactFor(room.state, actor) }),
+      ...(missed ? { events: missed } : { snapshot: open ? redactFor(room.state, actor) : outsideView(redactFor(room.state, actor)) }),
       serverTime: this.deps.clock.now(),
+      ...(open ? this.ticketFor(roomId, conn) : {}),
     });
     room.connections.add(conn);
+    this.expiry.set(conn, tokenExpiry(msg.token));
 
     // A resume within the grace period with the same media id is no news to anyone else.
     const unchanged =

@@ -97,6 +97,8 @@ const ClientMessageSchema = v.variant(
       observer: v.optional(v.boolean('observer must be true or false')),
     }),
     v.object({ type: v.literal('ping'), t: v.number('t must be a number') }),
+    v.object({ type: v.literal('media-ticket') }),
+    v.object({ type: v.literal('token'), token: v.pipe(v.string('token must be a string'), v.minLength(1, 'token is missing'), v.maxLength(8192, 'token is too long')) }),
     v.object({
       type: v.literal('command'),
       ref: v.optional(v.pipe(v.string('ref must be a string'), v.maxLength(64, 'ref is too long'))),

@@ -257,6 +257,10 @@ export type ClientMessage =
    */
   | { type: 'hello'; token: string; since?: number; peerId?: string; observer?: boolean }
   | { type: 'ping'; t: number }
+  /** Ask for a fresh media ticket (the PeerJS key), e.g. to reconnect signaling. */
+  | { type: 'media-ticket' }
+  /** A fresh join token for this same room and user, sent before the current one expires. */
+  | { type: 'token'; token: string }
   | { type: 'command'; ref?: string; command: ClientCommand };
 
 /** Server → browser. */
@@ -269,12 +273,20 @@ export type ServerMessage =
       /** Events after the client's `since`, when it resumes. */
       events?: SequencedEvent[];
       serverTime: number;
+      /** A short-lived, single-use media ticket for this connection's peer id: the PeerJS `key`. */
+      mediaTicket?: string;
     }
   | { type: 'event'; seq: number; event: RoomEvent }
   | { type: 'pong'; t: number; serverTime: number }
   | { type: 'ack'; ref: string; seq: number }
   /** Chat history of the room this connection just moved into (merge by id). */
   | { type: 'history'; messages: ChatMessage[] }
+  /** A fresh media ticket (answer to `media-ticket`); `expiresAt` is server time. */
+  | { type: 'media-ticket'; ticket: string; expiresAt: number }
+  /** The join token expires at `expiresAt` (server time): send a fresh one with `token`. */
+  | { type: 'token-expiring'; expiresAt: number }
+  /** The fresh token was accepted; the connection now lasts until `expiresAt`. */
+  | { type: 'token-accepted'; expiresAt: number }
   | { type: 'error'; code: ErrorCode; message: string; ref?: string; fatal?: boolean };
 
 export type ErrorCode =
@@ -287,4 +299,5 @@ export type ErrorCode =
   | 'invalid'
   | 'session-ended'
   | 'replaced'
+  | 'token-expired'
   | 'internal';

@@ -1,0 +1,54 @@
+/**
+ * Who hears what on the room socket, in one place. A user who is in the room hears events by
+ * each feature's audience rule (`canSee`); a user who is not present (left, removed, or the
+ * session ended for them) hears only what concerns them: the session's own lifecycle and news
+ * about themselves. No chat, no peer ids of others, no help calls. They may not post either:
+ * only the commands that bring them back (or out) are accepted.
+ */
+import { canSee } from '../../src/protocol/breakout.ts';
+import type { Actor, ClientCommand, RoomEvent, RoomState } from '../../src/protocol/types.ts';
+
+/** Events about the session itself, which someone outside it still needs (to rejoin, or to go). */
+const LIFECYCLE = new Set<string>(['session-ended', 'session-started', 'session-info', 'settings-changed']);
+
+/** Commands a connection whose user is not present may send. */
+const ABSENT_COMMANDS = new Set<string>(['session/start', 'session/join', 'session/leave']);
+
+/** Is the user present in the room (an own property: ids like `__proto__` are plain ids)? */
+export function isPresent(state: RoomState, userId: string): boolean {
+  return Object.hasOwn(state.participants, userId) && state.participants[userId]!.present;
+}
+
+/** Does this event concern `userId` in person (their own join, leave, removal, media)? */
+export function concerns(event: RoomEvent, userId: string): boolean {
+  if (LIFECYCLE.has(event.type)) return true;
+  const e = event as { userId?: unknown; participant?: { id?: unknown } };
+  return e.userId === userId || e.participant?.id === userId;
+}
+
+export type Hearing = 'hears' | 'hidden' | 'absent';
+
+/**
+ * What a connection gets of `event` (decided against the state before it): the event, a
+ * placeholder because its audience rule hides it (`hidden`), or a placeholder because the user
+ * is not in the room (`absent`: their mirror falls behind, so they get a snapshot when back).
+ */
+export function hearing(actor: Actor | null, observer: boolean, event: RoomEvent, before: RoomState): Hearing {
+  if (!actor) return 'hidden';
+  if (!observer && !isPresent(before, actor.id) && !concerns(event, actor.id)) return 'absent';
+  const everyone = event.type !== 'chat' && event.type !== 'help-requested' && event.type !== 'help-cleared';
+  return everyone || canSee(event, before, actor) ? 'hears' : 'hidden';
+}
+
+/** The refusal for a command from a connection whose user is not in the room, or null when it may go on. */
+export function absentRefusal(state: RoomState, actor: Actor, observer: boolean, command: ClientCommand): string | null {
+  if (observer || ABSENT_COMMANDS.has(command.type) || isPresent(state, actor.id)) return null;
+  return 'You are not in the session right now: join it again first.';
+}
+
+/** A welcome snapshot for someone joining a session that has ended: no chat, no one's media ids. */
+export function outsideView(state: RoomState): RoomState {
+  const participants: Record<string, RoomState['participants'][string]> = {};
+  for (const [id, p] of Object.entries(state.participants)) participants[id] = { ...p, peerId: null };
+  return { ...state, chat: [], participants, breakout: { ...state.breakout, calls: [] } };
+}
