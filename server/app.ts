@@ -16,7 +16,9 @@ import { createSignaling, type Signaling } from './peerjs/signaling.ts';
 import { TicketStore } from './peerjs/tickets.ts';
 import { mediaChanges } from './peerjs/presence.ts';
 import { RoomHub } from './rooms/hub.ts';
-import type { Clock, WsAcceptor } from './socket.ts';
+import { auditRoutes } from './rooms/audit-api.ts';
+import type { ClientInfo, Clock, WsAcceptor } from './socket.ts';
+import { AddressCaps, clientAddress, defaultRateLimits, scaleRateLimits } from './rooms/limits.ts';
 import type { Store } from './store/store.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import { createSessionsApi, seedDemoEvent } from './sessions/index.ts';
@@ -39,7 +41,8 @@ export interface AppDeps {
 export interface App {
   fetch(request: Request): Response | Promise<Response>;
   /** The acceptor for a WebSocket upgrade at this URL, or null when none lives there. */
-  websocket(url: URL): WsAcceptor | null;
+  /** `client`: where the upgrade came from (sockets are capped per address). */
+  websocket(url: URL, client?: ClientInfo): WsAcceptor | null;
   hub: RoomHub;
   close(): void;
 }
@@ -116,7 +119,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     store,
     clock,
     verifier,
-    config: { hostAwayMs: config.hostAwayMs, leaveGraceMs: config.leaveGraceMs },
+    config: {
+      hostAwayMs: config.hostAwayMs,
+      leaveGraceMs: config.leaveGraceMs,
+      idleMs: config.roomIdleMs,
+      rateLimits: scaleRateLimits(defaultRateLimits, config.rateLimitScale),
+      maxConnectionsPerUser: config.maxConnectionsPerUser,
+    },
     sessionInfo: (room) => sessionInfo(sessions, room),
     // Chat mood for moderators: AFINN sentiment, squashed into -1..1.
     mood: (text) => Math.tanh(sentiment.analyze(text).comparative),
@@ -165,6 +174,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       },
     }),
   );
+
+  app.route('/api', auditRoutes({ verifier, store })); // GET /api/rooms/:room/audit (hosts and moderators)
 
   app.get('/health', (c) => c.json({ ok: true, ...hub.stats(), signaling: signaling.stats() }));
 
@@ -220,17 +231,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
 
   const ROOM_SOCKET = /^\/rooms\/([^/]+)\/socket$/;
+  const caps = new AddressCaps(config.maxConnectionsPerAddress);
+  const route = (url: URL): WsAcceptor | null => {
+    if (url.pathname === '/peerjs') return signaling.accept(url);
+    const m = ROOM_SOCKET.exec(url.pathname);
+    if (m) {
+      const room = decodeURIComponent(m[1]);
+      if (!ROOM_ID.test(room)) return null;
+      return hub.accept(room);
+    }
+    return null;
+  };
   return {
     fetch: (request) => app.fetch(request),
-    websocket(url) {
-      if (url.pathname === '/peerjs') return signaling.accept(url);
-      const m = ROOM_SOCKET.exec(url.pathname);
-      if (m) {
-        const room = decodeURIComponent(m[1]);
-        if (!ROOM_ID.test(room)) return null;
-        return hub.accept(room);
-      }
-      return null;
+    websocket(url, client = {}) {
+      const acceptor = route(url);
+      // Room sockets and media signaling count together against the client's address.
+      return acceptor && caps.guard(clientAddress(client, config.trustProxy), acceptor);
     },
     hub,
     close() {

@@ -15,13 +15,25 @@ export interface ServerConfig {
   token: TokenConfig;
   hostAwayMs: number;
   leaveGraceMs: number;
+  /** Unload a room from memory after this long with nobody in it and no timer pending (ROOM_IDLE_SECONDS). */
+  roomIdleMs: number;
   /** Where the built drop-in script and the demo pages are served from. */
   distDir: string;
   demoDir: string;
   /** Largest attachment upload, in bytes. */
   maxUploadBytes: number;
+  /** Most bytes of attachments and header images one event may keep (EVENT_STORAGE_MB). */
+  eventStorageBytes: number;
   /** Origins allowed to call the REST API from the browser (`*` for any). */
   corsOrigins: string[];
+  /** Multiplies every room-socket rate limit (RATE_LIMIT_SCALE); 0 turns them off. */
+  rateLimitScale: number;
+  /** Open WebSockets (room and media signaling) per client address; 0 for no cap. */
+  maxConnectionsPerAddress: number;
+  /** Open room sockets per user in one room (tabs and consoles); 0 for no cap. */
+  maxConnectionsPerUser: number;
+  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry. */
+  trustProxy: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -47,6 +59,14 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 /** Read the configuration; `root` is the project folder (for dist/ and demo/). */
 export function loadConfig(env: Env, root: string): ServerConfig {
   const demo = bool(env, 'DEMO', false);
+  // Demo mode signs tokens with its own secret: never beside a production key.
+  const production = ['TOKEN_SECRET', 'TOKEN_PUBLIC_KEY', 'TOKEN_PUBLIC_KEY_FILE'].filter((name) => env[name]);
+  if (demo && production.length) {
+    throw new Error(
+      `DEMO=1 cannot run with ${production.join(' / ')} set: demo mode issues its own tokens to anyone who asks. ` +
+        'Pick one: unset DEMO for production, or unset the token settings for a local demo.',
+    );
+  }
   const dataDir = resolve(root, env.DATA_DIR || 'data');
   mkdirSync(dataDir, { recursive: true });
 
@@ -71,7 +91,8 @@ export function loadConfig(env: Env, root: string): ServerConfig {
 
   return {
     port: num(env, 'PORT', 8080, 0, 65535),
-    hostname: env.HOST || '0.0.0.0',
+    // Demo mode hands out tokens to anyone: only this machine may ask, unless HOST says otherwise.
+    hostname: env.HOST || (demo ? '127.0.0.1' : '0.0.0.0'),
     dataDir,
     demo,
     token: {
@@ -83,9 +104,15 @@ export function loadConfig(env: Env, root: string): ServerConfig {
     },
     hostAwayMs: num(env, 'HOST_AWAY_MINUTES', 15, 0.01, 24 * 60) * 60_000,
     leaveGraceMs: num(env, 'LEAVE_GRACE_SECONDS', 10, 0, 3600) * 1000,
+    roomIdleMs: num(env, 'ROOM_IDLE_SECONDS', 60, 1, 86_400) * 1000,
     distDir: resolve(root, env.DIST_DIR || 'dist'),
     demoDir: resolve(root, 'demo'),
     maxUploadBytes: num(env, 'MAX_UPLOAD_MB', 500, 1, 10_240) * 1024 * 1024,
+    eventStorageBytes: num(env, 'EVENT_STORAGE_MB', 5120, 1, 10_485_760) * 1024 * 1024,
     corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
+    rateLimitScale: num(env, 'RATE_LIMIT_SCALE', 1, 0, 1000),
+    maxConnectionsPerAddress: num(env, 'MAX_CONNECTIONS_PER_IP', 200, 0, 1_000_000),
+    maxConnectionsPerUser: num(env, 'MAX_CONNECTIONS_PER_USER', 8, 0, 10_000),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
   };
 }

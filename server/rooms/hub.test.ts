@@ -3,8 +3,9 @@ import { beforeEach, describe, it } from 'node:test';
 import type { RoomEvent, RoomState } from '../../src/protocol/types.ts';
 import { createVerifier, issueToken, type TokenVerifier } from '../auth.ts';
 import { MemoryStore } from '../store/store.ts';
-import { FakeClock, FakeSocket, tick } from '../testing/fakes.ts';
+import { FakeClock, FakeSocket, FaultyStore, tick } from '../testing/fakes.ts';
 import { RoomHub } from './hub.ts';
+import { RESUME_MAX_BYTES, RESUME_MAX_EVENTS } from './catch-up.ts';
 
 const SECRET = 'test-secret-test-secret-test-secret-0123';
 let verifier: TokenVerifier;
@@ -140,7 +141,9 @@ describe('room hub: commands', () => {
     h.write({ type: 'command', command: { type: 'session/end' } });
     h.write({ type: 'command', command: { type: 'session/start' } });
     const types = events(a).map((e) => e.type);
-    assert.deepEqual(types.slice(-2), ['session-ended', 'session-started']);
+    // The host who restarts is back in at once; `a`, not yet rejoined, hears only the lifecycle.
+    assert.deepEqual(types.slice(-3), ['session-ended', 'session-started', 'redacted']);
+    assert.equal(events(h).at(-1)?.type, 'participant-joined');
   });
 });
 
@@ -379,5 +382,227 @@ describe('room hub: session info, chat mood and engagement', () => {
     assert.equal(hub.room('r1').state.participants.a.engaged, true);
     a.write({ type: 'command', command: { type: 'engagement/report', engaged: 'yes' } });
     assert.equal(a.of<{ code: string }>('error')[0].code, 'bad-message');
+  });
+});
+
+describe('room hub: a store that cannot write', () => {
+  let disk: FaultyStore;
+  let faulty: RoomHub;
+  const errors = (s: FakeSocket) => s.of<{ code: string; message: string; ref?: string; fatal?: boolean }>('error');
+  const quiet = console.error;
+
+  beforeEach(() => {
+    disk = new FaultyStore(store);
+    faulty = new RoomHub({ store: disk, clock, verifier, config: { leaveGraceMs: 10_000, hostAwayMs: 60_000 }, randomId: () => `peer${++ids}` });
+    console.error = () => {}; // the operator's log line is checked in storage-faults.test.ts
+  });
+  const restore = () => (console.error = quiet);
+
+  it('refuses a command it cannot save with storage-unavailable; nothing changes and nobody hears of it', async () => {
+    try {
+      const h = await connect(faulty, token('h', 'host'));
+      const a = await connect(faulty, token('a', 'participant'));
+      const seq = faulty.room('r1').state.seq;
+      const heard = events(h).length;
+      disk.fill();
+      a.write({ type: 'command', ref: 'c1', command: { type: 'chat/send', text: 'lost?' } });
+      h.write({ type: 'command', ref: 'c2', command: { type: 'session/end' } });
+      assert.deepEqual(errors(a).map((e) => [e.code, e.ref]), [['storage-unavailable', 'c1']]);
+      assert.match(errors(a)[0].message, /cannot save right now; try again shortly/);
+      assert.equal(errors(h)[0].code, 'storage-unavailable');
+      assert.equal(faulty.room('r1').state.seq, seq);
+      assert.equal(faulty.room('r1').state.status, 'open');
+      assert.deepEqual(faulty.room('r1').state.chat, []);
+      assert.equal(events(h).length, heard, 'nobody hears of events that were not stored');
+      assert.equal(faulty.stats().storage, 'unavailable');
+      // Reads keep working: ping, and a console's welcome with the snapshot.
+      a.write({ type: 'ping', t: 1 });
+      assert.equal(a.of('pong').length, 1);
+      const consoleSock = await connect(faulty, token('h', 'host'), { observer: true });
+      assert.equal(consoleSock.of('welcome').length, 1);
+      assert.equal(a.closed, null);
+      // Space comes back: the next command goes through, with the next sequence number.
+      disk.free();
+      a.write({ type: 'command', ref: 'c3', command: { type: 'chat/send', text: 'saved' } });
+      assert.equal(a.of<{ ref: string; seq: number }>('ack')[0].seq, seq + 1);
+      assert.equal(events(h).at(-1)?.type, 'chat');
+      assert.equal(faulty.stats().storage, 'ok');
+    } finally {
+      restore();
+    }
+  });
+
+  it('a timer whose write fails tries again after a back-off and fires once when space returns', async () => {
+    try {
+      const h = await connect(faulty, token('h', 'host'));
+      const a = await connect(faulty, token('a', 'participant'));
+      h.write({ type: 'command', command: { type: 'session/leave' } });
+      disk.fill();
+      clock.advance(60_001); // the host-away deadline passes: no throw out of the timer
+      assert.equal(faulty.room('r1').state.status, 'open');
+      const tries = disk.refused;
+      clock.advance(60_000);
+      // Backing off (1 s, 2 s, 4 s … 30 s): a handful of tries a minute, not a spin.
+      assert.ok(disk.refused - tries <= 6, `${disk.refused - tries} tries in a minute`);
+      disk.free();
+      clock.advance(30_000);
+      assert.equal(faulty.room('r1').state.status, 'ended');
+      assert.equal(events(a).filter((e) => e.type === 'session-ended').length, 1);
+    } finally {
+      restore();
+    }
+  });
+
+  it('a grace period that cannot be saved keeps the user until the leave is stored', async () => {
+    try {
+      const h = await connect(faulty, token('h', 'host'));
+      const a = await connect(faulty, token('a', 'participant'));
+      a.drop();
+      disk.fill();
+      clock.advance(10_001);
+      assert.equal(faulty.room('r1').state.participants.a.present, true);
+      clock.advance(20_000);
+      disk.free();
+      clock.advance(30_000);
+      assert.equal(faulty.room('r1').state.participants.a.present, false);
+      assert.equal(events(h).filter((e) => e.type === 'participant-left').length, 1);
+    } finally {
+      restore();
+    }
+  });
+
+  it('a join it cannot save is refused and closed so the client tries again; it gets in once space returns', async () => {
+    try {
+      await connect(faulty, token('h', 'host'));
+      disk.fill();
+      const first = await connect(faulty, token('a', 'participant'));
+      await tick();
+      assert.equal(errors(first).at(-1)?.code, 'storage-unavailable');
+      assert.notEqual(errors(first).at(-1)?.fatal, true, 'not fatal: the client reconnects by itself');
+      assert.equal(first.closed?.code, 1013);
+      assert.equal(faulty.room('r1').state.participants.a, undefined);
+      // Within the back-off a join is refused before any welcome, so the client backs off too.
+      const second = await connect(faulty, token('a', 'participant'));
+      assert.equal(second.of('welcome').length, 0);
+      assert.equal(errors(second)[0].code, 'storage-unavailable');
+      assert.equal(second.closed?.code, 1013);
+      disk.free();
+      clock.advance(30_000);
+      const third = await connect(faulty, token('a', 'participant'));
+      assert.equal(third.of('welcome').length, 1);
+      assert.equal(faulty.room('r1').state.participants.a.present, true);
+    } finally {
+      restore();
+    }
+  });
+
+  it('a restart on a full disk stays up: grace periods and due timers wait for space', async () => {
+    try {
+      const h = await connect(faulty, token('h', 'host'));
+      await connect(faulty, token('a', 'participant'));
+      h.write({ type: 'command', command: { type: 'session/leave' } });
+      faulty.close();
+      disk.fill();
+      clock.advance(120_000); // the server was down past the host-away deadline
+      const restarted = new RoomHub({ store: disk, clock, verifier, config: { leaveGraceMs: 10_000, hostAwayMs: 60_000 } });
+      assert.equal(restarted.resume(), 1);
+      clock.advance(60_000);
+      assert.equal(restarted.room('r1').state.participants.a.present, true);
+      assert.equal(restarted.room('r1').state.status, 'open');
+      disk.free();
+      clock.advance(30_000);
+      assert.equal(restarted.room('r1').state.status, 'ended');
+      assert.equal(restarted.room('r1').state.participants.a.present, false);
+    } finally {
+      restore();
+    }
+  });
+});
+
+describe('room hub: far-behind resumes', () => {
+  it('a resume more than RESUME_MAX_EVENTS behind gets a snapshot; a short one gets the events', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    const a = await connect(hub, token('a', 'participant'));
+    const host = { id: 'h', name: 'H', role: 'host' as const };
+    const seen = hub.room('r1').state.seq;
+    const peer = a.of<{ self: { peerId: string } }>('welcome')[0].self.peerId;
+    a.drop();
+    for (let i = 0; i < RESUME_MAX_EVENTS + 50; i++) hub.room('r1').dispatch({ type: 'chat/send', text: `note ${i}` }, host);
+    const far = await connect(hub, token('a', 'participant'), { since: seen, peerId: peer });
+    const w = far.of<{ events?: unknown[]; snapshot?: RoomState }>('welcome')[0];
+    assert.equal(w.events, undefined);
+    assert.ok(w.snapshot);
+    assert.equal(w.snapshot.seq, hub.room('r1').state.seq);
+    const seen2 = hub.room('r1').state.seq;
+    far.drop();
+    for (let i = 0; i < 5; i++) hub.room('r1').dispatch({ type: 'chat/send', text: `later ${i}` }, host);
+    const near = await connect(hub, token('a', 'participant'), { since: seen2, peerId: peer });
+    assert.equal(near.of<{ events: unknown[] }>('welcome')[0].events.length, 5);
+    assert.ok(h);
+  });
+
+  it('missed events larger than RESUME_MAX_BYTES give way to a smaller snapshot', async () => {
+    await connect(hub, token('h', 'host'));
+    const a = await connect(hub, token('a', 'participant'));
+    const host = { id: 'h', name: 'H', role: 'host' as const };
+    const seen = hub.room('r1').state.seq;
+    const peer = a.of<{ self: { peerId: string } }>('welcome')[0].self.peerId;
+    a.drop();
+    // Long messages, then a session end and restart: the restart clears chat, so the state is small.
+    for (let i = 0; i < 40; i++) hub.room('r1').dispatch({ type: 'chat/send', text: 'x'.repeat(1_900) }, host);
+    hub.room('r1').dispatch({ type: 'session/end' }, host);
+    hub.room('r1').dispatch({ type: 'session/start' }, host);
+    const missedBytes = JSON.stringify(store.eventsSince('r1', seen)).length;
+    assert.ok(missedBytes > RESUME_MAX_BYTES);
+    const back = await connect(hub, token('a', 'participant'), { since: seen, peerId: peer });
+    const w = back.of<{ events?: unknown[]; snapshot?: RoomState }>('welcome')[0];
+    assert.ok(w.snapshot && !w.events);
+    assert.ok(JSON.stringify(w).length < missedBytes);
+  });
+});
+
+describe('room hub: idle rooms', () => {
+  it('a room with nobody in it leaves memory after idleMs and comes back from the store', async () => {
+    const h = await connect(hub, token('h', 'host'));
+    const a = await connect(hub, token('a', 'participant'));
+    a.write({ type: 'command', command: { type: 'chat/send', text: 'keep me' } });
+    const seq = hub.room('r1').state.seq;
+    for (const s of [a, h]) s.write({ type: 'command', command: { type: 'session/leave' } });
+    h.drop();
+    a.drop();
+    // The host left: a host-away deadline keeps the room in memory until it fires.
+    clock.advance(60_000 + 1);
+    assert.equal(hub.peek('r1')?.state.status, 'ended');
+    assert.equal(hub.stats().rooms, 1);
+    clock.advance(30_000);
+    assert.ok(hub.peek('r1'), 'idle for less than idleMs');
+    clock.advance(60_000);
+    assert.equal(hub.peek('r1'), undefined);
+    assert.deepEqual([hub.stats().rooms, hub.stats().unloaded], [0, 1]);
+    const back = await connect(hub, token('a', 'participant'));
+    const snap = back.of<{ snapshot: RoomState }>('welcome')[0].snapshot;
+    assert.equal(snap.seq, seq + 4, 'leave, leave, host away, end');
+    assert.equal(hub.room('r1').state.status, 'ended');
+  });
+
+  it('a room with someone connected, a grace period running or a deadline pending stays', async () => {
+    const m = await connect(hub, token('m', 'moderator'));
+    const a = await connect(hub, token('a', 'participant', 'r2'), {}, 'r2');
+    a.drop(); // r2: a grace period runs, then nobody is left
+    clock.advance(5 * 60_000);
+    assert.ok(hub.peek('r1'), 'someone is connected');
+    assert.equal(hub.peek('r2'), undefined, 'r2 emptied after its grace period');
+    // A breakout with a time limit, and nobody left: the room stays until its deadline fires.
+    m.write({ type: 'command', command: { type: 'breakout/configure', rooms: ['One'], timeLimitMinutes: 10, countdownSeconds: 0, assignment: 'auto' } });
+    m.write({ type: 'command', command: { type: 'breakout/start' } });
+    m.write({ type: 'command', command: { type: 'session/leave' } });
+    m.drop();
+    clock.advance(9 * 60_000);
+    assert.ok(hub.peek('r1'), 'a deadline is pending');
+    clock.advance(3 * 60_000);
+    const log = store.eventsSince('r1', 0) ?? [];
+    assert.equal(log.filter((e) => e.event.type === 'breakout-ended').length, 1, 'the time limit fired once');
+    clock.advance(2 * 60_000);
+    assert.equal(hub.peek('r1'), undefined, 'then the room left memory');
   });
 });

@@ -11,6 +11,7 @@ import { parseClientMessage } from '../../src/protocol/schema.ts';
 import { applySequenced, initialState, reduce } from '../../src/protocol/reducer.ts';
 import { assignable, canSee, historyOf, locationOf, nextDeadline, redactFor } from '../../src/protocol/breakout.ts';
 import { isStaff } from '../../src/protocol/types.ts';
+import { REMOVED_MESSAGE, isRemoved, participantOf } from '../../src/protocol/presence.ts';
 import type {
   Actor,
   Command,
@@ -23,9 +24,14 @@ import type {
 import type { TokenVerifier } from '../auth.ts';
 import type { Clock, WsAcceptor, WsHandlers, WsSocket } from '../socket.ts';
 import type { Store } from '../store/store.ts';
+import { auditEntries } from './audit.ts';
+import { catchUp } from './catch-up.ts';
+import { needsSnapshot } from './persist.ts';
+import { STORAGE_REFUSAL, StorageHealth } from './storage-guard.ts';
 import type { TicketStore } from '../peerjs/tickets.ts';
 import { absentRefusal, hearing, isPresent, outsideView } from './audience.ts';
 import { TokenExpiry, tokenExpiry } from './token-expiry.ts';
+import { FLOOD_CLOSE_CODE, RateLimiter, defaultRateLimits, familyOfMessage, overUserCap, rateRefusal, type ConnectionLimiter, type Family, type RateLimits } from './limits.ts';
 
 export interface HubConfig {
   /** Default wait for a host before the session ends (per room: a host token's hostAwayMinutes). */
@@ -38,8 +44,14 @@ export interface HubConfig {
   maxBufferedBytes: number;
   /** Write a full snapshot at least every this many events. */
   snapshotEvery: number;
+  /** Unload a room from memory after this long with nobody connected and no timer pending. */
+  idleMs: number;
   /** Tell an open connection this long before its join token expires (`token-expiring`). */
   tokenWarnMs: number;
+  /** Rate limits per connection and per user (limits.ts); null turns them off. */
+  rateLimits: RateLimits | null;
+  /** Open room sockets per user in one room (consoles and the one participant socket); 0: no cap. */
+  maxConnectionsPerUser: number;
 }
 
 export const defaultHubConfig: HubConfig = {
@@ -48,7 +60,10 @@ export const defaultHubConfig: HubConfig = {
   helloTimeoutMs: 10_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   snapshotEvery: 64,
+  idleMs: 60_000,
   tokenWarnMs: 60_000,
+  rateLimits: defaultRateLimits,
+  maxConnectionsPerUser: 8,
 };
 
 export interface HubDeps {
@@ -106,28 +121,6 @@ function defaultRandomId(): string {
   return 'p' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Events after which the hub writes a full snapshot (presence, lifecycle, timers). */
-const SNAPSHOT_EVENTS = new Set([
-  'participant-joined',
-  'participant-left',
-  'session-ended',
-  'session-started',
-  'host-away-started',
-  'host-away-cancelled',
-  'settings-changed',
-  'breakout-configured',
-  'breakout-planned',
-  'breakout-started',
-  'breakout-moves',
-  'breakout-moved',
-  'breakout-gathered',
-  'breakout-ending',
-  'breakout-ended',
-  'breakout-time-added',
-  'help-requested',
-  'help-cleared',
-]);
-
 const REDACTED = (seq: number) => JSON.stringify({ type: 'event', seq, event: { type: 'redacted' } } satisfies ServerMessage);
 
 export class Room {
@@ -139,11 +132,14 @@ export class Room {
   private timer: unknown = null;
   private timerFor: number | null = null;
   private sinceSnapshot = 0;
+  /** When the room was last used (a command, or a sweep that found it busy); idle rooms are unloaded. */
+  lastUsed: number;
 
   constructor(hub: RoomHub, id: string, state: RoomState) {
     this.hub = hub;
     this.id = id;
     this.state = state;
+    this.lastUsed = hub.deps.clock.now();
   }
 
   /**
@@ -162,20 +158,26 @@ export class Room {
       command = { type: 'breakout/deal', reason: 'shuffle', order: this.hub.shuffle(assignable(this.state)) };
     }
     const before = this.state;
-    const result = reduce(before, command, { actor, now: clock.now() });
+    const now = clock.now();
+    const result = reduce(before, command, { actor, now });
     if (!result.ok) return result;
     if (result.events.length === 0) return { ok: true, seq: before.seq };
     let seq = before.seq;
     const sequenced: SequencedEvent[] = result.events.map((event) => ({ seq: ++seq, event }));
     const next: RoomState = { ...result.state, seq };
-    this.sinceSnapshot += sequenced.length;
-    const snapshot =
-      this.sinceSnapshot >= this.hub.config.snapshotEvery || sequenced.some((e) => SNAPSHOT_EVENTS.has(e.event.type))
-        ? next
-        : null;
-    store.append(this.id, sequenced, snapshot); // durable before anyone hears of it
-    if (snapshot) this.sinceSnapshot = 0;
+    const count = this.sinceSnapshot + sequenced.length;
+    const snapshot = needsSnapshot(sequenced, count, this.hub.config.snapshotEvery) ? next : null;
+    try {
+      // Durable before anyone hears of it, with the audit record of a moderator action in the same write.
+      store.append(this.id, sequenced, snapshot, auditEntries(command, result.events, actor, before, now));
+    } catch (err) {
+      this.hub.storage.failed(err, this.id); // nothing changed: no state, no fan-out
+      return { ok: false, code: 'storage-unavailable', message: STORAGE_REFUSAL };
+    }
+    this.hub.storage.succeeded();
+    this.sinceSnapshot = snapshot ? 0 : count;
     this.state = next;
+    this.lastUsed = now;
     this.hub.stateChanged(this.id, before, next);
 
     // Fan out: each event once as JSON; connections it is not for get a placeholder
@@ -191,6 +193,7 @@ export class Room {
         if (heard === 'absent') conn.stale = true;
       }
       if (e.event.type === 'breakout-moved' || e.event.type === 'breakout-ended') this.sendHistory(state, e);
+      if (e.event.type === 'participant-removed') this.hub.expel(this, e.event.userId); // they heard why; now out
       state = applySequenced(state, e);
     }
     for (const conn of this.connections) if (conn.stale && conn.actor && isPresent(this.state, conn.actor.id)) this.hub.resync(conn, this);
@@ -219,16 +222,34 @@ export class Room {
     this.timer = null;
     this.timerFor = deadline;
     if (deadline === null) return;
-    this.timer = clock.setTimeout(() => {
-      this.timer = null;
-      this.timerFor = null;
-      this.dispatch({ type: 'timer/due' }, null);
-      this.schedule(); // a clock that fired early gets another try
-    }, Math.max(0, deadline - clock.now()));
+    this.timer = clock.setTimeout(() => this.fire(deadline), Math.max(0, deadline - clock.now()));
+  }
+
+  /** A deadline is due: apply it, or when that cannot be saved, try again after a back-off. */
+  private fire(deadline: number): void {
+    this.timer = null;
+    this.timerFor = null;
+    if (!this.settled({ type: 'timer/due' })) {
+      this.timerFor = deadline;
+      this.timer = this.hub.deps.clock.setTimeout(() => this.fire(deadline), this.hub.storage.retryDelay);
+      return;
+    }
+    this.schedule(); // a clock that fired early gets another try
+  }
+
+  /** Apply a command of the server's own (from a timer); false when it should be tried again later. */
+  private settled(command: Command): boolean {
+    try {
+      const result = this.dispatch(command, null);
+      return result.ok || result.code !== 'storage-unavailable';
+    } catch (err) {
+      console.error(`room "${this.id}": ${command.type} failed; trying again shortly`, err);
+      return false;
+    }
   }
 
   /** Start the reconnect grace period for a user with no open connection. */
-  startGrace(userId: string): void {
+  startGrace(userId: string, delay = this.hub.config.leaveGraceMs): void {
     const { clock } = this.hub.deps;
     this.cancelGrace(userId);
     this.graceTimers.set(
@@ -236,8 +257,19 @@ export class Room {
       clock.setTimeout(() => {
         this.graceTimers.delete(userId);
         if (this.connectionOf(userId)) return;
-        this.dispatch({ type: 'presence/leave', userId }, null);
-      }, this.hub.config.leaveGraceMs),
+        if (!this.settled({ type: 'presence/leave', userId })) this.startGrace(userId, this.hub.storage.retryDelay);
+      }, delay),
+    );
+  }
+
+  /** Nobody connected, nobody present, no timer pending: the room can leave memory. */
+  get idle(): boolean {
+    return (
+      this.connections.size === 0 &&
+      this.graceTimers.size === 0 &&
+      this.timer === null &&
+      nextDeadline(this.state) === null &&
+      !Object.values(this.state.participants).some((p) => p.present)
     );
   }
 
@@ -271,6 +303,10 @@ export class RoomHub {
   private rooms = new Map<string, Room>();
   private randomId: () => string;
   readonly shuffle: <T>(items: T[]) => T[];
+  readonly storage: StorageHealth;
+  private sweeper: unknown;
+  /** Rooms unloaded for being idle, since the start. */
+  private unloaded = 0;
   readonly expiry: TokenExpiry<Connection>;
 
   constructor(deps: HubDeps) {
@@ -278,6 +314,9 @@ export class RoomHub {
     this.config = { ...defaultHubConfig, ...deps.config };
     this.randomId = deps.randomId ?? defaultRandomId;
     this.shuffle = deps.shuffle ?? cryptoShuffle;
+    this.storage = new StorageHealth(deps.clock);
+    const every = Math.min(60_000, Math.max(1_000, Math.round(this.config.idleMs / 4)));
+    this.sweeper = deps.clock.setInterval(() => this.unloadIdle(), every);
     this.expiry = this.makeExpiry();
   }
 
@@ -289,11 +328,34 @@ export class RoomHub {
   resume(): number {
     const ids = this.deps.store.activeRooms();
     for (const id of ids) {
-      const room = this.room(id);
-      for (const p of Object.values(room.state.participants)) if (p.present) room.startGrace(p.id);
-      room.schedule();
+      try {
+        const room = this.room(id);
+        for (const p of Object.values(room.state.participants)) if (p.present) room.startGrace(p.id);
+        room.schedule();
+      } catch (err) {
+        console.error(`Could not reload room "${id}"; it loads again when someone opens it.`, err);
+      }
     }
     return ids.length;
+  }
+
+  /**
+   * Unload rooms idle for `idleMs` (nobody connected or present, no timer due);
+   * they load again from the store when someone opens them. Returns how many.
+   */
+  unloadIdle(): number {
+    const now = this.deps.clock.now();
+    let n = 0;
+    for (const [id, room] of this.rooms) {
+      if (!room.idle) room.lastUsed = now;
+      else if (now - room.lastUsed >= this.config.idleMs) {
+        room.stop();
+        this.rooms.delete(id);
+        n++;
+      }
+    }
+    this.unloaded += n;
+    return n;
   }
 
   /** The room if it is loaded (someone opened it since the start, or it was active), else undefined. */
@@ -313,10 +375,11 @@ export class RoomHub {
     return room;
   }
 
-  stats(): { rooms: number; connections: number } {
+  /** For /health: rooms in memory, rooms unloaded as idle since the start, open sockets, whether writes work. */
+  stats(): { rooms: number; unloaded: number; connections: number; storage: 'ok' | 'unavailable' } {
     let connections = 0;
     for (const r of this.rooms.values()) connections += r.connections.size;
-    return { rooms: this.rooms.size, connections };
+    return { rooms: this.rooms.size, unloaded: this.unloaded, connections, storage: this.storage.ok ? 'ok' : 'unavailable' };
   }
 
   /** Is this PeerJS id the current media id of this user, present in this room's open session? */
@@ -397,6 +460,7 @@ export class RoomHub {
   }
 
   close(): void {
+    this.deps.clock.clearInterval(this.sweeper);
     for (const room of this.rooms.values()) {
       room.stop();
       for (const c of room.connections) {
@@ -437,6 +501,35 @@ export class RoomHub {
     }
   }
 
+  private rateLimiter?: RateLimiter | null;
+  /** The rate limits this hub's connections share (per-user buckets live here); null when off. */
+  get limiter(): RateLimiter | null {
+    if (this.rateLimiter === undefined) this.rateLimiter = this.config.rateLimits && new RateLimiter(this.config.rateLimits, this.deps.clock);
+    return this.rateLimiter;
+  }
+
+  /** Take a token for one message, or refuse it saying when to retry; a client that keeps flooding is closed. */
+  private allowed(conn: Connection, limits: ConnectionLimiter, family: Family, ref?: string): boolean {
+    const verdict = limits.check(family, conn.actor?.id);
+    if (verdict.ok) return true;
+    this.send(conn, rateRefusal(family, verdict.retryAfterMs, ref, verdict.flooding));
+    if (verdict.flooding) {
+      conn.closed = true;
+      conn.socket.close(FLOOD_CLOSE_CODE, 'rate-limited');
+    }
+    return false;
+  }
+
+  /** A removed user's connections (room and console) are told why and closed; no grace period. */
+  expel(room: Room, userId: string): void {
+    room.cancelGrace(userId);
+    for (const conn of [...room.connections]) {
+      if (conn.actor?.id !== userId) continue;
+      room.connections.delete(conn);
+      this.fail(conn, 'removed', REMOVED_MESSAGE, undefined, true);
+    }
+  }
+
   /** A WebSocket acceptor for `/rooms/:room/socket`. */
   accept(roomId: string): WsAcceptor {
     return (socket) => this.open(roomId, socket);
@@ -450,6 +543,7 @@ export class RoomHub {
       if (!conn.actor) this.fail(conn, 'not-joined', 'No hello received within the time limit.', undefined, true);
     }, this.config.helloTimeoutMs);
     let pending: string[] | null = null; // frames that arrive while the token is being verified
+    const limits = this.limiter?.connection(); // every frame, then each message by family (limits.ts)
 
     const handle = (raw: string): void => {
       if (conn.closed) return;
@@ -461,11 +555,16 @@ export class RoomHub {
       const parsed = parseClientMessage(raw);
       if (!parsed.ok) return this.fail(conn, parsed.code, parsed.message, parsed.ref);
       const msg = parsed.value;
+      const family = limits && familyOfMessage(msg);
+      if (family && !this.allowed(conn, limits, family, msg.type === 'command' ? msg.ref : undefined)) return;
       if (msg.type === 'ping') return this.send(conn, { type: 'pong', t: msg.t, serverTime: clock.now() });
       if (msg.type === 'hello') {
         if (conn.actor) return this.fail(conn, 'bad-message', 'Already joined on this connection.');
         pending = [];
-        void this.hello(roomId, conn, msg).finally(() => {
+        void this.hello(roomId, conn, msg).catch((err) => {
+          console.error('room join failed', err);
+          this.fail(conn, 'internal', 'The server could not complete the join; try again shortly.', undefined, true);
+        }).finally(() => {
           if (helloTimer !== null) clock.clearTimeout(helloTimer);
           helloTimer = null;
           const queued = pending ?? [];
@@ -483,7 +582,9 @@ export class RoomHub {
       const away = absentRefusal(room.state, conn.actor, conn.observer, msg.command); // not present: audience.ts
       if (away) return this.fail(conn, 'not-joined', away, msg.ref);
       if (conn.observer && msg.command.type === 'session/leave') return this.fail(conn, 'invalid', 'A console is not in the room; close it instead.', msg.ref);
-      const result = room.dispatch(msg.command, conn.actor);
+      // Starting the session or Rejoin puts this connection's media id back in the room (not a console's).
+      const command = (msg.command.type === 'session/start' || msg.command.type === 'session/join') && !conn.observer ? { ...msg.command, peerId: conn.peerId } : msg.command;
+      const result = room.dispatch(command, conn.actor);
       if (!result.ok) return this.fail(conn, result.code, result.message, msg.ref);
       if (msg.command.type === 'session/leave') conn.left = true;
       if (msg.ref) this.send(conn, { type: 'ack', ref: msg.ref, seq: result.seq });
@@ -491,6 +592,7 @@ export class RoomHub {
 
     return {
       message: (data) => {
+        if (limits && !conn.closed && !this.allowed(conn, limits, 'frame')) return;
         if (typeof data !== 'string') {
           return this.fail(conn, 'bad-message', 'Binary frames are not accepted; send JSON text.');
         }
@@ -510,7 +612,7 @@ export class RoomHub {
         if (!room || !room.connections.delete(conn) || !conn.actor) return;
         if (conn.left || conn.observer) return;
         if (room.connectionOf(conn.actor.id)) return; // another tab took over
-        if (room.state.participants[conn.actor.id]?.present) room.startGrace(conn.actor.id);
+        if (isPresent(room.state, conn.actor.id)) room.startGrace(conn.actor.id);
       },
     };
   }
@@ -528,20 +630,6 @@ export class RoomHub {
     room.dispatch({ type: 'session/info', info }, null);
   }
 
-  /**
-   * Events a resuming client missed, as it may see them; null (send a snapshot
-   * instead) when it changed rooms in between, since what it may see changed too.
-   */
-  private redactMissed(state: RoomState, viewer: Actor, events: SequencedEvent[] | null): SequencedEvent[] | null {
-    if (!events) return null;
-    if (events.some((e) => e.event.type === 'breakout-ended' || (e.event.type === 'breakout-moved' && viewer.id in e.event.moved))) return null;
-    return events.map((e) =>
-      e.event.type === 'chat' || e.event.type === 'help-requested' || e.event.type === 'help-cleared'
-        ? canSee(e.event, state, viewer) ? e : { seq: e.seq, event: { type: 'redacted' } }
-        : e,
-    );
-  }
-
   private async hello(
     roomId: string,
     conn: Connection,
@@ -552,6 +640,8 @@ export class RoomHub {
     if (!verdict.ok) return this.fail(conn, 'bad-token', verdict.reason, undefined, true);
     const { actor, claims } = verdict;
     const room = this.room(roomId);
+    if (isRemoved(room.state, actor.id)) return this.fail(conn, 'removed', REMOVED_MESSAGE, undefined, true);
+    if (overUserCap(room.connections, actor.id, !!msg.observer, this.config.maxConnectionsPerUser)) return this.fail(conn, 'rate-limited', `You have ${this.config.maxConnectionsPerUser} connections open to this room; close another window or console first.`, undefined, true);
 
     if (msg.observer) {
       if (!isStaff(actor.role)) return this.fail(conn, 'forbidden', 'Only hosts and moderators can open the breakout console.', undefined, true);
@@ -571,17 +661,21 @@ export class RoomHub {
     }
     room.cancelGrace(actor.id);
 
-    const current = room.state.participants[actor.id];
+    const current = participantOf(room.state, actor.id);
     const takenByOther =
       msg.peerId !== undefined &&
       Object.values(room.state.participants).some((p) => p.id !== actor.id && p.present && p.peerId === msg.peerId);
     conn.peerId = msg.peerId && !takenByOther ? msg.peerId : this.randomId();
     conn.actor = actor;
 
-    // Catch the client up: the events it missed, or the whole state.
-    const since = msg.since;
-    const missed =
-      since !== undefined && since <= room.state.seq ? this.redactMissed(room.state, actor, this.deps.store.eventsSince(roomId, since)) : null;
+    // A resume within the grace period with the same media id is no news to anyone else.
+    const unchanged =
+      current?.present && current.peerId === conn.peerId && current.role === actor.role && current.name === actor.name;
+    // A join that needs a write while writes are failing: refuse before welcoming; the client retries.
+    if (!unchanged && this.storage.refusing) return this.refuseJoin(room, conn, actor.id);
+
+    // Catch the client up: the events it missed (a bounded number), or the whole state.
+    const missed = catchUp(this.deps.store, roomId, room.state, actor, msg.since);
     // Someone arriving in an ended session is not in it: they see neither its chat nor anyone's media id.
     const open = room.state.status === 'open';
     this.send(conn, {
@@ -594,13 +688,21 @@ export class RoomHub {
     room.connections.add(conn);
     this.expiry.set(conn, tokenExpiry(msg.token));
 
-    // A resume within the grace period with the same media id is no news to anyone else.
-    const unchanged =
-      current?.present && current.peerId === conn.peerId && current.role === actor.role && current.name === actor.name;
     this.refreshSessionInfo(room);
     if (!unchanged) {
       const hostAwayMs = claims.hostAwayMinutes !== undefined ? Math.round(claims.hostAwayMinutes * 60_000) : undefined;
-      room.dispatch({ type: 'presence/join', peerId: conn.peerId, ...(hostAwayMs ? { hostAwayMs } : {}) }, actor);
+      const joined = room.dispatch({ type: 'presence/join', peerId: conn.peerId, ...(hostAwayMs ? { hostAwayMs } : {}) }, actor);
+      if (!joined.ok && joined.code === 'storage-unavailable') this.refuseJoin(room, conn, actor.id);
     }
+  }
+
+  /** The join could not be saved: say so and close; the client reconnects after its back-off. */
+  private refuseJoin(room: Room, conn: Connection, userId: string): void {
+    room.connections.delete(conn);
+    this.send(conn, { type: 'error', code: 'storage-unavailable', message: STORAGE_REFUSAL });
+    conn.closed = true;
+    conn.socket.close(1013, 'Try again later');
+    // A user who was still present (a resume) keeps the usual grace period.
+    if (isPresent(room.state, userId) && !room.connectionOf(userId)) room.startGrace(userId);
   }
 }

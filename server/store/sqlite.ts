@@ -5,7 +5,7 @@
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { RoomState, SequencedEvent } from '../../src/protocol/types.ts';
-import { isActive, type Store, type StoredRoom } from './store.ts';
+import { AUDIT_KEEP, isActive, type AuditEntry, type Store, type StoredRoom } from './store.ts';
 
 /** How many events of a room's log are kept behind its latest snapshot, for resumes. */
 const LOG_KEEP = 2000;
@@ -20,6 +20,9 @@ export class SqliteStore implements Store {
     upsertSnapshot: StatementSync;
     prune: StatementSync;
     active: StatementSync;
+    insertAudit: StatementSync;
+    pruneAudit: StatementSync;
+    readAudit: StatementSync;
   };
 
   constructor(pathOrDb: string | DatabaseSync) {
@@ -41,6 +44,16 @@ export class SqliteStore implements Store {
         event TEXT NOT NULL,
         PRIMARY KEY (room, seq)
       ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS room_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_name TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS room_audit_by_room ON room_audit (room, id);
     `);
     this.stmts = {
       snapshot: this.db.prepare('SELECT state FROM room_snapshots WHERE room = ?'),
@@ -54,6 +67,17 @@ export class SqliteStore implements Store {
       ),
       prune: this.db.prepare('DELETE FROM room_events WHERE room = ? AND seq <= ?'),
       active: this.db.prepare('SELECT room FROM room_snapshots WHERE active = 1'),
+      insertAudit: this.db.prepare(
+        'INSERT INTO room_audit (room, at, action, actor_id, actor_name, detail) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      // Keep the newest AUDIT_KEEP entries of the room.
+      pruneAudit: this.db.prepare(
+        `DELETE FROM room_audit WHERE room = ?1 AND id <= (
+           SELECT id FROM room_audit WHERE room = ?1 ORDER BY id DESC LIMIT 1 OFFSET ${AUDIT_KEEP})`,
+      ),
+      readAudit: this.db.prepare(
+        'SELECT at, action, actor_id, actor_name, detail FROM room_audit WHERE room = ? ORDER BY id DESC LIMIT ?',
+      ),
     };
   }
 
@@ -64,7 +88,7 @@ export class SqliteStore implements Store {
     return { snapshot, events: this.readEvents(room, snapshot.seq) };
   }
 
-  append(room: string, events: SequencedEvent[], snapshot: RoomState | null): void {
+  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit: AuditEntry[] = []): void {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       for (const e of events) this.stmts.insertEvent.run(room, e.seq, JSON.stringify(e.event));
@@ -72,11 +96,37 @@ export class SqliteStore implements Store {
         this.stmts.upsertSnapshot.run(room, snapshot.seq, JSON.stringify(snapshot), isActive(snapshot) ? 1 : 0, Date.now());
         if (snapshot.seq > LOG_KEEP) this.stmts.prune.run(room, snapshot.seq - LOG_KEEP);
       }
+      for (const a of audit) {
+        this.stmts.insertAudit.run(room, a.at, a.action, a.actor.id, a.actor.name, JSON.stringify(a.detail));
+      }
+      if (audit.length) this.stmts.pruneAudit.run(room);
       this.db.exec('COMMIT');
     } catch (err) {
-      this.db.exec('ROLLBACK');
+      // On a full disk SQLite may have rolled back already; the first error is the one to report.
+      try {
+        if (this.db.isTransaction !== false) this.db.exec('ROLLBACK');
+      } catch {
+        /* no transaction left to roll back */
+      }
       throw err;
     }
+  }
+
+  auditLog(room: string, limit: number): AuditEntry[] {
+    if (limit <= 0) return [];
+    const rows = this.stmts.readAudit.all(room, limit) as {
+      at: number;
+      action: string;
+      actor_id: string;
+      actor_name: string;
+      detail: string;
+    }[];
+    return rows.map((r) => ({
+      at: r.at,
+      action: r.action,
+      actor: { id: r.actor_id, name: r.actor_name },
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+    }));
   }
 
   eventsSince(room: string, since: number): SequencedEvent[] | null {

@@ -12,13 +12,30 @@ export interface StoredRoom {
   events: SequencedEvent[];
 }
 
+/** One moderator action, as the audit log keeps it. */
+export interface AuditEntry {
+  /** Server time of the action, in ms since the epoch. */
+  at: number;
+  /** What was done: `end`, `restart`, `remove`, `move`, `breakout-start`, `gather`, `breakout-end`, … */
+  action: string;
+  actor: { id: string; name: string };
+  /** What it was done to (user ids, rooms, minutes), as plain JSON. */
+  detail: Record<string, unknown>;
+}
+
+/** How many audit entries a room keeps (the oldest go first). */
+export const AUDIT_KEEP = 5000;
+
 export interface Store {
   loadRoom(room: string): StoredRoom | null;
   /**
-   * Durably record events (already sequenced) and, when given, a snapshot of the
-   * state after them. Must be atomic: either all of it is kept or none.
+   * Durably record events (already sequenced), the audit entries of the action
+   * that caused them and, when given, a snapshot of the state after them. Must be
+   * atomic: either all of it is kept or none, and a failure throws.
    */
-  append(room: string, events: SequencedEvent[], snapshot: RoomState | null): void;
+  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit?: AuditEntry[]): void;
+  /** The room's audit entries, newest first, at most `limit`. */
+  auditLog(room: string, limit: number): AuditEntry[];
   /** Events with seq > since, or null when the log no longer reaches back that far. */
   eventsSince(room: string, since: number): SequencedEvent[] | null;
   /** Rooms whose last snapshot is open with people present or a timer pending. */
@@ -36,7 +53,7 @@ export function isActive(state: RoomState): boolean {
 
 /** An in-memory Store with the same semantics, for tests. */
 export class MemoryStore implements Store {
-  private rooms = new Map<string, { snapshot: RoomState | null; log: SequencedEvent[] }>();
+  private rooms = new Map<string, { snapshot: RoomState | null; log: SequencedEvent[]; audit: AuditEntry[] }>();
   private keep: number;
   constructor(keep = 1000) {
     this.keep = keep;
@@ -47,12 +64,18 @@ export class MemoryStore implements Store {
     const snapSeq = r.snapshot.seq;
     return { snapshot: structuredClone(r.snapshot), events: r.log.filter((e) => e.seq > snapSeq) };
   }
-  append(room: string, events: SequencedEvent[], snapshot: RoomState | null): void {
+  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit: AuditEntry[] = []): void {
     let r = this.rooms.get(room);
-    if (!r) this.rooms.set(room, (r = { snapshot: null, log: [] }));
+    if (!r) this.rooms.set(room, (r = { snapshot: null, log: [], audit: [] }));
     r.log.push(...structuredClone(events));
     if (r.log.length > this.keep) r.log.splice(0, r.log.length - this.keep);
     if (snapshot) r.snapshot = structuredClone(snapshot);
+    r.audit.push(...structuredClone(audit));
+    if (r.audit.length > AUDIT_KEEP) r.audit.splice(0, r.audit.length - AUDIT_KEEP);
+  }
+  auditLog(room: string, limit: number): AuditEntry[] {
+    const entries = this.rooms.get(room)?.audit ?? [];
+    return limit > 0 ? structuredClone(entries.slice(-limit).reverse()) : [];
   }
   eventsSince(room: string, since: number): SequencedEvent[] | null {
     const r = this.rooms.get(room);

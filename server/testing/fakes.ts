@@ -1,5 +1,6 @@
 /** Test doubles for the injected clock and sockets. */
 import type { Clock, WsHandlers, WsSocket } from '../socket.ts';
+import type { Store } from '../store/store.ts';
 
 export class FakeClock implements Clock {
   time: number;
@@ -76,3 +77,47 @@ export class FakeSocket implements WsSocket {
 }
 
 export const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/**
+ * A store whose writes can be made to fail, as a full disk or a read-only data
+ * directory fails them (an SQLite-shaped error); reads keep working.
+ */
+export class FaultyStore implements Store {
+  private inner: Store;
+  /** While set, every append throws this. */
+  fault: Error | null = null;
+  /** Appends refused so far. */
+  refused = 0;
+  constructor(inner: Store) {
+    this.inner = inner;
+  }
+  /** Fail writes the way SQLite does on a full disk (`errcode` 13). */
+  fill(): void {
+    this.fault = Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13 });
+  }
+  free(): void {
+    this.fault = null;
+  }
+  append(...args: Parameters<Store['append']>): void {
+    if (this.fault) {
+      this.refused++;
+      throw this.fault;
+    }
+    this.inner.append(...args);
+  }
+  loadRoom(room: string) {
+    return this.inner.loadRoom(room);
+  }
+  eventsSince(room: string, since: number) {
+    return this.inner.eventsSince(room, since);
+  }
+  auditLog(room: string, limit: number) {
+    return this.inner.auditLog(room, limit);
+  }
+  activeRooms() {
+    return this.inner.activeRooms();
+  }
+  close(): void {
+    this.inner.close();
+  }
+}

@@ -34,6 +34,8 @@ export interface Participant {
   video: boolean;
   /** Server time the user joined (most recently). */
   joinedAt: number;
+  /** Server time the user last left (set while not present); left users are pruned after a while. */
+  leftAt?: number;
   /**
    * What their browser last reported: the tab is visible and focused (or full screen) with
    * sound on. Feeds the engagement rate moderators see.
@@ -146,9 +148,25 @@ export interface RoomState {
   breakout: BreakoutState;
   /** The event session this room belongs to; null for a plain room. */
   session: SessionInfo | null;
+  /**
+   * Users removed by a host or moderator during this run of the session: they cannot
+   * rejoin with the same identity until the session is started again. Absent in
+   * snapshots written before removal existed (read it with `removedUsers`).
+   */
+  removed?: string[];
 }
 
+/** Chat kept per room (the main room, each breakout room). */
 export const CHAT_HISTORY = 200;
+/** Chat kept across all rooms together, in messages and in characters of text. */
+export const CHAT_TOTAL = 1000;
+export const CHAT_TOTAL_CHARS = 400_000;
+/** Users who left are forgotten this long after leaving ... */
+export const LEFT_KEEP_MS = 10 * 60_000;
+/** ... and at most this many of them are kept (the longest gone are forgotten first). */
+export const MAX_LEFT = 100;
+/** Breakout room ids run from r1 to r{ROOM_ID_LIMIT - 1}, then start again at r1. */
+export const ROOM_ID_LIMIT = 1_000_000;
 export const CHAT_MAX_LENGTH = 2000;
 export const DEFAULT_HOST_AWAY_MS = 15 * 60_000;
 
@@ -165,7 +183,12 @@ export type ClientCommand =
   | { type: 'media/state'; audio: boolean; video: boolean }
   | { type: 'session/leave' }
   | { type: 'session/end' }
-  | { type: 'session/start' }
+  /** `peerId` is added by the server (the starter's connection rejoins), never taken from a browser. */
+  | { type: 'session/start'; peerId?: string }
+  /** Join again from this connection after the session was started again (what Rejoin does). */
+  | { type: 'session/join'; peerId?: string }
+  /** Take someone out of the session until it is started again (hosts and moderators only). */
+  | { type: 'participant/remove'; userId: string }
   | BreakoutCommand;
 
 /** Breakout commands from browsers. Everything but call/cancel-call is for hosts and moderators only. */
@@ -213,6 +236,10 @@ export type Command = ClientCommand | ServerCommand;
 export type RoomEvent =
   | { type: 'participant-joined'; participant: Participant }
   | { type: 'participant-left'; userId: string; at: number }
+  /** A host or moderator (`by`) took the user out of this run of the session. */
+  | { type: 'participant-removed'; userId: string; by: string; at: number }
+  /** Users who left long ago (or too many of them) are forgotten. */
+  | { type: 'participants-pruned'; userIds: string[] }
   | { type: 'media-changed'; userId: string; audio: boolean; video: boolean }
   | { type: 'chat'; message: ChatMessage }
   | { type: 'session-ended'; reason: EndReason; by: string | null; at: number }
@@ -287,7 +314,8 @@ export type ServerMessage =
   | { type: 'token-expiring'; expiresAt: number }
   /** The fresh token was accepted; the connection now lasts until `expiresAt`. */
   | { type: 'token-accepted'; expiresAt: number }
-  | { type: 'error'; code: ErrorCode; message: string; ref?: string; fatal?: boolean };
+  /** `retryAfterMs`: with `rate-limited`, how long to wait before sending that again. */
+  | { type: 'error'; code: ErrorCode; message: string; ref?: string; fatal?: boolean; retryAfterMs?: number };
 
 export type ErrorCode =
   | 'bad-message'
@@ -299,5 +327,10 @@ export type ErrorCode =
   | 'invalid'
   | 'session-ended'
   | 'replaced'
+  | 'removed'
   | 'token-expired'
+  /** The server could not save (disk full, read-only data directory): nothing changed; try again shortly. */
+  | 'storage-unavailable'
+  /** Too many messages or connections: wait `retryAfterMs` (when given) and try again. */
+  | 'rate-limited'
   | 'internal';
