@@ -8,6 +8,9 @@ import { KalturaElement } from '../shared/kaltura-element.ts';
 import { sessionPageUrl } from '../session-editor/session-url.ts';
 import { sicon } from '../session-editor/session-icons.ts';
 import { styles } from './event-agenda.styles.ts';
+import { MeetingWaiter, notStartedYet } from './meeting-wait.ts';
+import { SessionMenu } from './session-menu.ts';
+import { TagFilter } from './tag-filter.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -36,18 +39,24 @@ const names = (list: { name: string }[]) => list.map((p) => p.name).join(', ');
  * event's organizers and moderators), go to session, "+ Add session", and the session page with
  * Start Meeting, which opens the session's live `<kaltura-room>`.
  *
+ * Organizers and moderators edit a session by clicking its name, or through the three blue dots
+ * to its right (Edit, Go to session). The tag filter takes typing: the first few letters list
+ * the matching tags, each with a checkbox that filters by it.
+ *
  * What the list holds is the server's call: organizers and the team see every session, attendees
  * the published ones. Editing opens a `<session-editor>` in a dialog unless the host page takes
  * the cancelable `kaltura-request-edit`; going to a session shows its page here unless the host
  * page takes `kaltura-request-open`. On the session page, the session's moderators (and the event's
- * organizers) start the meeting; attendees join once it is live and are told "The meeting has not
- * started yet." before, with Try again.
+ * organizers) start the meeting. An attendee who presses Join Meeting before then waits on "The
+ * session will start soon" (the title and scheduled time, and Cancel) and enters by themselves as
+ * soon as a moderator starts it: the agenda asks the server again every 3 to 5 seconds, one request
+ * at a time, and stops on Cancel, on another page or when the element leaves the page.
  *
  * @tag event-agenda
  *
- * @event kaltura-request-edit - Cancelable. The user chose Edit (the pencil) or + Add session (`sessionId`
+ * @event kaltura-request-edit - Cancelable. The user chose a session's name or Edit (organizers, moderators), or + Add session (`sessionId`
  * null). Call `preventDefault()` to open your own editor page instead of the built-in dialog. `detail: { sessionId }`.
- * @event kaltura-request-open - Cancelable. The user chose a session (its title or go to session). Call
+ * @event kaltura-request-open - Cancelable. The user chose go to session (or, as an attendee, a session's name). Call
  * `preventDefault()` to route to your own session page (`url`, from `session-url`). `detail: { sessionId, url }`.
  * @event kaltura-meeting-start - Start Meeting got a room join token; the room is shown. `detail: { sessionId, room, role }`.
  * @event kaltura-session-saved - (From the nested `<session-editor>`.) A session was created or saved.
@@ -57,16 +66,23 @@ const names = (list: { name: string }[]) => list.map((p) => p.name).join(', ');
  * @csspart heading - The event name.
  * @csspart add-button - + Add session (organizers and moderators).
  * @csspart filter - The tag filter.
- * @csspart filter-tag - Each tag of the filter (a checkbox chip).
+ * @csspart filter-input - The filter's text field ("Start typing a tag").
+ * @csspart filter-list - The list of matching tags.
+ * @csspart filter-tag - Each matching tag (with its checkbox).
+ * @csspart filter-chip - Each tag filtered by (with its "X").
  * @csspart day - The heading of a day.
  * @csspart session - One session in the list.
- * @csspart session-title - A session's title (goes to the session).
- * @csspart edit-button - The pencil (edit) button.
+ * @csspart session-title - A session's name (opens its editor for organizers and moderators, its page for others).
+ * @csspart menu-button - The three blue dots of a session (organizers and moderators).
+ * @csspart menu - A session's menu (Edit, Go to session).
+ * @csspart menu-item - Each item of that menu.
  * @csspart goto-button - The go to session button.
  * @csspart session-page - The session page.
  * @csspart start-button - Start Meeting / Join Meeting.
  * @csspart room - The `<kaltura-room>` of the session.
- * @csspart notice - Failures (and "The meeting has not started yet.").
+ * @csspart notice - Failures.
+ * @csspart waiting - "The session will start soon": waiting for a moderator to start the meeting.
+ * @csspart cancel-button - Cancel on the waiting screen (back to Join Meeting).
  * @csspart editor-dialog - The dialog holding the `<session-editor>`.
  *
  * @cssproperty [--kaltura-font=system-ui, sans-serif] - Font family.
@@ -121,7 +137,15 @@ export class EventAgenda extends KalturaElement {
   @state() private editing: string | null | undefined = undefined;
 
   private readonly apiCtl = new SessionsApiController(this);
+  private readonly tagFilter = new TagFilter(this, (id, on) => this.filterBy(id, on));
+  private readonly menu = new SessionMenu(this);
+  private readonly waiter = new MeetingWaiter(this, {
+    ask: () => this.api.startMeeting(this.sessionId),
+    entered: (ticket) => void this.enter(this.sessionId, ticket),
+    failed: (message) => (this.meetingError = message),
+  });
   private listKey = '';
+  private editFrom: HTMLElement | null = null;
   private listSeq = 0;
 
   private get api() {
@@ -152,6 +176,7 @@ export class EventAgenda extends KalturaElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('server') || changed.has('event') || changed.has('token')) this.refresh();
     if (changed.has('sessionId')) {
+      this.waiter.stop();
       this.meeting = null;
       this.meetingError = '';
       this.pageError = '';
@@ -200,7 +225,7 @@ export class EventAgenda extends KalturaElement {
   }
 
   private filterBy(tag: string, on: boolean): void {
-    this.chosen = on ? [...this.chosen, tag] : this.chosen.filter((t) => t !== tag);
+    this.chosen = on ? [...this.chosen.filter((t) => t !== tag), tag] : this.chosen.filter((t) => t !== tag);
     void this.loadList();
   }
 
@@ -220,6 +245,7 @@ export class EventAgenda extends KalturaElement {
 
   private async edit(id: string | null): Promise<void> {
     if (this.emit('kaltura-request-edit', { sessionId: id }, { cancelable: true }).defaultPrevented) return;
+    this.editFrom = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
     // Loaded on first use: a build that splits chunks keeps the editor out of attendees' download.
     await import('../session-editor/session-editor.ts');
     this.editing = id;
@@ -231,6 +257,10 @@ export class EventAgenda extends KalturaElement {
     if (e.target !== e.currentTarget) return;
     this.editing = undefined;
     this.refresh();
+    // Back to what opened the editor (the name, the dots, + Add session).
+    const from = this.editFrom;
+    this.editFrom = null;
+    void this.updateComplete.then(() => from?.isConnected && from.focus());
   }
 
   private async start(): Promise<void> {
@@ -238,16 +268,36 @@ export class EventAgenda extends KalturaElement {
     if (!s || this.starting) return;
     this.starting = true;
     this.meetingError = '';
+    const room = import('../kaltura-room/kaltura-room.ts');
+    room.catch(() => {});
     try {
-      const [ticket] = await Promise.all([this.api.startMeeting(s.id), import('../kaltura-room/kaltura-room.ts')]);
-      if (this.sessionId !== s.id) return;
-      this.meeting = ticket;
-      this.emit('kaltura-meeting-start', { sessionId: s.id, room: ticket.room, role: ticket.role });
+      await this.enter(s.id, await this.api.startMeeting(s.id));
     } catch (err) {
-      this.meetingError = (err as Error).message;
+      if (this.sessionId !== s.id) return;
+      if (!notStartedYet(err)) this.meetingError = (err as Error).message;
+      else {
+        // Wait for a moderator, on a screen that says so; the room shows by itself.
+        this.waiter.start();
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLElement>('#wait-title')?.focus();
+      }
     } finally {
       this.starting = false;
     }
+  }
+
+  /** Show the session's room with this ticket (once its code is here). */
+  private async enter(sessionId: string, ticket: MeetingTicket): Promise<void> {
+    await import('../kaltura-room/kaltura-room.ts');
+    if (this.sessionId !== sessionId) return;
+    this.meeting = ticket;
+    this.emit('kaltura-meeting-start', { sessionId, room: ticket.room, role: ticket.role });
+  }
+
+  private async cancelWait(): Promise<void> {
+    this.waiter.stop();
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part="start-button"]')?.focus();
   }
 
   // ---- rendering ----
@@ -291,18 +341,11 @@ export class EventAgenda extends KalturaElement {
           : nothing}
       </div>
       ${this.tags.length
-        ? html`<fieldset class="filter" part="filter">
-            <legend class="label">Filter by tag</legend>
-            ${this.tags.map(
-              (t) => html`<label class="tag-check" part="filter-tag">
-                <input type="checkbox" .checked=${this.chosen.includes(t.id)}
-                  @change=${(e: Event) => this.filterBy(t.id, (e.target as HTMLInputElement).checked)} />${t.name}
-              </label>`,
-            )}
-            ${this.chosen.length
-              ? html`<button class="btn link" @click=${() => ((this.chosen = []), void this.loadList())}>Clear filter</button>`
-              : nothing}
-          </fieldset>`
+        ? this.tagFilter.render(this.tags, this.chosen, () => {
+            this.chosen = [];
+            void this.loadList();
+            this.renderRoot.querySelector<HTMLElement>('#tag-filter-input')?.focus();
+          })
         : nothing}
       ${this.error
         ? html`<div class="notice bad" part="notice" role="alert">
@@ -326,7 +369,7 @@ export class EventAgenda extends KalturaElement {
     return html`<li class="item" part="session">
       <div class="when"><strong>${timeRange(s)}</strong><span class="muted">${s.duration} min</span></div>
       <div class="what">
-        <h4><button class="title" part="session-title" @click=${() => this.open(s)}>${s.title}</button></h4>
+        <h4><button class="title" part="session-title" @click=${() => (this.canEdit ? void this.edit(s.id) : this.open(s))}>${s.title}</button></h4>
         ${s.speakers.length ? html`<p class="muted">With ${names(s.speakers)}</p>` : nothing}
         ${s.tags.length || s.visibility !== 'published'
           ? html`<ul class="chips">
@@ -336,13 +379,14 @@ export class EventAgenda extends KalturaElement {
           : nothing}
       </div>
       <div class="item-actions">
-        ${this.canEdit
-          ? html`<button class="icon-btn" part="edit-button" aria-label="Edit ${s.title}" title="Edit" @click=${() => this.edit(s.id)}>
-              ${sicon('pencil')}
-            </button>`
-          : nothing}
         <button class="icon-btn" id="goto-${s.id}" part="goto-button" aria-label="Go to session ${s.title}" title="Go to session"
           @click=${() => this.open(s)}>${sicon('goto')}</button>
+        ${this.canEdit
+          ? this.menu.render(s.id, `More actions for ${s.title}`, [
+              { label: 'Edit', run: () => void this.edit(s.id) },
+              { label: 'Go to session', run: () => this.open(s) },
+            ])
+          : nothing}
       </div>
     </li>`;
   }
@@ -389,16 +433,31 @@ export class EventAgenda extends KalturaElement {
               ${this.meeting
                 ? html`<kaltura-room part="room" server=${this.api.server} room=${this.meeting.room} token=${this.meeting.token}
                     label=${s.title}></kaltura-room>`
-                : html`<button class="btn primary" part="start-button" ?disabled=${this.starting} @click=${this.start}>
-                      ${host ? 'Start Meeting' : 'Join Meeting'}
-                    </button>
-                    ${this.meetingError
-                      ? html`<div class="notice bad" part="notice" role="alert">
-                          <span>${this.meetingError}</span>
-                          <button class="btn" @click=${this.start}>Try again</button>
-                        </div>`
-                      : nothing}`}
+                : this.waiter.waiting
+                  ? this.renderWaiting(s)
+                  : html`<button class="btn primary" part="start-button" ?disabled=${this.starting} @click=${this.start}>
+                        ${host ? 'Start Meeting' : 'Join Meeting'}
+                      </button>
+                      ${this.meetingError
+                        ? html`<div class="notice bad" part="notice" role="alert">
+                            <span>${this.meetingError}</span>
+                            <button class="btn" @click=${this.start}>Try again</button>
+                          </div>`
+                        : nothing}`}
             </div>`}
     </div>`;
+  }
+
+  private renderWaiting(s: Session): TemplateResult {
+    return html`<section class="waiting" part="waiting" aria-labelledby="wait-title">
+      <span class="pulse" aria-hidden="true"></span>
+      <div>
+        <h3 id="wait-title" tabindex="-1">The session will start soon</h3>
+        <p><strong>${s.title}</strong></p>
+        <p class="muted">Scheduled for ${dayLabel(s.date)} · ${timeRange(s)}${this.info ? ` (${this.info.timeZone})` : ''}</p>
+        <p class="muted" role="status">You will join by yourself as soon as a moderator starts the meeting.</p>
+      </div>
+      <button class="btn" part="cancel-button" @click=${this.cancelWait}>Cancel</button>
+    </section>`;
   }
 }

@@ -1,8 +1,12 @@
 import { css } from 'lit';
 import { baseStyles } from '../session-editor/base.styles.ts';
+import { sessionMenuStyles } from './session-menu.ts';
+import { tagFilterStyles } from './tag-filter.ts';
 
 export const styles = [
   ...baseStyles,
+  tagFilterStyles,
+  sessionMenuStyles,
   css`
     .base {
       display: grid;
@@ -19,41 +23,6 @@ export const styles = [
       font-weight: 600;
       padding: 0;
       margin-bottom: 0.4rem;
-    }
-    .filter {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.4rem;
-      align-items: center;
-      margin: 0;
-      padding: 0;
-      border: 0;
-    }
-    .filter legend {
-      float: left;
-      width: 100%;
-    }
-    .tag-check {
-      display: inline-flex;
-      align-items: center;
-      gap: 0.4rem;
-      padding: 0.3rem 0.8rem 0.3rem 0.55rem;
-      border: 1px solid var(--kaltura-border);
-      border-radius: 999px;
-      cursor: pointer;
-      font-size: 0.875rem;
-    }
-    .tag-check:has(:checked) {
-      border-color: var(--kaltura-accent);
-      background: color-mix(in srgb, var(--kaltura-accent) 10%, var(--kaltura-bg));
-    }
-    .tag-check:has(:focus-visible) {
-      outline: 2px solid var(--kaltura-focus-color);
-      outline-offset: 2px;
-    }
-    .tag-check input {
-      margin: 0;
-      accent-color: var(--kaltura-accent);
     }
     .day {
       display: grid;
@@ -103,7 +72,7 @@ export const styles = [
       border: 0;
       background: none;
       font-weight: 600;
-      text-align: left;
+      text-align: start;
       color: var(--kaltura-text);
       cursor: pointer;
     }
@@ -120,6 +89,43 @@ export const styles = [
     }
     .item-actions {
       display: flex;
+      align-items: center;
+    }
+    .waiting {
+      display: grid;
+      grid-template-columns: auto 1fr auto;
+      align-items: center;
+      gap: var(--kaltura-gap);
+      justify-self: stretch;
+      padding: var(--kaltura-gap);
+      border: 1px solid var(--kaltura-border);
+      border-radius: 8px;
+      background: var(--kaltura-surface);
+    }
+    .waiting > div {
+      display: grid;
+      gap: 0.25rem;
+    }
+    .waiting h3:focus {
+      outline: none;
+    }
+    .pulse {
+      width: 0.9rem;
+      height: 0.9rem;
+      border-radius: 50%;
+      background: var(--kaltura-accent);
+      animation: pulse 1.6s ease-in-out infinite;
+    }
+    @keyframes pulse {
+      50% {
+        opacity: 0.3;
+        transform: scale(0.7);
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .pulse {
+        animation: none;
+      }
     }
     .empty {
       padding: 1.5rem 0;
@@ -202,6 +208,13 @@ export const styles = [
         grid-column: 1 / -1;
         display: flex;
         gap: 0.5rem;
+      }
+      .waiting {
+        grid-template-columns: auto 1fr;
+      }
+      .waiting > .btn {
+        grid-column: 1 / -1;
+        justify-self: start;
       }
     }
   `,
