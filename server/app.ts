@@ -156,7 +156,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.route(
     '/api',
-    createSessionsApi({ db, store: sessions, verifier, clock, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes }),
+    createSessionsApi({
+      db,
+      store: sessions,
+      verifier,
+      clock,
+      dataDir: config.dataDir,
+      maxUploadBytes: config.maxUploadBytes,
+      eventStorageBytes: config.eventStorageBytes,
+      linkSecret: config.token.secret,
+    }),
   );
   if (config.demo) seedDemoEvent({ db, clock });
   app.route(

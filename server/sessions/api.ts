@@ -7,6 +7,7 @@
  * `{ error: 'sentence', fields?: { field: ['…'] } }` (a 409 also carries `current`).
  */
 import { Hono, type Context } from 'hono';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import {
@@ -14,13 +15,15 @@ import {
   defaultAttachmentTitle,
   fileExtension,
   fileFamily,
+  formatFileSize,
   headerNameProblem,
   type Session,
 } from '../../src/protocol/sessions.ts';
 import type { TokenVerifier } from '../auth.ts';
 import { SqliteSessionsStore } from '../store/sessions-sqlite.ts';
-import type { SessionsStore } from '../store/sessions-store.ts';
+import { guardStore, isStorageFault, type SessionsStore } from '../store/sessions-store.ts';
 import { authenticate, bearerToken, type EventActor } from './auth.ts';
+import { createFileLinks, type FileLinks, type FileLinkTarget } from './links.ts';
 import { isPlainObject, SessionsService, type Failure } from './service.ts';
 import {
   contentDisposition,
@@ -29,10 +32,11 @@ import {
   receiveToFile,
   removeQuietly,
   sniffImage,
+  SNIFF_BYTES,
   tooLarge,
   uploadName,
 } from './uploads.ts';
-import type { EventRecord } from '../store/sessions-store.ts';
+import type { EventRecord, SessionRecord } from '../store/sessions-store.ts';
 
 export interface SessionsApiDeps {
   /** The server's SQLite database (the sessions tables live beside the rooms'). */
@@ -44,6 +48,12 @@ export interface SessionsApiDeps {
   dataDir: string;
   /** Largest upload accepted, in bytes (attachments and header images). */
   maxUploadBytes: number;
+  /** Most bytes of files one event may keep (default 5 GB). */
+  eventStorageBytes?: number;
+  /** The secret file links are signed with a key derived from (random per start without one). */
+  linkSecret?: string;
+  /** Or the signer itself (tests). */
+  links?: FileLinks;
   /** Use this store instead of SQLite over `db` (tests, other databases). */
   store?: SessionsStore;
   /** Where the sub-app is mounted, for URLs in replies (default "/api"). */
@@ -53,19 +63,61 @@ export interface SessionsApiDeps {
 /** Largest JSON body read, in bytes. */
 const MAX_JSON = 64 * 1024;
 
+/** What a client is told when the disk or database cannot do the work. */
+export const STORAGE_UNAVAILABLE = 'The server cannot store data right now (its disk is full or read-only). Nothing was changed; try again in a few minutes.';
+
+/** Answer a storage fault with 503 `storage-unavailable`, and log what the operator should fix. */
+export function storageUnavailable(c: Context, err: unknown): Response {
+  console.error(
+    `[storage] ${(err as Error)?.message ?? err}: free disk space or make DATA_DIR writable; requests that write are refused until then.`,
+  );
+  c.header('retry-after', '60');
+  c.header('cache-control', 'no-store');
+  return c.json({ error: STORAGE_UNAVAILABLE, code: 'storage-unavailable' }, 503);
+}
+
+/**
+ * Partial uploads a killed server left behind (they only ever live in the `.tmp`
+ * folders until complete), removed at start-up. Completed files are untouched.
+ */
+export function removePartialUploads(dataDir: string): void {
+  for (const dir of [join(dataDir, 'attachments', '.tmp'), join(dataDir, 'headers', '.tmp')]) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch (err) {
+      console.error(`[sessions] could not remove partial uploads in ${dir}: ${(err as Error).message}`);
+    }
+  }
+}
+
 /** Build the API; mount it with `app.route('/api', createSessionsApi(deps))`. */
 export function createSessionsApi(deps: SessionsApiDeps): Hono {
-  const store = deps.store ?? new SqliteSessionsStore(deps.db);
-  const service = new SessionsService({ store, clock: deps.clock, basePath: deps.basePath });
+  const store = guardStore(deps.store ?? new SqliteSessionsStore(deps.db));
+  const links = deps.links ?? createFileLinks({ secret: deps.linkSecret, clock: deps.clock });
+  const service = new SessionsService({ store, clock: deps.clock, basePath: deps.basePath, links });
   const attachmentsDir = join(deps.dataDir, 'attachments');
   const headersDir = join(deps.dataDir, 'headers');
+  const quota = deps.eventStorageBytes ?? 5120 * 1024 * 1024;
+  removePartialUploads(deps.dataDir);
   const api = new Hono();
 
   api.onError((err, c) => {
+    if (isStorageFault(err)) return storageUnavailable(c, err);
     console.error(err);
     return c.json({ error: 'The server hit an unexpected error.' }, 500);
   });
   api.use('*', async (c, next) => {
+    // Tokens never travel in URLs (they end up in logs, history and Referer headers).
+    if (c.req.query('access_token') !== undefined || c.req.query('token') !== undefined) {
+      return c.json(
+        {
+          error:
+            'Tokens are not accepted in URLs: send the token as "Authorization: Bearer <token>", ' +
+            'and open files through the signed links the API gives out (downloadUrl, header.url).',
+        },
+        400,
+      );
+    }
     await next();
     if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
   });
@@ -87,18 +139,16 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
     return c.json(body, f.status);
   };
 
-  /** The verified caller, from the Authorization header (or `access_token` on file links). */
-  async function caller(c: Context, allowQueryToken = false): Promise<EventActor | Response> {
-    let token = bearerToken(c.req.header('authorization'));
-    if (!token && allowQueryToken) token = c.req.query('access_token') ?? null;
-    const auth = await authenticate(deps.verifier, token);
+  /** The verified caller, from the Authorization header. */
+  async function caller(c: Context): Promise<EventActor | Response> {
+    const auth = await authenticate(deps.verifier, bearerToken(c.req.header('authorization')));
     if (!auth.ok) return problem(c, { ok: false, status: 401, error: auth.reason });
     return auth.actor;
   }
 
   /** The caller and the event in the URL, which their token must be for. */
-  async function gate(c: Context, allowQueryToken = false): Promise<{ actor: EventActor; event: EventRecord } | Response> {
-    const actor = await caller(c, allowQueryToken);
+  async function gate(c: Context): Promise<{ actor: EventActor; event: EventRecord } | Response> {
+    const actor = await caller(c);
     if (actor instanceof Response) return actor;
     const entered = service.enterEvent(actor, c.req.param('event') ?? '');
     if (!entered.ok) return problem(c, entered);
@@ -236,15 +286,29 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
     const name = checkUpload(c, 'header', headerNameProblem);
     if (name instanceof Response) return name;
     const rel = join('headers', g.event.id, `${session.id}-${crypto.randomUUID()}`);
-    const got = await receiveToFile(c.req.raw.body, {
-      tmpDir: join(headersDir, '.tmp'),
-      target: join(deps.dataDir, rel),
-      maxBytes: deps.maxUploadBytes,
-      name,
-      headBytes: 8,
-      inspect: (head) => (sniffImage(head) ? null : `"${name}" is not a jpg, png, gif, bmp or tiff image.`),
-    });
-    if (!got.ok) return problem(c, { ok: false, status: got.status, error: got.reason, fields: { header: [got.reason] } });
+    // The header it replaces is not counted against the quota.
+    const budget = reserve(c, g.event.id, name, session.header?.size ?? 0);
+    if (budget instanceof Response) return budget;
+    let got;
+    try {
+      got = await receiveToFile(c.req.raw.body, {
+        tmpDir: join(headersDir, '.tmp'),
+        target: join(deps.dataDir, rel),
+        maxBytes: deps.maxUploadBytes,
+        name,
+        headBytes: SNIFF_BYTES,
+        inspect: (head) => (sniffImage(head) ? null : notAnImage(name)),
+        onProgress: budget.check,
+      });
+      if (!got.ok) return problem(c, { ok: false, status: got.status, error: got.reason, fields: { header: [got.reason] } });
+      const over = budget.finalCheck(got.size);
+      if (over) {
+        await removeQuietly(join(deps.dataDir, rel));
+        return problem(c, { ok: false, status: 413, error: over, fields: { header: [over] } });
+      }
+    } finally {
+      budget.release();
+    }
     const replaced = store.setHeader(g.event.id, session.id, {
       name,
       contentType: sniffImage(got.head)!,
@@ -261,13 +325,12 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
   });
 
   api.get('/events/:event/sessions/:id/header', async (c) => {
-    const g = await gate(c, true);
-    if (g instanceof Response) return g;
-    const found = service.visibleSession(g.actor, g.event.id, c.req.param('id'));
-    if (!found.ok) return problem(c, found);
-    const header = found.value.header;
+    const version = c.req.query('v') ?? '';
+    const found = await fileAccess(c, { kind: 'header', event: c.req.param('event'), session: c.req.param('id'), file: version });
+    if (found instanceof Response) return found;
+    const header = found.signed && String(found.session.header?.updatedAt) !== version ? null : found.session.header;
     const file = header ? await fileResponseBody(join(deps.dataDir, header.path)) : null;
-    if (!header || !file) return problem(c, { ok: false, status: 404, error: 'This session has no header image.' });
+    if (!header || !file) return problem(c, { ok: false, status: 404, error: 'This session has no header image (or it was replaced).' });
     return new Response(file.body, {
       headers: {
         'content-type': header.contentType,
@@ -275,6 +338,7 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
         'content-disposition': contentDisposition(header.name, 'inline'),
         'cache-control': 'private, max-age=300',
         'x-content-type-options': 'nosniff',
+        'content-security-policy': "sandbox; default-src 'none'",
       },
     });
   });
@@ -309,22 +373,43 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
     if (name instanceof Response) return name;
     const id = `a${crypto.randomUUID().replaceAll('-', '').slice(0, 15)}`;
     const rel = join('attachments', g.event.id, session.id, id);
-    const got = await receiveToFile(c.req.raw.body, {
-      tmpDir: join(attachmentsDir, '.tmp'),
-      target: join(deps.dataDir, rel),
-      maxBytes: deps.maxUploadBytes,
-      name,
-    });
-    if (!got.ok) return problem(c, { ok: false, status: got.status, error: got.reason, fields: { file: [got.reason] } });
-    if (!store.getSession(g.event.id, session.id)) {
-      await removeQuietly(join(deps.dataDir, rel));
-      return problem(c, { ok: false, status: 404, error: 'The session was deleted during the upload.' });
+    const budget = reserve(c, g.event.id, name);
+    if (budget instanceof Response) return budget;
+    try {
+      const got = await receiveToFile(c.req.raw.body, {
+        tmpDir: join(attachmentsDir, '.tmp'),
+        target: join(deps.dataDir, rel),
+        maxBytes: deps.maxUploadBytes,
+        name,
+        onProgress: budget.check,
+      });
+      if (!got.ok) return problem(c, { ok: false, status: got.status, error: got.reason, fields: { file: [got.reason] } });
+      const over = budget.finalCheck(got.size);
+      if (over || !store.getSession(g.event.id, session.id)) {
+        await removeQuietly(join(deps.dataDir, rel));
+        if (over) return problem(c, { ok: false, status: 413, error: over, fields: { file: [over] } });
+        return problem(c, { ok: false, status: 404, error: 'The session was deleted during the upload.' });
+      }
+      return await saveAttachment(c, g, session.id, id, name, got.size, rel);
+    } finally {
+      budget.release();
     }
+  });
+
+  async function saveAttachment(
+    c: Context,
+    g: { actor: EventActor; event: EventRecord },
+    sessionId: string,
+    id: string,
+    name: string,
+    size: number,
+    rel: string,
+  ): Promise<Response> {
     const extension = fileExtension(name);
     const now = deps.clock.now();
     const record = {
       event: g.event.id,
-      session: session.id,
+      session: sessionId,
       id,
       name,
       title: defaultAttachmentTitle(name),
@@ -332,7 +417,7 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
       extension,
       family: fileFamily(name)!,
       contentType: contentTypeFor(extension),
-      size: got.size,
+      size,
       path: rel,
       createdBy: g.actor.id,
       createdAt: now,
@@ -344,9 +429,9 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
       await removeQuietly(join(deps.dataDir, rel));
       throw err;
     }
-    c.header('Location', service.toAttachment(record).downloadUrl.replace(/\/download$/, ''));
+    c.header('Location', service.attachmentPath(record));
     return c.json(service.toAttachment(record), 201);
-  });
+  }
 
   api.get('/events/:event/sessions/:id/attachments/:aid', async (c) => {
     const g = await gate(c);
@@ -379,11 +464,10 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
   });
 
   api.get('/events/:event/sessions/:id/attachments/:aid/download', async (c) => {
-    const g = await gate(c, true);
-    if (g instanceof Response) return g;
-    const found = service.visibleSession(g.actor, g.event.id, c.req.param('id'));
-    if (!found.ok) return problem(c, found);
-    const a = store.getAttachment(g.event.id, found.value.id, c.req.param('aid'));
+    const target = { kind: 'attachment', event: c.req.param('event'), session: c.req.param('id'), file: c.req.param('aid') } as const;
+    const found = await fileAccess(c, target);
+    if (found instanceof Response) return found;
+    const a = store.getAttachment(found.session.event, found.session.id, target.file);
     const file = a ? await fileResponseBody(join(deps.dataDir, a.path)) : null;
     if (!a || !file) return problem(c, { ok: false, status: 404, error: `There is no attachment "${c.req.param('aid')}" in this session.` });
     return new Response(file.body, {
@@ -397,6 +481,77 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
       },
     });
   });
+
+  /**
+   * A file route's reader: a valid signed link for exactly this file, or an
+   * authorized caller (Authorization header) who may see the session.
+   */
+  async function fileAccess(c: Context, target: FileLinkTarget): Promise<{ session: SessionRecord; signed: boolean } | Response> {
+    const expires = c.req.query('expires');
+    const signature = c.req.query('signature');
+    if (expires === undefined && signature === undefined) {
+      const g = await gate(c);
+      if (g instanceof Response) return g;
+      const found = service.visibleSession(g.actor, g.event.id, target.session);
+      return found.ok ? { session: found.value, signed: false } : problem(c, found);
+    }
+    const verdict = links.check(target, expires, signature);
+    if (verdict === 'expired') {
+      return problem(c, { ok: false, status: 403, error: 'This link has expired (file links last a few minutes): reload the page to get a fresh one.' });
+    }
+    if (verdict !== 'ok') return problem(c, { ok: false, status: 403, error: 'This link is not valid: open the file from its session.' });
+    const session = store.getSession(target.event, target.session);
+    if (!session) return problem(c, { ok: false, status: 404, error: `There is no session "${target.session}" in this event.` });
+    return { session, signed: true };
+  }
+
+  /** Uploads in flight per event, counted against its quota with what is stored. */
+  const uploading = new Map<string, Set<{ bytes: number }>>();
+
+  /**
+   * Hold a place for an upload in the event's storage quota. `check` runs as bytes
+   * arrive, `finalCheck` once the file is complete (against what is stored by then),
+   * `release` always. Refuses at once when the declared size does not fit.
+   */
+  function reserve(c: Context, event: string, name: string, replacing = 0) {
+    const mine = { bytes: 0 };
+    const others = () => {
+      let n = 0;
+      for (const u of uploading.get(event) ?? []) if (u !== mine) n += u.bytes;
+      return n;
+    };
+    let used = store.storageUsed(event) - replacing;
+    const verdict = (size: number) =>
+      used + others() + size > quota ? overQuota(name, used + others(), size) : null;
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    const early = Number.isFinite(declared) ? verdict(declared) : null;
+    if (early) return problem(c, { ok: false, status: 413, error: early, fields: { file: [early] } });
+    let set = uploading.get(event);
+    if (!set) uploading.set(event, (set = new Set()));
+    set.add(mine);
+    return {
+      check: (size: number) => {
+        mine.bytes = size;
+        return verdict(size);
+      },
+      finalCheck: (size: number) => {
+        used = store.storageUsed(event) - replacing;
+        return verdict(size);
+      },
+      release: () => {
+        set.delete(mine);
+        if (set.size === 0 && uploading.get(event) === set) uploading.delete(event);
+      },
+    };
+  }
+
+  function overQuota(name: string, used: number, size: number): string {
+    return (
+      `"${name}" (${formatFileSize(size)}${size >= deps.maxUploadBytes ? ' or more' : ''}) does not fit in this event's storage quota: ` +
+      `its files use ${formatFileSize(used)} of ${formatFileSize(quota)}. Delete files the event no longer needs, ` +
+      'or ask the server\'s administrator to raise EVENT_STORAGE_MB.'
+    );
+  }
 
   /**
    * Before reading an upload's body: its file name (X-File-Name or ?name=), its type by that
@@ -418,6 +573,10 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
   }
 
   return api;
+}
+
+function notAnImage(name: string): string {
+  return `"${name}" is not a jpg, png, gif, bmp or tiff image (its content says otherwise).`;
 }
 
 /** The version a writer edited: If-Match (`"3"`, `W/"3"`, `3`) or the body's `version`. */

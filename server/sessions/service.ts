@@ -27,12 +27,13 @@ import {
   type Tag,
   type Visibility,
 } from '../../src/protocol/sessions.ts';
-import type { AttachmentRecord, EventRecord, SessionRecord, SessionsStore } from '../store/sessions-store.ts';
+import { StorageUnavailableError, type AttachmentRecord, type EventRecord, type SessionRecord, type SessionsStore } from '../store/sessions-store.ts';
 import { isEditor, isTeam, type EventActor } from './auth.ts';
+import type { FileLinks } from './links.ts';
 
 export type Failure = {
   ok: false;
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 428;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 428 | 503;
   error: string;
   fields?: FieldErrors;
   /** On a conflict: the session as it now is. */
@@ -52,6 +53,8 @@ export interface ServiceDeps {
   basePath?: string;
   /** New ids (random by default). */
   newId?: (kind: 'session' | 'tag' | 'attachment') => string;
+  /** Signs the file links in replies (header image, downloads); without it they need the Authorization header. */
+  links?: FileLinks;
 }
 
 const randomId = (kind: 'session' | 'tag' | 'attachment') =>
@@ -72,9 +75,11 @@ export class SessionsService {
   private clock: { now(): number };
   private newId: (kind: 'session' | 'tag' | 'attachment') => string;
   private basePath: string;
+  private links: FileLinks | null;
 
   constructor(deps: ServiceDeps) {
     this.store = deps.store;
+    this.links = deps.links ?? null;
     this.basePath = deps.basePath ?? '/api';
     this.clock = deps.clock;
     this.newId = deps.newId ?? randomId;
@@ -107,7 +112,13 @@ export class SessionsService {
     if (!event) return fail(404, `There is no event "${eventId}".`);
     const known = this.store.getPerson(eventId, actor.id);
     if (!known || known.name !== actor.name || !known.roles.includes(actor.role)) {
-      this.store.upsertPerson(eventId, { id: actor.id, name: actor.name }, [actor.role]);
+      try {
+        this.store.upsertPerson(eventId, { id: actor.id, name: actor.name }, [actor.role]);
+      } catch (err) {
+        // A full or read-only disk must not stop anyone reading: they are recorded next time.
+        if (!(err instanceof StorageUnavailableError)) throw err;
+        console.error(`[sessions] could not record ${actor.role} "${actor.id}" in event "${eventId}": ${err.message}`);
+      }
     }
     return { ok: true, value: event };
   }
@@ -299,7 +310,7 @@ export class SessionsService {
             contentType: s.header.contentType,
             size: s.header.size,
             updatedAt: new Date(s.header.updatedAt).toISOString(),
-            url: `${base}/header?v=${s.header.updatedAt}`,
+            url: this.signed(`${base}/header?v=${s.header.updatedAt}`, { kind: 'header', event: s.event, session: s.id, file: String(s.header.updatedAt) }),
           }
         : null,
       attachmentCount: this.store.countAttachments(s.event, s.id),
@@ -338,8 +349,19 @@ export class SessionsService {
       createdAt: new Date(a.createdAt).toISOString(),
       createdBy: { id: a.createdBy, name: names.get(a.createdBy) ?? a.createdBy },
       updatedAt: new Date(a.updatedAt).toISOString(),
-      downloadUrl: `${this.basePath}/events/${encodeURIComponent(a.event)}/sessions/${encodeURIComponent(a.session)}/attachments/${encodeURIComponent(a.id)}/download`,
+      downloadUrl: this.signed(`${this.attachmentPath(a)}/download`, { kind: 'attachment', event: a.event, session: a.session, file: a.id }),
     };
+  }
+
+  /** Where an attachment's record lives in the API. */
+  attachmentPath(a: Pick<AttachmentRecord, 'event' | 'session' | 'id'>): string {
+    return `${this.basePath}/events/${encodeURIComponent(a.event)}/sessions/${encodeURIComponent(a.session)}/attachments/${encodeURIComponent(a.id)}`;
+  }
+
+  /** A file path with its short-lived signature, so it opens without any token. */
+  private signed(path: string, target: Parameters<FileLinks['sign']>[0]): string {
+    if (!this.links) return path;
+    return `${path}${path.includes('?') ? '&' : '?'}${this.links.sign(target)}`;
   }
 }
 

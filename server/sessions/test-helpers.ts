@@ -8,6 +8,8 @@ import type { EventRole } from '../../src/protocol/sessions.ts';
 import { createVerifier } from '../auth.ts';
 import { createSessionsApi } from './api.ts';
 import { issueEventToken } from './auth.ts';
+import { SqliteSessionsStore } from '../store/sessions-sqlite.ts';
+import type { SessionsStore } from '../store/sessions-store.ts';
 
 export const SECRET = 'sessions-test-secret-0123456789-abcdefgh';
 export const EVENT = 'ev1';
@@ -43,8 +45,18 @@ export interface Harness {
   close(): void;
 }
 
-export async function harness(opts: { maxUploadBytes?: number; createEvent?: boolean } = {}): Promise<Harness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sessions-test-'));
+export async function harness(
+  opts: {
+    maxUploadBytes?: number;
+    createEvent?: boolean;
+    eventStorageBytes?: number;
+    /** Reuse a data folder (a restart); a fresh one by default. */
+    dataDir?: string;
+    /** Wrap the SQLite store (to inject faults). */
+    wrapStore?: (store: SessionsStore) => SessionsStore;
+  } = {},
+): Promise<Harness> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sessions-test-'));
   const db = new DatabaseSync(join(dataDir, 'rooms.db'));
   const verifier = await createVerifier({ secret: SECRET });
   const clock = {
@@ -53,7 +65,16 @@ export async function harness(opts: { maxUploadBytes?: number; createEvent?: boo
       return this.time;
     },
   };
-  const api = createSessionsApi({ db, verifier, clock, dataDir, maxUploadBytes: opts.maxUploadBytes ?? 1024 * 1024 });
+  const store = opts.wrapStore ? opts.wrapStore(new SqliteSessionsStore(db)) : undefined;
+  const api = createSessionsApi({
+    db,
+    verifier,
+    clock,
+    dataDir,
+    maxUploadBytes: opts.maxUploadBytes ?? 1024 * 1024,
+    eventStorageBytes: opts.eventStorageBytes,
+    store,
+  });
   const app = new Hono().route('/api', api);
   const token = (p: Person, event = EVENT) => issueEventToken(SECRET, { sub: p.id, name: p.name, event, eventRole: p.role }, 600);
   const tokens = Object.fromEntries(

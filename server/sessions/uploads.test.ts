@@ -134,7 +134,9 @@ describe('attachments and header over real HTTP', () => {
     assert.equal(list.length, before + files.length);
     const s: Session = await (await http('GET', `/api/events/${EVENT}/sessions/${privateSession.id}`)).json();
     assert.equal(s.attachmentCount, before + files.length);
-    assert.equal((await http('GET', made[0].downloadUrl, { as: 'attendee' })).status, 404, 'private stays private');
+    // An attendee cannot list a private session's files, nor fetch one by its path.
+    assert.equal((await http('GET', attachmentsPath(privateSession), { as: 'attendee' })).status, 404);
+    assert.equal((await http('GET', made[0].downloadUrl.split('?')[0], { as: 'attendee' })).status, 404, 'private stays private');
   });
 
   it('refuses other types with a reason, reading nothing and keeping nothing', async () => {
@@ -237,17 +239,63 @@ describe('attachments and header over real HTTP', () => {
     assert.equal(res.status, 204);
     assert.ok(!existsSync(file), 'the file is gone');
     assert.equal((await http('GET', `${attachmentsPath(session)}/${a.id}`)).status, 404);
-    assert.equal((await http('GET', a.downloadUrl)).status, 404);
+    assert.equal((await http('GET', `${attachmentsPath(session)}/${a.id}/download`)).status, 404);
     assert.equal((await http('DELETE', `${attachmentsPath(session)}/${a.id}`)).status, 404);
   });
 
-  it('downloads through a link with access_token, where a browser cannot send headers', async () => {
-    const a: Attachment = await (await upload(session, 'link.pdf', randomBytes(100))).json();
-    const res = await http('GET', `${a.downloadUrl}?access_token=${h.tokens.attendee}`, { as: null });
+  it('downloads through a short-lived signed link for that one file, with no token anywhere in the URL', async () => {
+    const bytes = randomBytes(5000);
+    const a: Attachment = await (await upload(session, 'Länk plan.pdf', bytes)).json();
+    assert.match(a.downloadUrl, /\/download\?expires=\d+&signature=[\w-]{43}$/);
+    assert.doesNotMatch(a.downloadUrl, /eyJ|token/);
+    // The link works without any token, byte-identical under the original name.
+    let res = await http('GET', a.downloadUrl, { as: null });
     assert.equal(res.status, 200);
-    await res.arrayBuffer();
-    const info = await http('GET', `${attachmentsPath(session)}/${a.id}?access_token=${h.tokens.attendee}`, { as: null });
-    assert.equal(info.status, 401, 'only file links take the token in the URL');
+    assert.equal(res.headers.get('content-disposition'), contentDisposition('Länk plan.pdf'));
+    assert.ok(Buffer.from(bytes).equals(Buffer.from(await res.arrayBuffer())));
+    // The list and detail replies carry links too.
+    const listed: Attachment[] = (await (await http('GET', attachmentsPath(session), { as: 'attendee' })).json()).attachments;
+    const again = listed.find((x) => x.id === a.id)!;
+    assert.equal((await http('GET', again.downloadUrl, { as: null })).status, 200);
+
+    // Only for that one file: another attachment's path, a changed expiry or a forged signature are refused.
+    const other: Attachment = await (await upload(session, 'other.pdf', randomBytes(100))).json();
+    const query = a.downloadUrl.split('?')[1];
+    res = await http('GET', `${attachmentsPath(session)}/${other.id}/download?${query}`, { as: null });
+    assert.equal(res.status, 403);
+    assert.match((await res.json()).error, /not valid/);
+    const exp = Number(/expires=(\d+)/.exec(query)![1]);
+    res = await http('GET', a.downloadUrl.replace(`expires=${exp}`, `expires=${exp + 3600}`), { as: null });
+    assert.equal(res.status, 403);
+    res = await http('GET', a.downloadUrl.replace(/signature=.*$/, `signature=${'A'.repeat(43)}`), { as: null });
+    assert.equal(res.status, 403);
+
+    // It expires within ten minutes.
+    h.clock.time += 10 * 60_000 + 1000;
+    res = await http('GET', a.downloadUrl, { as: null });
+    assert.equal(res.status, 403);
+    assert.match((await res.json()).error, /expired.*reload/);
+    // An authorized fetch (Authorization header) still works, and a fresh listing gives a fresh link.
+    assert.equal((await http('GET', `${attachmentsPath(session)}/${a.id}/download`, { as: 'attendee' })).status, 200);
+    const fresh: Attachment = await (await http('GET', `${attachmentsPath(session)}/${a.id}`, { as: 'attendee' })).json();
+    assert.equal((await http('GET', fresh.downloadUrl, { as: null })).status, 200);
+    assert.equal((await http('GET', `${attachmentsPath(session)}/${a.id}/download`, { as: null })).status, 401);
+  });
+
+  it('refuses a token in the URL on every route, even beside a valid header', async () => {
+    const a: Attachment = await (await upload(session, 'tok.pdf', randomBytes(100))).json();
+    for (const path of [
+      `${attachmentsPath(session)}/${a.id}/download?access_token=${h.tokens.attendee}`,
+      `${attachmentsPath(session)}/${a.id}?access_token=${h.tokens.attendee}`,
+      `/api/events/${EVENT}/sessions/${session.id}/header?token=${h.tokens.attendee}`,
+      `/api/events/${EVENT}/sessions?token=x`,
+    ]) {
+      for (const as of [null, 'attendee'] as const) {
+        const res = await http('GET', path, { as });
+        assert.equal(res.status, 400, path);
+        assert.match((await res.json()).error, /not accepted in URLs.*Authorization: Bearer/);
+      }
+    }
   });
 
   it('replaces the header image with images only, and serves it', async () => {
@@ -260,7 +308,7 @@ describe('attachments and header over real HTTP', () => {
     assert.deepEqual((await res.json()).fields.header, ['"hero.pdf" is not an image. The header takes jpg, jpeg, bmp, png, gif, tif or tiff files.']);
     res = await put('fake.png', chunked(randomBytes(50_000)));
     assert.equal(res.status, 415);
-    assert.equal((await res.json()).error, '"fake.png" is not a jpg, png, gif, bmp or tiff image.');
+    assert.equal((await res.json()).error, '"fake.png" is not a jpg, png, gif, bmp or tiff image (its content says otherwise).');
     res = await put('hero.png', chunked(PNG(LIMIT + 10)));
     assert.equal(res.status, 413);
     assert.deepEqual(nonDbFiles(), before, 'nothing kept from refused headers');
@@ -273,7 +321,8 @@ describe('attachments and header over real HTTP', () => {
     assert.equal(s1.header!.name, 'hero.PNG');
     assert.equal(s1.header!.contentType, 'image/png');
     assert.equal(s1.header!.size, 4000);
-    let img = await http('GET', `${s1.header!.url}&access_token=${h.tokens.attendee}`, { as: null });
+    assert.match(s1.header!.url, /\/header\?v=\d+&expires=\d+&signature=[\w-]{43}$/);
+    let img = await http('GET', s1.header!.url, { as: null });
     assert.equal(img.status, 200);
     assert.equal(img.headers.get('content-type'), 'image/png');
     assert.ok(Buffer.from(first).equals(Buffer.from(await img.arrayBuffer())));
@@ -285,8 +334,10 @@ describe('attachments and header over real HTTP', () => {
     const s2: Session = await res.json();
     assert.equal(s2.header!.contentType, 'image/jpeg');
     assert.notEqual(s2.header!.url, s1.header!.url);
-    img = await http('GET', s2.header!.url);
+    img = await http('GET', s2.header!.url, { as: null });
     assert.ok(Buffer.from(jpeg).equals(Buffer.from(await img.arrayBuffer())));
+    // The old image's link opens nothing now (it was for that one file).
+    assert.equal((await http('GET', s1.header!.url, { as: null })).status, 404);
     const headerFiles = nonDbFiles().filter((f) => f.startsWith('headers/') && !f.includes('.tmp'));
     assert.equal(headerFiles.length, 1, 'the replaced image is removed');
 

@@ -28,6 +28,8 @@ export interface ReceiveOptions {
    */
   inspect?: (head: Uint8Array) => string | null;
   headBytes?: number;
+  /** Called with the bytes received so far; a reason refuses the upload with 413 (a storage quota). */
+  onProgress?: (size: number) => string | null;
 }
 
 /** Stream a request body to `target`, never holding more than one chunk in memory. */
@@ -65,6 +67,8 @@ export async function receiveToFile(body: ReadableStream<Uint8Array> | null, opt
       if (size > opts.maxBytes) {
         return await refuse({ ok: false, status: 413, reason: tooLarge(opts.name, opts.maxBytes) });
       }
+      const over = opts.onProgress?.(size);
+      if (over) return await refuse({ ok: false, status: 413, reason: over });
       if (head.byteLength < headBytes) head = concat(head, value.subarray(0, headBytes - head.byteLength));
       if (!inspected && head.byteLength >= headBytes) {
         inspected = true;
@@ -84,7 +88,7 @@ export async function receiveToFile(body: ReadableStream<Uint8Array> | null, opt
     await rename(tmp, opts.target);
     return { ok: true, size, head };
   } catch (err) {
-    // A disk or file-system failure: clean up, then let the app answer 500.
+    // A disk or file-system failure: clean up, then let the app answer (503 when the disk is full or read-only).
     await refuse({ ok: false, status: 400, reason: '' });
     throw err;
   }
@@ -172,8 +176,15 @@ export function uploadName(header: string | undefined | null, query: string | un
   } catch {
     return { ok: false, reason: 'The X-File-Name header is not valid percent-encoded UTF-8 (use encodeURIComponent).' };
   }
-  return { ok: true, name: name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).trim() };
+  name = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).replace(BIDI_CONTROLS, '').trim();
+  return { ok: true, name };
 }
+
+/**
+ * Bidirectional-control characters (embeddings, overrides, isolates, marks): in a
+ * file name they can make "invoice\u202Efdp.exe" read as "invoiceexe.pdf".
+ */
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 
 /** `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with an RFC 5987 name). */
 export function contentDisposition(name: string, kind: 'attachment' | 'inline' = 'attachment'): string {
@@ -224,13 +235,27 @@ export function contentTypeFor(extension: string): string {
   return CONTENT_TYPES[extension] ?? 'application/octet-stream';
 }
 
-/** The image type these first bytes announce, or null when they are no image we take. */
+/** How many first bytes `sniffImage` needs. */
+export const SNIFF_BYTES = 18;
+
+/**
+ * The image type these first bytes announce, or null when they are no image we take
+ * (the seed's jpg, png, gif, bmp and tiff). Each signature is checked in full, so an
+ * HTML or SVG file named .png, or a text file that merely starts with "BM", is refused.
+ */
 export function sniffImage(head: Uint8Array): string | null {
   const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  const ascii = (text: string) => starts(...Array.from(text, (c) => c.charCodeAt(0)));
   if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
   if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
-  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
-  if (starts(0x42, 0x4d)) return 'image/bmp';
+  if (ascii('GIF87a') || ascii('GIF89a')) return 'image/gif';
+  if (ascii('BM') && head.length >= SNIFF_BYTES) {
+    // BITMAPFILEHEADER: two reserved zero words, then a DIB header of a known size.
+    const u32 = (at: number) => (head[at] | (head[at + 1] << 8) | (head[at + 2] << 16) | (head[at + 3] << 24)) >>> 0;
+    const reservedZero = head[6] === 0 && head[7] === 0 && head[8] === 0 && head[9] === 0;
+    if (reservedZero && [12, 16, 40, 52, 56, 64, 108, 124].includes(u32(14))) return 'image/bmp';
+    return null;
+  }
   if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a)) return 'image/tiff';
   return null;
 }

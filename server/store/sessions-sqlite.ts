@@ -214,6 +214,10 @@ export class SqliteSessionsStore implements SessionsStore {
         'INSERT OR IGNORE INTO event_session_people (event_id, session_id, role, person_id, position) VALUES (?, ?, ?, ?, ?)',
       ),
       countAttachments: p('SELECT COUNT(*) AS n FROM event_attachments WHERE event_id = ? AND session_id = ?'),
+      storageUsed: p(
+        `SELECT (SELECT COALESCE(SUM(size), 0) FROM event_attachments WHERE event_id = ?1)
+              + (SELECT COALESCE(SUM(json_extract(header, '$.size')), 0) FROM event_sessions WHERE event_id = ?1 AND header IS NOT NULL) AS n`,
+      ),
       listAttachments: p('SELECT * FROM event_attachments WHERE event_id = ? AND session_id = ? ORDER BY created_at, id'),
       getAttachment: p('SELECT * FROM event_attachments WHERE event_id = ? AND session_id = ? AND id = ?'),
       insertAttachment: p(
@@ -424,6 +428,10 @@ export class SqliteSessionsStore implements SessionsStore {
   }
 
   // ---- attachments ----
+
+  storageUsed(event: string): number {
+    return Number((this.s.storageUsed.get(event) as { n: number }).n);
+  }
 
   countAttachments(event: string, session: string): number {
     return Number((this.s.countAttachments.get(event, session) as { n: number }).n);

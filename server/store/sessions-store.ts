@@ -136,6 +136,9 @@ export interface SessionsStore {
     expectedVersion: number | null,
   ): { attachments: AttachmentRecord[]; header: HeaderRecord | null } | 'conflict' | null;
 
+  /** Bytes the event's attachments and header images take (its storage quota counts these). */
+  storageUsed(event: string): number;
+
   countAttachments(event: string, session: string): number;
   listAttachments(event: string, session: string): AttachmentRecord[];
   getAttachment(event: string, session: string, id: string): AttachmentRecord | null;
@@ -144,4 +147,49 @@ export interface SessionsStore {
   deleteAttachment(event: string, session: string, id: string): AttachmentRecord | null;
 
   close(): void;
+}
+
+/**
+ * The store (or the disk under it) cannot do its work: full, read-only, unreadable
+ * or locked. The API refuses the request with 503 `storage-unavailable`; the
+ * process stays up and serves whatever still works.
+ */
+export class StorageUnavailableError extends Error {
+  readonly code = 'storage-unavailable';
+  constructor(cause: unknown) {
+    super(`Storage failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+/** SQLite result codes (the primary code, the low byte) that mean the disk or file, not the query. */
+const SQLITE_STORAGE_CODES = new Set([3, 5, 6, 7, 8, 10, 11, 13, 14, 26]); // PERM BUSY LOCKED NOMEM READONLY IOERR CORRUPT FULL CANTOPEN NOTADB
+/** File-system errors that mean the disk, not the request. */
+const FS_STORAGE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EACCES', 'EPERM', 'EMFILE', 'ENFILE', 'EBUSY']);
+
+/** Is this error a storage fault (disk full, read-only, I/O error) rather than a bug? */
+export function isStorageFault(err: unknown): boolean {
+  if (err instanceof StorageUnavailableError) return true;
+  const e = err as { code?: unknown; errcode?: unknown; errno?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && FS_STORAGE_CODES.has(e.code)) return true;
+  if (e.code === 'ERR_SQLITE_ERROR' && typeof e.errcode === 'number') return SQLITE_STORAGE_CODES.has(e.errcode & 0xff);
+  return false;
+}
+
+/** The same store, with its storage faults turned into `StorageUnavailableError`s. */
+export function guardStore(store: SessionsStore): SessionsStore {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          return value.apply(target, args);
+        } catch (err) {
+          throw isStorageFault(err) && !(err instanceof StorageUnavailableError) ? new StorageUnavailableError(err) : err;
+        }
+      };
+    },
+  });
 }

@@ -1,6 +1,6 @@
 /** Start the real server (Node or Deno entry) as a child process, for tests and benchmarks. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,9 @@ export async function startServer(
     runtime === 'node'
       ? ['server/node.ts']
       : ['run', '--allow-net', '--allow-read', '--allow-write', '--allow-env', '--allow-sys', 'server/deno.ts'];
+  // Demo mode refuses a configured secret: it keeps its own in the data folder, so put the test one there.
+  const demo = /^(1|true|yes|on)$/i.test(opts.env?.DEMO ?? '');
+  if (demo) writeFileSync(join(dataDir, 'demo-secret'), TEST_SECRET);
   const child = spawn(bin, args, {
     cwd: ROOT,
     env: {
@@ -39,7 +42,7 @@ export async function startServer(
       PORT: String(opts.port ?? 0),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
-      TOKEN_SECRET: TEST_SECRET,
+      TOKEN_SECRET: demo ? '' : TEST_SECRET,
       DEMO: '0',
       NO_COLOR: '1',
       ...opts.env,

@@ -285,7 +285,8 @@ export interface ApiError {
 /** Event ids: what the portal may put in the token's `event` claim. */
 export const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** Ids of people, tags, sessions and attachments. */
-export const ENTITY_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+// A leading "_" is allowed: some LMSs number users like "_140_1" (and "__proto__" is a plain id).
+export const ENTITY_ID = /^[A-Za-z0-9_][A-Za-z0-9._:@-]{0,127}$/;
 
 const IdSchema = v.pipe(v.string('Each entry must be an id (a string).'), v.regex(ENTITY_ID, 'That is not a valid id.'));
 
