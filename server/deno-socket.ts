@@ -1,9 +1,19 @@
 /**
- * Deno's WebSockets adapted to the app's WsSocket: one object per socket, which is both
- * the WsSocket the app writes to and the listener of the socket's events, so an idle
- * connection holds no closures. Used by server/deno.ts (and measured by the benchmark).
+ * Deno's own WebSockets (Deno.upgradeWebSocket) adapted to the app's WsSocket: one
+ * object per socket, which is both the WsSocket the app writes to and the listener of
+ * the socket's events, so an idle connection holds no closures. Measured by the
+ * signaling benchmark beside the `ws` adapter.
+ *
+ * Deno gives no way to limit a frame's size: it reads any frame up to its fixed 64 MiB
+ * into memory before the `message` event. This adapter closes the socket with 1009 as
+ * soon as such a frame arrives, as the `ws` adapter does, but only after that memory
+ * was spent; server/deno.ts therefore serves through `node:http` and the `ws` adapter,
+ * which refuse an oversized frame from its header.
  */
-import type { WsAcceptor, WsHandlers, WsSocket } from './socket.ts';
+import { MAX_WS_PAYLOAD, type WsAcceptor, type WsHandlers, type WsSocket } from './socket.ts';
+
+/** Bytes (or, for text, UTF-16 units: at most the bytes) of a received message. */
+const sizeOf = (data: string | ArrayBuffer) => (typeof data === 'string' ? data.length : data.byteLength);
 
 export class Connection implements WsSocket, EventListenerObject {
   ws: WebSocket;
@@ -29,6 +39,13 @@ export class Connection implements WsSocket, EventListenerObject {
   handleEvent(e: Event): void {
     if (e.type === 'message') {
       const data = (e as MessageEvent).data;
+      if (sizeOf(data) > MAX_WS_PAYLOAD) {
+        const h = this.handlers;
+        this.handlers = null; // nothing more reaches the app from this socket
+        this.ws.close(1009, 'Message too big');
+        h?.close(1009, 'Message too big');
+        return;
+      }
       this.handlers?.message(typeof data === 'string' ? data : new Uint8Array(data));
     } else if (e.type === 'open') {
       // The app may send at once, which a socket still connecting would refuse.

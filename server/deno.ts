@@ -1,41 +1,34 @@
 /**
- * Deno entry: the same app on Deno.serve, with Deno's own WebSockets.
- * Run: deno run --allow-net --allow-read --allow-write --allow-env server/deno.ts
+ * Deno entry: the same app and the same socket adapter as on Node, on Deno's
+ * `node:http`. Deno's own WebSocket (Deno.upgradeWebSocket) offers no frame-size
+ * limit: it buffers any frame up to a fixed 64 MiB before the app sees it, so ten
+ * such frames, before any hello, took the process past 1.3 GB. The `ws` adapter
+ * refuses a frame past 1 MiB from its header (close 1009) instead, as on Node.
+ * Run: deno run --allow-net --allow-read --allow-write --allow-env --allow-sys server/deno.ts
  */
+import { serve } from '@hono/node-server';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { systemClock } from './socket.ts';
-import { Connection } from './deno-socket.ts';
+import { attachWebSockets } from './node-socket.ts';
 import { SqliteStore } from './store/sqlite.ts';
 
 const config = loadConfig(Deno.env.toObject(), fileURLToPath(new URL('..', import.meta.url)));
 const store = new SqliteStore(join(config.dataDir, 'rooms.db'));
 const app = await createApp({ config, store, db: store.db, clock: systemClock });
 
-const server = Deno.serve(
-  {
-    port: config.port,
-    hostname: config.hostname,
-    onListen: ({ port }) => {
-      console.log(JSON.stringify({ listening: port, runtime: 'deno', demo: config.demo }));
-      if (config.demo) console.log(`Demo: http://localhost:${port}/demo/`);
-    },
-  },
-  (request) => {
-    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return app.fetch(request);
-    const acceptor = app.websocket(new URL(request.url));
-    if (!acceptor) return new Response('No WebSocket here.', { status: 404 });
-    const { socket, response } = Deno.upgradeWebSocket(request);
-    new Connection(socket, acceptor);
-    return response;
-  },
-);
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hostname }, (info) => {
+  console.log(JSON.stringify({ listening: info.port, runtime: 'deno', demo: config.demo }));
+  if (config.demo) console.log(`Demo: http://localhost:${info.port}/demo/`);
+});
 
-const stop = async () => {
+attachWebSockets(server, (url, client) => app.websocket(url, client));
+
+const stop = () => {
   app.close();
-  await server.shutdown();
+  server.close();
   Deno.exit(0);
 };
 Deno.addSignalListener('SIGINT', stop);

@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { WsAcceptor, WsHandlers } from './socket.ts';
+import { MAX_WS_PAYLOAD, type ClientInfo, type WsAcceptor, type WsHandlers } from './socket.ts';
 
 type Wired = WebSocket & { handlers?: WsHandlers };
 
@@ -27,21 +27,30 @@ interface UpgradeSource {
   on(event: 'upgrade', listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown;
 }
 
-/** Accept WebSocket upgrades on `server` wherever `route` has an acceptor; 404 elsewhere. */
+/**
+ * Accept WebSocket upgrades on `server` wherever `route` has an acceptor; 404 elsewhere.
+ * Frames past `maxPayload` are refused from their header, before they are buffered
+ * (close 1009), whether or not the socket has said hello yet.
+ */
 export function attachWebSockets(
   server: UpgradeSource,
-  route: (url: URL) => WsAcceptor | null,
+  route: (url: URL, client: ClientInfo) => WsAcceptor | null,
   options: { maxPayload?: number; skipUTF8Validation?: boolean } = {},
 ): void {
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: options.maxPayload ?? 1 << 20,
+    maxPayload: options.maxPayload ?? MAX_WS_PAYLOAD,
     clientTracking: false,
     perMessageDeflate: false,
     skipUTF8Validation: options.skipUTF8Validation ?? false,
   });
   server.on('upgrade', (req, socket, head) => {
-    const acceptor = route(new URL(req.url ?? '/', 'http://localhost'));
+    const forwarded = req.headers['x-forwarded-for'];
+    const client: ClientInfo = {
+      remoteAddress: req.socket.remoteAddress,
+      forwardedFor: Array.isArray(forwarded) ? forwarded.join(',') : forwarded,
+    };
+    const acceptor = route(new URL(req.url ?? '/', 'http://localhost'), client);
     if (!acceptor) return void socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
     wss.handleUpgrade(req, socket, head, (ws: Wired) => {
       ws.on('message', onMessage);

@@ -19,7 +19,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   if (config.demo) console.log(`Demo: http://localhost:${info.port}/demo/`);
 });
 
-attachWebSockets(server, (url) => app.websocket(url));
+attachWebSockets(server, (url, client) => app.websocket(url, client));
 
 const stop = () => {
   app.close();

@@ -18,6 +18,17 @@ export interface WsHandlers {
 /** Given an accepted socket, return its handlers. */
 export type WsAcceptor = (socket: WsSocket) => WsHandlers;
 
+/** Where an upgrade request came from, as the runtime saw it (for per-address caps). */
+export interface ClientInfo {
+  /** The peer address of the TCP connection. */
+  remoteAddress?: string;
+  /** The X-Forwarded-For header, trusted only when the server is told it sits behind a proxy. */
+  forwardedFor?: string | null;
+}
+
+/** Largest frame a WebSocket may carry (1 MiB); bigger ones close the socket with 1009. */
+export const MAX_WS_PAYLOAD = 1 << 20;
+
 /** Injected time, so rooms and signaling are tested with fakes. */
 export interface Clock {
   now(): number;
