@@ -6,6 +6,7 @@
  */
 import {
   DEFAULT_COUNTDOWN_MS,
+  ROOM_ID_LIMIT,
   isStaff,
   type Actor,
   type BreakoutCommand,
@@ -18,6 +19,7 @@ import {
   type RoomState,
   type ServerCommand,
 } from './types.ts';
+import { own, put } from './records.ts';
 
 export const MAIN_ROOM = null;
 
@@ -43,7 +45,7 @@ export function initialBreakout(): BreakoutState {
 export function locationOf(state: RoomState, userId: string): string | null {
   const b = state.breakout;
   if (b.status !== 'running') return null;
-  return b.location[userId] ?? null;
+  return own(b.location, userId) ?? null;
 }
 
 export function roomName(state: RoomState, roomId: string | null): string {
@@ -62,7 +64,7 @@ export function assignable(state: RoomState): string[] {
 export function deal(order: string[], roomIds: string[]): Record<string, string> {
   const plan: Record<string, string> = {};
   if (roomIds.length === 0) return plan;
-  order.forEach((id, i) => (plan[id] = roomIds[i % roomIds.length]));
+  order.forEach((id, i) => put(plan, id, roomIds[i % roomIds.length]!));
   return plan;
 }
 
@@ -147,11 +149,11 @@ function movesTo(
   const moves: Record<string, PendingMove> = {};
   const moved: Record<string, string | null> = {};
   for (const [userId, to] of Object.entries(targets)) {
-    const from = b.location[userId] ?? null;
-    const pending = b.moves[userId];
+    const from = own(b.location, userId) ?? null;
+    const pending = own(b.moves, userId);
     if (from === to && (!pending || pending.to === to)) continue;
-    if (countdownMs <= 0) moved[userId] = to;
-    else moves[userId] = { to, at: now + countdownMs };
+    if (countdownMs <= 0) put(moved, userId, to);
+    else put(moves, userId, { to, at: now + countdownMs });
   }
   const events: RoomEvent[] = [];
   if (Object.keys(moves).length) events.push({ type: 'breakout-moves', moves });
@@ -169,8 +171,8 @@ function startEvents(state: RoomState, now: number, targets: Record<string, stri
 function everyoneToMain(state: RoomState): Record<string, string | null> {
   const b = state.breakout;
   const targets: Record<string, string | null> = {};
-  for (const id of Object.keys(b.location)) targets[id] = null;
-  for (const [id, m] of Object.entries(b.moves)) if (m.to !== null) targets[id] = null;
+  for (const id of Object.keys(b.location)) put(targets, id, null);
+  for (const [id, m] of Object.entries(b.moves)) if (m.to !== null) put(targets, id, null);
   return targets;
 }
 
@@ -214,8 +216,14 @@ export function decideBreakout(
       if (command.reason === 'configure') {
         const c = command.configure!;
         if (running) return refuse('invalid', 'End the breakout before creating new rooms.');
+        // Ids count up and start again at r1 after r999999 (the schema's limit), so they never
+        // run out; the rooms they replace are gone by then, and so is their chat.
         let next = b.nextRoomId;
-        const rooms = c.rooms.map((name) => ({ id: `r${next++}`, name }));
+        const rooms = c.rooms.map((name) => {
+          if (!(next >= 1 && next < ROOM_ID_LIMIT)) next = 1;
+          return { id: `r${next++}`, name };
+        });
+        if (next >= ROOM_ID_LIMIT) next = 1;
         const config: BreakoutConfig = {
           rooms,
           timeLimitMs: c.timeLimitMinutes === null ? null : Math.round(c.timeLimitMinutes * 60_000),
@@ -230,7 +238,7 @@ export function decideBreakout(
       const events: RoomEvent[] = [{ type: 'breakout-planned', plan }];
       if (running && !b.gathered && !closing) {
         const targets: Record<string, string | null> = {};
-        for (const id of command.order) targets[id] = plan[id];
+        for (const id of command.order) put(targets, id, own(plan, id) ?? null);
         events.push(...movesTo(state, targets, now));
       }
       return ok(...events);
@@ -241,7 +249,10 @@ export function decideBreakout(
       if (running && !b.gathered) return refuse('invalid', 'Breakout is already running.');
       if (running && b.gathered) return ok(...startEvents(state, now, { ...b.returnTo }, true));
       const targets: Record<string, string | null> = {};
-      for (const [id, room] of Object.entries(b.plan)) if (state.participants[id] && !isStaff(state.participants[id].role)) targets[id] = room;
+      for (const [id, room] of Object.entries(b.plan)) {
+        const p = own(state.participants, id);
+        if (p && !isStaff(p.role)) put(targets, id, room);
+      }
       return ok(...startEvents(state, now, targets, false));
     }
     case 'breakout/shuffle':
@@ -251,12 +262,12 @@ export function decideBreakout(
       const ids = roomIds(b);
       const nextOf = (r: string) => ids[(ids.indexOf(r) + 1) % ids.length];
       const plan: Record<string, string> = {};
-      for (const [u, r] of Object.entries(b.plan)) plan[u] = nextOf(r);
+      for (const [u, r] of Object.entries(b.plan)) put(plan, u, nextOf(r));
       const events: RoomEvent[] = [{ type: 'breakout-planned', plan }];
       if (running && !b.gathered && !closing) {
         const targets: Record<string, string | null> = {};
         for (const [u, r] of Object.entries(b.location)) {
-          if (!isStaff(state.participants[u]?.role ?? 'participant')) targets[u] = nextOf(r);
+          if (!isStaff(own(state.participants, u)?.role ?? 'participant')) put(targets, u, nextOf(r));
         }
         events.push(...movesTo(state, targets, now));
       }
@@ -264,11 +275,11 @@ export function decideBreakout(
     }
     case 'breakout/move': {
       if (!b.config) return refuse('invalid', 'Create breakout rooms first.');
-      if (!state.participants[command.userId]) return refuse('invalid', 'There is no such participant in this room.');
+      if (!own(state.participants, command.userId)) return refuse('invalid', 'There is no such participant in this room.');
       if (!validRoom(b, command.to)) return refuse('invalid', 'There is no such breakout room.');
       const plan = { ...b.plan };
       if (command.to === null) delete plan[command.userId];
-      else plan[command.userId] = command.to;
+      else put(plan, command.userId, command.to);
       const events: RoomEvent[] = [{ type: 'breakout-planned', plan }];
       if (running && !closing && !b.gathered) events.push(...movesTo(state, { [command.userId]: command.to }, now));
       return ok(...events);
@@ -277,7 +288,7 @@ export function decideBreakout(
       if (!running || closing) return refuse('invalid', 'Breakout is not running.');
       if (!validRoom(b, command.to)) return refuse('invalid', 'There is no such breakout room.');
       const events: RoomEvent[] = [];
-      if ((b.location[actor.id] ?? null) !== command.to || b.moves[actor.id]) {
+      if ((own(b.location, actor.id) ?? null) !== command.to || own(b.moves, actor.id)) {
         events.push({ type: 'breakout-moved', moved: { [actor.id]: command.to } });
       }
       const answered = b.calls.filter((c) => c.room === command.to);
@@ -290,8 +301,9 @@ export function decideBreakout(
       if (!running || closing) return refuse('invalid', 'Breakout is not running.');
       if (b.gathered) return refuse('invalid', 'Everyone is already gathered in the main room.');
       const returnTo: Record<string, string> = {};
-      for (const [u, r] of Object.entries(b.location)) if (!isStaff(state.participants[u]?.role ?? 'participant')) returnTo[u] = r;
-      for (const [u, m] of Object.entries(b.moves)) if (m.to !== null && !isStaff(state.participants[u]?.role ?? 'participant')) returnTo[u] = m.to;
+      const staffer = (u: string) => isStaff(own(state.participants, u)?.role ?? 'participant');
+      for (const [u, r] of Object.entries(b.location)) if (!staffer(u)) put(returnTo, u, r);
+      for (const [u, m] of Object.entries(b.moves)) if (m.to !== null && !staffer(u)) put(returnTo, u, m.to);
       return ok({ type: 'breakout-gathered', returnTo }, ...movesTo(state, everyoneToMain(state), now));
     }
     case 'breakout/end': {
@@ -326,7 +338,7 @@ export function decideDue(state: RoomState, now: number): RoomEvent[] {
   const b = state.breakout;
   const events: RoomEvent[] = [];
   const moved: Record<string, string | null> = {};
-  for (const [u, m] of Object.entries(b.moves)) if (m.at <= now) moved[u] = m.to;
+  for (const [u, m] of Object.entries(b.moves)) if (m.at <= now) put(moved, u, m.to);
   if (Object.keys(moved).length) events.push({ type: 'breakout-moved', moved });
   if (b.closingAt !== null && b.closingAt <= now) {
     events.push({ type: 'breakout-ended', at: now });
@@ -378,7 +390,7 @@ export function applyBreakout(b: BreakoutState, event: RoomEvent): BreakoutState
       const moves = { ...b.moves };
       for (const [u, to] of Object.entries(event.moved)) {
         if (to === null) delete location[u];
-        else location[u] = to;
+        else put(location, u, to);
         delete moves[u];
       }
       return { ...b, location, moves };

@@ -7,7 +7,6 @@
  * computed by the same code. Time enters as `ctx.now`; nothing here reads a clock.
  */
 import {
-  CHAT_HISTORY,
   DEFAULT_HOST_AWAY_MS,
   isStaff,
   type Actor,
@@ -17,6 +16,19 @@ import {
   type RoomState,
 } from './types.ts';
 import { applyBreakout, decideBreakout, decideDue, initialBreakout, locationOf } from './breakout.ts';
+import { addChat, keepRooms } from './chat.ts';
+import {
+  everyoneGone,
+  forgetInBreakout,
+  hostAwayAfterGoing,
+  isRemoved,
+  joinEvents,
+  leftParticipant,
+  participantOf,
+  pruneEvents,
+  REMOVED_MESSAGE,
+} from './presence.ts';
+import { withKey, without } from './records.ts';
 
 export interface DecideContext {
   /** Who sent the command; null for the server's own commands (timers). */
@@ -42,17 +54,12 @@ export function initialState(room: string, hostAwayMs = DEFAULT_HOST_AWAY_MS): R
     nextChatId: 1,
     breakout: initialBreakout(),
     session: null,
+    removed: [],
   };
 }
 
 const ok = (...events: RoomEvent[]): Decision => ({ ok: true, events });
 const refuse = (code: ErrorCode, message: string): Decision => ({ ok: false, code, message });
-
-function hostPresent(state: RoomState, except?: string): boolean {
-  return Object.values(state.participants).some(
-    (p) => p.present && p.role === 'host' && p.id !== except,
-  );
-}
 
 /** Decide what a command does to a room. Never mutates `state`. */
 export function decide(state: RoomState, command: Command, ctx: DecideContext): Decision {
@@ -60,46 +67,39 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
   switch (command.type) {
     case 'presence/join': {
       if (!actor) return refuse('not-joined', 'A join needs a verified user.');
-      const events: RoomEvent[] = [];
-      if (command.hostAwayMs !== undefined && isStaff(actor.role) && command.hostAwayMs !== state.hostAwayMs) {
-        events.push({ type: 'settings-changed', hostAwayMs: command.hostAwayMs });
-      }
-      const prev = state.participants[actor.id];
-      events.push({
-        type: 'participant-joined',
-        participant: {
-          id: actor.id,
-          name: actor.name,
-          role: actor.role,
-          present: true,
-          peerId: command.peerId,
-          audio: prev?.present ? prev.audio : false,
-          video: prev?.present ? prev.video : false,
-          joinedAt: now,
-        },
-      });
-      if (actor.role === 'host' && state.hostAwayDeadline !== null) {
-        events.push({ type: 'host-away-cancelled' });
-      }
-      // A room whose host never came, or left before this participant arrived,
-      // starts waiting as soon as someone is there.
-      if (actor.role !== 'host' && state.status === 'open' && state.hostAwayDeadline === null && !hostPresent(state)) {
-        const everHadHost = Object.values(state.participants).some((p) => p.role === 'host');
-        if (everHadHost) events.push({ type: 'host-away-started', deadline: now + state.hostAwayMs });
-      }
-      return ok(...events);
+      if (isRemoved(state, actor.id)) return refuse('removed', REMOVED_MESSAGE);
+      // An ended session has nobody in it: whoever is still connected joins again when it restarts.
+      if (state.status !== 'open') return ok();
+      return ok(...joinEvents(state, actor, command.peerId, now, command.hostAwayMs));
+    }
+    case 'session/join': {
+      if (!actor) return refuse('not-joined', 'Join the room first.');
+      if (state.status !== 'open') return refuse('session-ended', 'The session has ended; wait for a host to start it again.');
+      if (isRemoved(state, actor.id)) return refuse('removed', REMOVED_MESSAGE);
+      if (!command.peerId) return refuse('invalid', 'A console is not in the room; open the room to join.');
+      const p = participantOf(state, actor.id);
+      if (p?.present && p.peerId === command.peerId) return ok();
+      return ok(...joinEvents(state, actor, command.peerId, now));
     }
     case 'presence/leave': {
-      const p = state.participants[command.userId];
+      const p = participantOf(state, command.userId);
       if (!p || !p.present) return ok();
-      const events: RoomEvent[] = [{ type: 'participant-left', userId: p.id, at: now }];
-      if (p.role === 'host' && state.status === 'open' && !hostPresent(state, p.id) && state.hostAwayDeadline === null) {
-        events.push({ type: 'host-away-started', deadline: now + state.hostAwayMs });
-      }
-      return ok(...events);
+      const left: RoomEvent = { type: 'participant-left', userId: p.id, at: now };
+      return ok(left, ...hostAwayAfterGoing(state, p, now), ...pruneEvents(apply(state, left), now));
+    }
+    case 'participant/remove': {
+      if (!actor) return refuse('not-joined', 'Join the room first.');
+      if (!isStaff(actor.role)) return refuse('forbidden', 'Only hosts and moderators can remove someone from the session.');
+      if (state.status !== 'open') return refuse('session-ended', 'The session has ended.');
+      const p = participantOf(state, command.userId);
+      if (!p) return refuse('invalid', 'There is no such participant in this room.');
+      if (p.id === actor.id) return refuse('invalid', 'You cannot remove yourself; leave the session instead.');
+      if (p.role === 'host' && actor.role !== 'host') return refuse('forbidden', 'A moderator cannot remove a host.');
+      if (isRemoved(state, p.id)) return ok();
+      return ok({ type: 'participant-removed', userId: p.id, by: actor.id, at: now }, ...hostAwayAfterGoing(state, p, now));
     }
     case 'timer/due': {
-      const events: RoomEvent[] = decideDue(state, now);
+      const events: RoomEvent[] = [...pruneEvents(state, now), ...decideDue(state, now)];
       if (state.hostAwayDeadline !== null && now >= state.hostAwayDeadline) {
         if (state.status !== 'open') events.push({ type: 'host-away-cancelled' });
         else events.push({ type: 'session-ended', reason: 'host-away', by: null, at: now });
@@ -132,7 +132,7 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
     }
     case 'engagement/report': {
       if (!actor) return refuse('not-joined', 'Join the room first.');
-      const p = state.participants[actor.id];
+      const p = participantOf(state, actor.id);
       if (!p?.present) return refuse('not-joined', 'Join the room first.');
       if ((p.engaged ?? false) === command.engaged) return ok();
       return ok({ type: 'engagement-changed', userId: actor.id, engaged: command.engaged });
@@ -143,7 +143,7 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
     }
     case 'media/state': {
       if (!actor) return refuse('not-joined', 'Join the room first.');
-      const p = state.participants[actor.id];
+      const p = participantOf(state, actor.id);
       if (!p?.present) return refuse('not-joined', 'Join the room first.');
       if (p.audio === command.audio && p.video === command.video) return ok();
       return ok({ type: 'media-changed', userId: actor.id, audio: command.audio, video: command.video });
@@ -158,7 +158,10 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
       if (!actor) return refuse('not-joined', 'Join the room first.');
       if (!isStaff(actor.role)) return refuse('forbidden', 'Only the host or a moderator can start the session.');
       if (state.status === 'open') return refuse('invalid', 'The session is already running.');
-      return ok({ type: 'session-started', by: actor.id, at: now });
+      const started: RoomEvent = { type: 'session-started', by: actor.id, at: now };
+      // The starter's own connection (not a console) is back in the room at once.
+      if (!command.peerId) return ok(started);
+      return ok(started, ...joinEvents(apply(state, started), actor, command.peerId, now));
     }
     default:
       return decideBreakout(state, command, actor, now);
@@ -169,50 +172,55 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
 export function apply(state: RoomState, event: RoomEvent): RoomState {
   switch (event.type) {
     case 'participant-joined':
-      return {
-        ...state,
-        participants: { ...state.participants, [event.participant.id]: event.participant },
-      };
+      return { ...state, participants: withKey(state.participants, event.participant.id, event.participant) };
     case 'participant-left': {
-      const p = state.participants[event.userId];
+      const p = participantOf(state, event.userId);
       if (!p) return state;
+      return { ...state, participants: withKey(state.participants, p.id, leftParticipant(p, event.at)) };
+    }
+    case 'participant-removed': {
+      const p = participantOf(state, event.userId);
+      const removed = state.removed ?? [];
       return {
         ...state,
-        participants: {
-          ...state.participants,
-          [p.id]: { ...p, present: false, peerId: null, audio: false, video: false, engaged: false },
-        },
+        participants: p ? withKey(state.participants, p.id, leftParticipant(p, event.at)) : state.participants,
+        removed: removed.includes(event.userId) ? removed : [...removed, event.userId],
+        breakout: forgetInBreakout(state.breakout, [event.userId]),
       };
     }
+    case 'participants-pruned':
+      return {
+        ...state,
+        participants: without(state.participants, event.userIds),
+        breakout: forgetInBreakout(state.breakout, event.userIds),
+      };
     case 'media-changed': {
-      const p = state.participants[event.userId];
+      const p = participantOf(state, event.userId);
       if (!p) return state;
+      return { ...state, participants: withKey(state.participants, p.id, { ...p, audio: event.audio, video: event.video }) };
+    }
+    case 'chat':
+      return { ...state, chat: addChat(state.chat, event.message), nextChatId: Math.max(state.nextChatId, event.message.id + 1) };
+    case 'breakout-configured':
+      // The new rooms replace the old ones: their chat goes with them.
       return {
         ...state,
-        participants: { ...state.participants, [p.id]: { ...p, audio: event.audio, video: event.video } },
+        chat: keepRooms(state.chat, event.config.rooms.map((r) => r.id)),
+        breakout: applyBreakout(state.breakout, event),
       };
-    }
-    case 'chat': {
-      // Keep the last CHAT_HISTORY messages of each room (broadcasts count with the main room).
-      const room = event.message.room ?? null;
-      let chat = [...state.chat, event.message];
-      const inRoom = chat.filter((m) => (m.room ?? null) === room);
-      if (inRoom.length > CHAT_HISTORY) {
-        const drop = new Set(inRoom.slice(0, inRoom.length - CHAT_HISTORY));
-        chat = chat.filter((m) => !drop.has(m));
-      }
-      return { ...state, chat, nextChatId: Math.max(state.nextChatId, event.message.id + 1) };
-    }
     case 'session-ended':
       return {
         ...state,
         status: 'ended',
         endedReason: event.reason,
         hostAwayDeadline: null,
+        // Everyone is out of the room; a restart counts only those who join again.
+        participants: everyoneGone(state.participants, event.at),
         breakout: applyBreakout(state.breakout, event),
       };
     case 'session-started':
-      return { ...state, status: 'open', endedReason: null, chat: [] };
+      // A new run of the session: chat starts empty and removed users may join again.
+      return { ...state, status: 'open', endedReason: null, chat: [], removed: [] };
     case 'host-away-started':
       return { ...state, hostAwayDeadline: event.deadline };
     case 'host-away-cancelled':
@@ -224,9 +232,9 @@ export function apply(state: RoomState, event: RoomEvent): RoomState {
     case 'session-info':
       return { ...state, session: event.info };
     case 'engagement-changed': {
-      const p = state.participants[event.userId];
+      const p = participantOf(state, event.userId);
       if (!p) return state;
-      return { ...state, participants: { ...state.participants, [p.id]: { ...p, engaged: event.engaged } } };
+      return { ...state, participants: withKey(state.participants, p.id, { ...p, engaged: event.engaged }) };
     }
     default:
       return { ...state, breakout: applyBreakout(state.breakout, event) };

@@ -58,6 +58,8 @@ const ClientCommandSchema = v.variant(
     v.object({ type: v.literal('session/leave') }),
     v.object({ type: v.literal('session/end') }),
     v.object({ type: v.literal('session/start') }),
+    v.object({ type: v.literal('session/join') }),
+    v.object({ type: v.literal('participant/remove'), userId: UserIdSchema }),
     BreakoutConfigSchema,
     v.object({ type: v.literal('breakout/start') }),
     v.object({ type: v.literal('breakout/shuffle') }),
