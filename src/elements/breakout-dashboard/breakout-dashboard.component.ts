@@ -214,7 +214,10 @@ export class BreakoutDashboard extends KalturaElement {
   async setUp(): Promise<boolean> {
     const b = this.src.state?.breakout;
     if (b?.status === 'running') return false;
-    return (this.setup = !b?.config || (await askConfirm(this.renderRoot.querySelector<HTMLDialogElement>('#setup-dialog'))));
+    this.setup = !b?.config || (await askConfirm(this.renderRoot.querySelector<HTMLDialogElement>('#setup-dialog')));
+    // Focus moves into the form (or, keeping the rooms, to their next step).
+    void this.focusLater(this.setup ? '#count' : '[part="start-button"], #dash-title');
+    return this.setup;
   }
 
   /**
@@ -239,6 +242,17 @@ export class BreakoutDashboard extends KalturaElement {
       this.focusId = null;
       return false;
     }
+  }
+
+  /** After the next render, focus what matches (the new view's heading or first control). */
+  private async focusLater(selector: string): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+  }
+
+  /** Start breakout; the Start button goes away, so focus moves to the dashboard's heading. */
+  private async start(): Promise<void> {
+    if (await this.send({ type: 'breakout/start' })) void this.focusLater('#dash-title');
   }
 
   /** Announce in the status region (a repeated text is announced again). */
@@ -353,7 +367,11 @@ export class BreakoutDashboard extends KalturaElement {
     e.preventDefault();
     const r = safeParse(BreakoutConfigSchema, this.draft);
     if (!r.success) this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-    else if (await this.send(r.output, 'Breakout rooms created.')) this.setup = false;
+    else if (await this.send(r.output, 'Breakout rooms created.')) {
+      this.setup = false;
+      // Into the new view: its next step, Start breakout.
+      void this.focusLater('[part="start-button"]');
+    }
   }
 
   // ---------------------------------------------------------------------------
@@ -401,7 +419,7 @@ export class BreakoutDashboard extends KalturaElement {
     const rooms = staff && !!s?.breakout.config && !this.setup;
     return html`<div class="base" part="base">
       <header class="bar" part="toolbar">
-        <h2>Breakout rooms</h2>
+        <h2 id="dash-title" tabindex="-1">Breakout rooms</h2>
         ${rooms ? this.renderTools(s) : html`<div class="tools"></div>`}
         ${this.ctx
           ? html`<button class="icon-btn" part="close-button" aria-label="Close dashboard" @click=${this.close}>${icon('close')}</button>`
@@ -435,7 +453,7 @@ export class BreakoutDashboard extends KalturaElement {
     const closing = b.closingAt !== null;
     const live = run && !closing;
     const now = this.src.serverNow();
-    const cmd = (label: string, type: 'breakout/shuffle' | 'breakout/rotate' | 'breakout/start' | 'breakout/end', cls = '', part = '') =>
+    const cmd = (label: string, type: 'breakout/shuffle' | 'breakout/rotate' | 'breakout/end', cls = '', part = '') =>
       html`<button class="btn ${cls}" part=${part || nothing} @click=${() => this.send({ type })}>${label}</button>`;
     return html`<div class="tools">
         ${live ? html`<button class="btn" aria-expanded=${this.castOpen} @click=${() => this.toggle('castOpen')}>Broadcast</button>` : nothing}
@@ -449,7 +467,9 @@ export class BreakoutDashboard extends KalturaElement {
       <div class="tools end">
         ${closing ? nothing : [cmd('Shuffle', 'breakout/shuffle'), cmd('Move to next room', 'breakout/rotate')]}
         ${run ? nothing : html`<button class="btn" @click=${this.setUp}>Set up rooms</button>`}
-        ${!run || (b.gathered && !closing) ? cmd('Start breakout', 'breakout/start', 'primary', 'start-button') : nothing}
+        ${!run || (b.gathered && !closing)
+          ? html`<button class="btn primary" part="start-button" @click=${this.start}>Start breakout</button>`
+          : nothing}
         ${live ? cmd('End breakout', 'breakout/end', 'danger', 'end-button') : nothing}
       </div>`;
   }
@@ -601,7 +621,12 @@ export class BreakoutDashboard extends KalturaElement {
         ).map(([v, text]) => html`<label><input type="radio" name="assign" value=${v} .checked=${f.assign === v} /> ${text}</label>`)}
       </fieldset>
       <div class="actions">
-        ${s.breakout.config ? html`<button type="button" class="btn" @click=${() => (this.setup = false)}>Keep existing rooms</button>` : nothing}
+        ${s.breakout.config
+          ? html`<button type="button" class="btn" @click=${() => {
+              this.setup = false;
+              void this.focusLater('[part="start-button"], #dash-title');
+            }}>Keep existing rooms</button>`
+          : nothing}
         <button class="btn primary">Create rooms</button>
       </div>
     </form>`;

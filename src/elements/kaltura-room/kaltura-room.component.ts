@@ -31,6 +31,7 @@ import { icon, type IconName } from '../shared/icons.ts';
 import { formatDuration } from '../shared/format.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
 import { MenuButton, renderMenuButton } from '../shared/menu-button.ts';
+import { FocusTrap } from '../shared/focus-trap.ts';
 import { styles } from './kaltura-room.styles.ts';
 import { partStyles } from './parts.styles.ts';
 import { Ticker } from './ticker.ts';
@@ -266,6 +267,12 @@ export class KalturaRoom extends KalturaElement {
   private lastView: View | null = null;
   /** The top bar's "three dots" (Leave Session) and the bottom toolbar's (Breakout). */
   private readonly topMenu = new MenuButton(this, 'menu-button');
+  /** While the dashboard shows over the room, Tab stays in it and Escape closes it (as its Close button). */
+  private readonly dashboardTrap = new FocusTrap(() => {
+    const dashboard = this.renderRoot.querySelector('breakout-dashboard') as (HTMLElement & { close?: () => Promise<void> }) | null;
+    if (dashboard?.close) void dashboard.close();
+    else this.closeDashboard();
+  });
   private readonly toolsMenu = new MenuButton(this, 'tools-button');
   private readonly onDocPointerDown = (e: PointerEvent) => {
     const bar = this.renderRoot.querySelector('.control-bar');
@@ -717,7 +724,8 @@ export class KalturaRoom extends KalturaElement {
     void this.focusIn('.dashboard').then(async () => {
       const dashboard = this.renderRoot.querySelector('breakout-dashboard') as (HTMLElement & { setUp?: () => Promise<boolean>; updateComplete?: Promise<unknown> }) | null;
       const b = this.connection.state?.breakout;
-      if (!setUp || !dashboard?.setUp || !b?.config || b.status === 'running') return;
+      // The dashboard asks about existing rooms (if any) and puts focus into its form.
+      if (!setUp || !dashboard?.setUp || b?.status === 'running') return;
       await dashboard.updateComplete;
       await dashboard.setUp();
     });
@@ -1233,7 +1241,7 @@ ${id === here
   private renderDashboard(): TemplateResult | typeof nothing {
     if (!this.dashboardOpen) return nothing;
     return html`<div class="dashboard" part="dashboard" role="dialog" aria-modal="true" aria-label="Breakout rooms" tabindex="-1"
-  @kaltura-dashboard-close=${this.closeDashboard}><breakout-dashboard></breakout-dashboard>
+  @kaltura-dashboard-close=${this.closeDashboard} @keydown=${this.dashboardTrap.onKeydown}><breakout-dashboard></breakout-dashboard>
 ${customElements.get('breakout-dashboard')
   ? nothing
   : html`<p class="empty">Breakout dashboard not available. <button class="btn compact" @click=${this.closeDashboard}>Close</button></p>`}
