@@ -79,10 +79,12 @@ describe('SessionsApi', () => {
     expect((await cancelled.tags().catch((e) => e)).status).to.equal(-1);
   });
 
-  it('resolves file paths against the server and adds the token to links', () => {
+  it('resolves file links against the server, never adding the token to a URL', () => {
     const api = new SessionsApi({ server: 'https://rooms.example/base', event: EVENT, token: 'a.b.c' });
     expect(api.url('/api/x')).to.equal('https://rooms.example/base/api/x');
-    expect(api.fileUrl('/api/events/e/sessions/s/header?v=2')).to.equal('https://rooms.example/base/api/events/e/sessions/s/header?v=2&access_token=a.b.c');
+    const signed = '/api/events/e/sessions/s/header?v=2&expires=1900000000&signature=abc';
+    expect(api.fileUrl(signed)).to.equal(`https://rooms.example/base${signed}`);
+    expect(api.fileUrl(signed)).not.to.contain('a.b.c');
     expect(new SessionsApi({ server: '', event: EVENT, token: 't' }).url('/api/x')).to.equal(`${location.origin}/api/x`);
   });
 

@@ -99,11 +99,13 @@ export class SessionsApi {
     return /^https?:/.test(path) ? path : `${this.server}${path}`;
   }
 
-  /** A link that works without headers (downloads, images): the token travels as `access_token`. */
+  /**
+   * The absolute URL of a file link the API handed out (`downloadUrl`, `header.url`).
+   * Those are short-lived signed links that work without headers; the token itself
+   * never goes into a URL.
+   */
   fileUrl(path: string): string {
-    const u = new URL(this.url(path), globalThis.location?.href);
-    u.searchParams.set('access_token', this.token);
-    return u.href;
+    return new URL(this.url(path), globalThis.location?.href).href;
   }
 
   private path(rest = ''): string {

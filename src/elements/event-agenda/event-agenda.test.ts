@@ -273,7 +273,8 @@ describe('<event-agenda>: the session page and Start Meeting', () => {
     const link = $<HTMLAnchorElement>(el, '.files a');
     expect(link.textContent).to.equal('Roadmap');
     expect(link.getAttribute('download')).to.equal('Roadmap.pdf');
-    expect(link.href).to.contain('access_token=');
+    expect(link.href).to.contain('signature=');
+    expect(link.href).not.to.contain('access_token');
     expect(button(el, 'Start Meeting')).to.be.ok;
     await expect(el).to.be.accessible();
     button(el, 'Agenda').click();

@@ -332,7 +332,9 @@ describe('<session-editor>: AI assistant and header', () => {
     expect(put.url).to.match(/\/sessions\/s\d+\/header$/);
     expect(put.headers['x-file-name']).to.equal('Banner.PNG');
     await waitUntil(() => text(el).includes('Session created.'));
-    expect($<HTMLImageElement>(el, '.thumb img').src).to.contain('access_token=');
+    const src = $<HTMLImageElement>(el, '.thumb img').src;
+    expect(src).to.match(/\/header\?v=\d+&expires=\d+&signature=/);
+    expect(src).not.to.contain(TOKENS.organizer);
   });
 });
 
@@ -540,8 +542,10 @@ describe('<session-editor>: attachments', () => {
     expect(link.textContent).to.equal('Download');
     expect(link.getAttribute('download')).to.equal('Roadmap.pdf');
     const url = new URL(link.href);
-    expect(url.pathname).to.equal(a.downloadUrl);
-    expect(url.searchParams.get('access_token')).to.equal(TOKENS.organizer);
+    expect(url.pathname + url.search).to.equal(a.downloadUrl);
+    expect(url.searchParams.get('signature')).to.be.a('string');
+    expect(link.href).not.to.contain(TOKENS.organizer);
+    expect(url.searchParams.has('access_token')).to.equal(false);
     const got = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
     expect([...got]).to.deep.equal([...bytes]);
   });

@@ -160,7 +160,7 @@ export class FakeApi {
       createdAt: '2024-10-10T09:00:00.000Z',
       createdBy: { id: 'olivia-grant', name: 'Olivia Grant' },
       updatedAt: '2024-10-10T09:00:00.000Z',
-      downloadUrl: `/api/events/${EVENT}/sessions/${sessionId}/attachments/${id}/download`,
+      downloadUrl: `/api/events/${EVENT}/sessions/${sessionId}/attachments/${id}/download?expires=4102444800&signature=${fakeSignature(id)}`,
       ...over,
     };
     this.files.set(id, blob);
@@ -248,8 +248,8 @@ export class FakeApi {
     };
   }
 
-  private claims(headers: Record<string, string>, url: URL) {
-    const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1] ?? url.searchParams.get('access_token');
+  private claims(headers: Record<string, string>) {
+    const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
     try {
       return JSON.parse(atob(token!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub: string; name: string; eventRole: EventRole };
     } catch {
@@ -265,7 +265,19 @@ export class FakeApi {
       this.override = null;
       return o.reply;
     }
-    const who = this.claims(headers, url);
+    // As the server does: no token in a URL, ever; files open through their signed links.
+    if (url.searchParams.has('access_token') || url.searchParams.has('token')) return ERR(400, 'Tokens are not accepted in URLs.');
+    const file = /\/(?:attachments\/([^/]+)\/download|sessions\/([^/]+)\/header)$/.exec(path);
+    const signature = url.searchParams.get('signature');
+    if (file && signature !== null) {
+      if (signature !== fakeSignature(file[1] ?? file[2])) return ERR(403, 'This link is not valid: open the file from its session.');
+      if (file[1]) {
+        const blob = this.files.get(file[1]);
+        return blob ? { status: 200, blob } : ERR(404, `There is no attachment "${file[1]}" in this session.`);
+      }
+      return { status: 200, blob: new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' }) };
+    }
+    const who = this.claims(headers);
     if (!who) return ERR(401, 'Sign in through the event portal: send its event token as "Authorization: Bearer <token>".');
     const team = who.eventRole !== 'attendee';
     const editor = who.eventRole === 'organizer' || who.eventRole === 'moderator';
@@ -347,7 +359,7 @@ export class FakeApi {
       const problem = headerNameProblem(name);
       if (problem) return ERR(415, problem, { fields: { header: [problem] } });
       const size = (body as Blob).size;
-      this.sessions[i] = { ...session, header: { name, contentType: 'image/png', size, updatedAt: new Date().toISOString(), url: `/api/events/${EVENT}/sessions/${sid}/header?v=${++this.seq}` } };
+      this.sessions[i] = { ...session, header: { name, contentType: 'image/png', size, updatedAt: new Date().toISOString(), url: `/api/events/${EVENT}/sessions/${sid}/header?v=${++this.seq}&expires=4102444800&signature=${fakeSignature(sid)}` } };
       return { status: 200, body: this.sessions[i] };
     }
     // attachments
@@ -406,4 +418,9 @@ export class FakeApi {
     if (Object.keys(fields).length) return ERR(422, summarizeFieldErrors(fields), { fields });
     return { ...f, tags: tags as Tag[], speakers, moderators };
   }
+}
+
+/** What stands in for the server's HMAC in the fake: a link opens only the file it was made for. */
+export function fakeSignature(file: string): string {
+  return `sig-${file}`;
 }
