@@ -4,6 +4,7 @@
  */
 import * as breakout from './breakout.ts';
 import * as firstFrame from './first-frame.ts';
+import * as flood from './flood.ts';
 import * as signaling from './signaling.ts';
 
 const quick = process.argv.includes('--quick');
@@ -28,4 +29,9 @@ if (want('breakout')) {
   const rooms = quick ? 20 : 100;
   console.log('\n## Breakout fan-out\n');
   console.log(breakout.table(await breakout.run({ clients, rooms, reps: quick ? 5 : 15 }), clients, rooms));
+}
+
+if (want('flood')) {
+  console.log("\n## One participant's flood: other rooms' ping and room A's writes, beside a baseline\n");
+  console.log(flood.table(await flood.run(quick ? { rooms: 10, perRoom: 3, seconds: 3, reps: 2 } : { rooms: 20, perRoom: 5, seconds: 8, reps: 3 })));
 }
