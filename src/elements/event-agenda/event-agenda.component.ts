@@ -11,26 +11,9 @@ import { styles } from './event-agenda.styles.ts';
 import { MeetingWaiter, notStartedYet } from './meeting-wait.ts';
 import { SessionMenu } from './session-menu.ts';
 import { TagFilter } from './tag-filter.ts';
+import { dayLabel, timeRange } from './when.ts';
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** "09:00–10:30" (the end wraps past midnight). */
-export function timeRange(s: Pick<Session, 'time' | 'duration'>): string {
-  const [h, m] = s.time.split(':').map(Number) as [number, number];
-  const end = (h * 60 + m + s.duration) % 1440;
-  return `${s.time}–${pad(Math.floor(end / 60))}:${pad(end % 60)}`;
-}
-
-/** "Monday, May 12, 2031" for a calendar day (no time zone shift). */
-export function dayLabel(date: string): string {
-  return new Date(`${date}T00:00:00Z`).toLocaleDateString(undefined, {
-    weekday: 'long',
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    timeZone: 'UTC',
-  });
-}
+export { dayLabel, timeRange } from './when.ts';
 
 const names = (list: { name: string }[]) => list.map((p) => p.name).join(', ');
 
