@@ -6,12 +6,13 @@
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-import * as v from 'valibot';
-import { describeIssues, fieldErrors, RoleSchema, ROOM_ID } from '../src/protocol/schema.ts';
-import { createVerifier, issueToken } from './auth.ts';
+import { ROOM_ID } from '../src/protocol/schema.ts';
+import { createVerifier } from './auth.ts';
 import type { ServerConfig } from './config.ts';
+import { mountDemo } from './demo.ts';
+import { rejectMalformedUrl, securityHeaders, serveFile } from './http.ts';
+import { storageUnavailable } from './sessions/api.ts';
+import { isStorageFault } from './store/sessions-store.ts';
 import { createSignaling, type Signaling } from './peerjs/signaling.ts';
 import { TicketStore } from './peerjs/tickets.ts';
 import { mediaChanges } from './peerjs/presence.ts';
@@ -46,43 +47,6 @@ export interface App {
   hub: RoomHub;
   close(): void;
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
-
-async function serveFile(root: string, rel: string, cache: string): Promise<Response | null> {
-  const path = normalize(join(root, rel));
-  if (path !== root && !path.startsWith(root + sep)) return null;
-  try {
-    const body = await readFile(path);
-    return new Response(body, {
-      headers: {
-        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-        'cache-control': cache,
-        'x-content-type-options': 'nosniff',
-      },
-    });
-  } catch {
-    return null;
-  }
-}
-
-const DemoTokenRequest = v.object({
-  room: v.pipe(v.string('room is required'), v.regex(ROOM_ID, 'room may hold letters, digits, ".", "_" and "-" (at most 128)')),
-  name: v.pipe(v.string('name is required'), v.trim(), v.minLength(1, 'Enter your name.'), v.maxLength(80, 'A name can have at most 80 characters.')),
-  role: RoleSchema,
-  user: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'user may hold letters, digits, "-" and "_" (at most 64)'))),
-  hostAwayMinutes: v.optional(v.pipe(v.number('hostAwayMinutes must be a number'), v.minValue(0.05), v.maxValue(1440))),
-});
 
 /** A session's room is named `<event>.<session>`; plain rooms have no session. */
 export function sessionInfo(sessions: SqliteSessionsStore, room: string): SessionInfo | null {
@@ -152,6 +116,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   media = signaling;
 
   const app = new Hono();
+  app.use('*', rejectMalformedUrl, securityHeaders);
   app.use('/api/*', cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins }));
 
   app.route(
@@ -206,35 +171,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.get('/:key/peers', (c) => c.json({ error: 'Peer discovery is disabled.' }, 403));
 
   if (config.demo) {
-    app.get('/', (c) => c.redirect('/demo/'));
-    app.get('/demo', (c) => c.redirect('/demo/'));
-    app.get('/demo/*', async (c) => {
-      let rel = decodeURIComponent(new URL(c.req.url).pathname.slice('/demo/'.length)) || 'index.html';
-      if (rel.endsWith('/')) rel += 'index.html';
-      return (await serveFile(config.demoDir, rel, 'no-cache')) ?? c.notFound();
-    });
-    app.post('/demo/token', async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return c.json({ error: 'Send a JSON body: {"room", "name", "role"}.' }, 400);
-      }
-      const parsed = v.safeParse(DemoTokenRequest, body);
-      if (!parsed.success) {
-        return c.json({ error: describeIssues(parsed.issues), fields: fieldErrors(parsed.issues) }, 400);
-      }
-      const { room, name, role, user, hostAwayMinutes } = parsed.output;
-      const sub = user ?? `u${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
-      const token = await issueToken(config.token.secret!, { sub, name, role, room, ...(hostAwayMinutes ? { hostAwayMinutes } : {}) });
-      return c.json({ token, user: sub });
-    });
+    mountDemo(app, { secret: config.token.secret!, demoDir: config.demoDir });
   } else {
     app.get('/', (c) => c.text('Classroom server. Embed /kaltura-room.js on your page.'));
   }
 
   app.notFound((c) => c.json({ error: `Nothing at ${new URL(c.req.url).pathname}.` }, 404));
   app.onError((err, c) => {
+    if (isStorageFault(err)) return storageUnavailable(c, err);
     console.error(err);
     return c.json({ error: 'The server hit an unexpected error.' }, 500);
   });
@@ -245,7 +189,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (url.pathname === '/peerjs') return signaling.accept(url);
     const m = ROOM_SOCKET.exec(url.pathname);
     if (m) {
-      const room = decodeURIComponent(m[1]);
+      // A broken percent-encoding is no room (it must never throw in the upgrade handler).
+      let room: string;
+      try {
+        room = decodeURIComponent(m[1]);
+      } catch {
+        return null;
+      }
       if (!ROOM_ID.test(room)) return null;
       return hub.accept(room);
     }

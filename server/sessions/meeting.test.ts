@@ -215,8 +215,13 @@ describe('demo: POST /api/demo/event-token', () => {
     let res = await ask({ event: 'demo-summit', user: 'nobody' });
     assert.equal(res.status, 404);
     assert.match((await res.json()).error, /no one with id "nobody"/);
+    // Only the demo event: demo mode signs nothing for other events, even ones that exist.
     res = await ask({ event: 'no-such-event', user: 'alex-kim' });
-    assert.equal(res.status, 404);
+    assert.equal(res.status, 403);
+    seedDemoEvent({ db, clock: { now: () => Date.UTC(2025, 9, 10, 12) } }, { event: 'real-event' });
+    res = await ask({ event: 'real-event', user: 'olivia-grant' });
+    assert.equal(res.status, 403);
+    assert.match((await res.json()).error, /only for the demo event "demo-summit"/);
     res = await ask({ event: 'demo-summit' });
     assert.equal(res.status, 400);
     res = await app.request('/api/demo/event-token', { method: 'POST', body: 'not json' });

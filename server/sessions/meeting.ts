@@ -21,6 +21,7 @@ import type { Role } from '../../src/protocol/types.ts';
 import { issueToken, type TokenVerifier } from '../auth.ts';
 import { SqliteSessionsStore } from '../store/sessions-sqlite.ts';
 import type { SessionsStore } from '../store/sessions-store.ts';
+import { DEMO_EVENT } from '../demo.ts';
 import { authenticate, bearerToken, issueEventToken } from './auth.ts';
 import { SessionsService, type Failure } from './service.ts';
 
@@ -106,6 +107,9 @@ export function meetingRoutes(deps: MeetingDeps): Hono {
       const parsed = v.safeParse(DemoTokenRequest, body);
       if (!parsed.success) return c.json({ error: parsed.issues[0].message }, 400);
       const { event, user } = parsed.output;
+      if (event !== DEMO_EVENT) {
+        return c.json({ error: `Demo mode signs event tokens only for the demo event "${DEMO_EVENT}"; your portal signs them for its events.` }, 403);
+      }
       if (!store.getEvent(event)) return c.json({ error: `There is no event "${event}".` }, 404);
       const person = store.getPerson(event, user);
       if (!person) return c.json({ error: `There is no one with id "${user}" in event "${event}".` }, 404);

@@ -5,6 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { EventRole, PersonRef, Tag } from '../../src/protocol/sessions.ts';
+import { DEMO_EVENT } from '../demo.ts';
 import { SqliteSessionsStore } from '../store/sessions-sqlite.ts';
 import type { SessionsStore } from '../store/sessions-store.ts';
 import type { EventActor } from './auth.ts';
@@ -46,7 +47,7 @@ export function seedDemoEvent(
   opts: { event?: string; name?: string; timeZone?: string; withSessions?: boolean } = {},
 ): DemoEvent {
   const store = deps.store ?? new SqliteSessionsStore(deps.db!);
-  const event = opts.event ?? 'demo-summit';
+  const event = opts.event ?? DEMO_EVENT;
   const name = opts.name ?? 'Life Sciences Summit';
   const service = new SessionsService({ store, clock: deps.clock });
   const [creator] = PEOPLE.organizer;
