@@ -25,5 +25,7 @@ export default {
       },
     }),
   ],
-  testFramework: { config: { timeout: 10000 } },
+  // Tests wait for conditions with limits of 15 s or more (a loaded 2-core machine is slow); a test
+  // as a whole gets well above that, so a slow wait fails with its own message, not a bare timeout.
+  testFramework: { config: { timeout: 60000 } },
 };

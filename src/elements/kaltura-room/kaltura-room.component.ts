@@ -32,6 +32,7 @@ import { formatDuration } from '../shared/format.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
 import { MenuButton, renderMenuButton } from '../shared/menu-button.ts';
 import { FocusTrap } from '../shared/focus-trap.ts';
+import { canRemove, removeButton, removeDialog, removedScreen } from './removal.ts';
 import { styles } from './kaltura-room.styles.ts';
 import { partStyles } from './parts.styles.ts';
 import { Ticker } from './ticker.ts';
@@ -39,7 +40,7 @@ import { Engagement } from './engagement.ts';
 import { renderStats, sessionStats } from './session-stats.ts';
 import type {} from './breakout-events.ts';
 
-type View = 'prejoin' | 'room' | 'left' | 'ended' | 'restarted' | 'failed';
+type View = 'prejoin' | 'room' | 'left' | 'ended' | 'restarted' | 'failed' | 'removed';
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
   idle: 'Not connected',
@@ -217,6 +218,10 @@ export class KalturaRoom extends KalturaElement {
   @state() private unread = 0;
   @state() private notice = '';
   @state() private starting = false;
+  /** A host or moderator removed this user from the session. */
+  @state() private removed = false;
+  /** Whom the "Remove from session" confirmation is about. */
+  @state() private removing: Participant | null = null;
   /** The breakout dashboard overlay is open. */
   @state() private dashboardOpen = false;
   /** Which control-bar panel is open. */
@@ -238,6 +243,7 @@ export class KalturaRoom extends KalturaElement {
       this.emit('kaltura-connection-change', { status, previous });
     },
     onError: (error) => {
+      if (error.code === 'removed') this.removed = true;
       if (error.fatal) this.onFatal();
       else this.notice = error.message;
       this.emit('kaltura-error', { code: error.code, message: error.message, fatal: error.fatal });
@@ -311,6 +317,7 @@ export class KalturaRoom extends KalturaElement {
 
   private get view(): View {
     const c = this.connection;
+    if (this.removed) return 'removed';
     if (c.status === 'failed') return 'failed';
     if (this.left) return 'left';
     if (!this.joined || !c.state) return 'prejoin';
@@ -515,6 +522,14 @@ export class KalturaRoom extends KalturaElement {
           this.liveText = text;
         }
         break;
+      case 'participant-removed':
+        if (event.userId === selfId) {
+          this.removed = true;
+          this.inSession = false;
+          this.mesh.stop();
+          this.connection.close('idle');
+        }
+        break;
       case 'session-ended':
         this.inSession = false;
         this.restartedBy = null;
@@ -614,6 +629,15 @@ export class KalturaRoom extends KalturaElement {
     await this.updateComplete;
     if (await askConfirm(this.leaveDialog)) await this.leave();
   }
+
+  /** "Remove from session" beside a person: ask, then ask the server. */
+  private readonly confirmRemove = async (p: Participant): Promise<void> => {
+    this.removing = p;
+    await this.updateComplete;
+    const yes = await askConfirm(this.renderRoot.querySelector<HTMLDialogElement>('#remove-dialog'));
+    if (yes && (await this.command({ type: 'participant/remove', userId: p.id }))) this.liveText = `${p.name} was removed from the session.`;
+    this.removing = null;
+  };
 
   private async confirmEnd(): Promise<void> {
     this.topMenu.close();
@@ -812,6 +836,9 @@ export class KalturaRoom extends KalturaElement {
         break;
       case 'failed':
         body = this.renderFailed();
+        break;
+      case 'removed':
+        body = this.renderScreen('alert', removedScreen(this.displayTitle));
         break;
     }
     return html`<div part="base" class="base view-${view}">${body}</div>`;
@@ -1119,6 +1146,7 @@ export class KalturaRoom extends KalturaElement {
         confirmLabel: 'Yes',
         cancelLabel: 'No',
       })}
+      ${removeDialog(this.removing?.name ?? null)}
       ${this.staff
         ? confirmDialog({
             id: 'end-dialog',
@@ -1322,6 +1350,7 @@ ${customElements.get('breakout-dashboard')
                 <span class=${p.video ? 'm-on' : 'm-off'}>${icon(p.video ? 'cam' : 'camOff')}<span class="visually-hidden">${p.video ? 'Camera on' : 'Camera off'}</span></span>
               </span>`
             : nothing}
+          ${canRemove(this.connection.self, p) ? removeButton(p, this.confirmRemove) : nothing}
         </li>`,
       )}
     </ul>`;

@@ -41,8 +41,7 @@ beforeEach(() => {
 afterEach(() => server.uninstall());
 
 describe('<kaltura-room> breakout dashboard as a modal', () => {
-  it('moves focus into each new view, keeps Tab inside, and Escape closes it back to what opened it', async function () {
-    this.timeout(90_000);
+  it('moves focus into each new view, keeps Tab inside, and Escape closes it back to what opened it', async () => {
     const el = await hostInRoom();
     const tools = button(el, 'More actions')!;
     tools.click();

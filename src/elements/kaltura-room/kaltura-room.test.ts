@@ -491,6 +491,69 @@ describe('<kaltura-room> ending', () => {
   });
 });
 
+describe('<kaltura-room> removing someone', () => {
+  it('hosts get "Remove from session" beside others, with a confirmation, and the server is asked', async () => {
+    server.join(STUDENT);
+    server.join(MODERATOR);
+    const el = await joined('tok-host');
+    $<HTMLButtonElement>(el, '#tab-people')!.click();
+    await el.updateComplete;
+    expect(button(el, 'Remove Dr. Ada Host from session'), 'not beside yourself').to.equal(undefined);
+    expect(button(el, 'Remove Mo Derator from session')).to.exist;
+    const remove = button(el, 'Remove Sam Student from session')!;
+    remove.click();
+    await waitUntil(() => $<HTMLDialogElement>(el, '#remove-dialog[open]'), 'confirmation', { timeout: 15_000 });
+    const dialog = $<HTMLDialogElement>(el, '#remove-dialog')!;
+    expect(text(el, '#remove-dialog')).to.include('Do you want to remove Sam Student from the session?');
+    await expect(el).to.be.accessible();
+    // No keeps them.
+    dialog.querySelector<HTMLButtonElement>('[value="cancel"]')!.click();
+    await waitUntil(() => !$(el, '#remove-dialog'), 'closed', { timeout: 15_000 });
+    expect(server.commands('participant/remove')).to.have.length(0);
+    button(el, 'Remove Sam Student from session')!.click();
+    await waitUntil(() => $<HTMLDialogElement>(el, '#remove-dialog[open]'), 'asked again', { timeout: 15_000 });
+    button(el, 'Yes, Remove')!.click();
+    await waitUntil(() => server.commands('participant/remove').length === 1, 'command sent', { timeout: 15_000 });
+    expect(server.commands('participant/remove')[0]).to.deep.equal({ type: 'participant/remove', userId: STUDENT.id });
+    await waitUntil(() => !button(el, 'Remove Sam Student from session'), 'gone from the list actions', { timeout: 15_000 });
+  });
+
+  it('moderators cannot remove a host; participants get no remove buttons', async () => {
+    server.join(HOST);
+    server.join(OTHER);
+    const mod = await joined('tok-mod');
+    $<HTMLButtonElement>(mod, '#tab-people')!.click();
+    await mod.updateComplete;
+    expect(button(mod, 'Remove Dr. Ada Host from session')).to.equal(undefined);
+    expect(button(mod, 'Remove Olivia Other from session')).to.exist;
+    mod.remove();
+    const student = await joined('tok-student');
+    $<HTMLButtonElement>(student, '#tab-people')!.click();
+    await student.updateComplete;
+    expect($$(student, '[part="remove-button"]')).to.have.length(0);
+  });
+
+  it('the person removed sees "You were removed from the session." and their camera goes off', async () => {
+    server.join(HOST);
+    const el = await joined('tok-student');
+    server.run({ type: 'participant/remove', userId: STUDENT.id }, HOST);
+    await waitUntil(() => text(el).includes('You were removed from the session.'), 'removed screen', { timeout: 15_000 });
+    expect($(el, '.grid')).to.equal(null);
+    expect(meshOf(el).localStream).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('a refused join with the removed code shows the same screen', async () => {
+    const el = await mount('tok-student');
+    server.answerHello = false;
+    button(el, 'Join')!.click();
+    await waitUntil(() => server.hellos().length === 1, 'hello', { timeout: 15_000 });
+    server.lastSocket!.deliver({ type: 'error', code: 'removed', message: 'You were removed from the session.', fatal: true });
+    await waitUntil(() => text(el).includes('You were removed from the session.'), 'removed screen', { timeout: 15_000 });
+    expect(button(el, 'Try again')).to.equal(undefined);
+  });
+});
+
 describe('<kaltura-room> late arrival', () => {
   it('a participant joining after the session ended sees the ended screen, with the camera off', async () => {
     server.run({ type: 'presence/join', peerId: 'ph' }, HOST);

@@ -10,6 +10,8 @@ export const partStyles = css`
   .controls .menu-wrap > .icon-btn { width: 2.75rem; height: 2.75rem; background: rgb(255 255 255 / 0.12); color: #fff; }
   .controls .menu-wrap > .icon-btn:hover { background: rgb(255 255 255 / 0.2); }
   .controls .menu { color: var(--kaltura-text); }
+  .person-remove { flex: none; color: var(--kaltura-text-muted); }
+  .person-remove:hover { color: var(--kaltura-danger); }
   @container room (max-width: 520px) {
     .header { align-items: flex-start; }
     .heading { flex: 1 1 auto; }
