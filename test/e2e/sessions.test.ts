@@ -5,8 +5,10 @@
  *
  * An organizer adds a session (tags, a new tag, a speaker, a moderator), uploads a
  * PDF and watches its progress, edits, downloads (byte-identical) and deletes it;
- * the agenda filters by tag; an attendee sees only what visibility allows; Start
- * Meeting opens the session's live room, and the attendee gets in once it is live.
+ * the agenda filters by typed tags and opens the editor from a name or the three dots; the
+ * demo portal's Event overview has Agenda at a glance; an attendee sees only what
+ * visibility allows; Start Meeting opens the session's live room, and an attendee who
+ * came early waits on "The session will start soon" and gets in by themselves.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +21,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { issueEventToken } from '../../server/sessions/auth.ts';
 import { startServer, TEST_SECRET, type RunningServer } from '../../server/testing/spawn.ts';
-import { clickButton, launch, openPage, until, waitForRemoteVideos, waitForText } from './browser.ts';
+import { clickButton, clickSelector, launch, openPage, until, waitForRemoteVideos, waitForText } from './browser.ts';
 
 const EVENT = 'demo-summit';
 const TITLE = 'Genetics hands-on lab';
@@ -68,14 +70,18 @@ async function pick(page: Page, picker: string, query: string, option: string): 
   await page.evaluate(`window.__deepAll('#${picker}-list [role="option"]').find((o) => o.textContent.replace(/\\s+/g, ' ').trim().endsWith(${want})).click()`);
 }
 
-/** Tick a tag of the agenda's filter, with the mouse. */
+/** Filter the agenda by a tag: type its first letters, then tick its checkbox with the mouse. */
 async function filterTag(page: Page, name: string): Promise<void> {
-  const find = `window.__deepAll('.tag-check').find((l) => l.textContent.trim() === ${JSON.stringify(name)})`;
-  await until(page, `!!${find}`, 10_000, `tag filter "${name}"`);
-  const box = (await page.evaluateHandle(
-    `${find}.querySelector('input')`,
-  )) as ElementHandle<Element>;
+  await fill(page, '#tag-filter-input', name.slice(0, 3));
+  // An option reads "✓Name" once ticked (the check mark is hidden from assistive technology).
+  const find = `window.__deepAll('#tag-filter-list [role="option"]').find((o) => o.textContent.replace('✓', '').trim() === ${JSON.stringify(name)})`;
+  await until(page, `!!${find}`, 10_000, `tag "${name}" in the filter's list`);
+  const box = (await page.evaluateHandle(`${find}.querySelector('.check')`)) as ElementHandle<Element>;
   await box.click();
+  await until(page, `${find}.getAttribute('aria-selected') === 'true'`, 10_000, `tag "${name}" ticked`);
+  // Done choosing: close the list, which stays open for more ticks.
+  await page.keyboard.press('Escape');
+  await until(page, `window.__deepAll('#tag-filter-input')[0].getAttribute('aria-expanded') === 'false'`, 10_000, 'tag list closed');
 }
 
 const titles = (page: Page) =>
@@ -216,6 +222,42 @@ describe('event sessions: portal, editor, agenda and meeting', { timeout: 300_00
     await until(organizer, `window.__deepAll('.item .title').length === 4`, 10_000, 'unfiltered');
   });
 
+  it('clicking a session\'s name opens its editor; so do the three blue dots and Edit', async () => {
+    await clickButton(organizer, TITLE);
+    await until(organizer, `window.__deepAll('#editor-dialog')[0]?.open && window.__deepAll('#f-title')[0]?.value === ${JSON.stringify(TITLE)}`, 15_000, 'editor of the session');
+    await organizer.keyboard.press('Escape');
+    await until(organizer, `!window.__deepAll('#editor-dialog')[0].open`, 10_000, 'editor closed');
+    await clickButton(organizer, `More actions for ${TITLE}`);
+    await clickButton(organizer, 'Edit');
+    await until(organizer, `window.__deepAll('#editor-dialog')[0]?.open && window.__deepAll('#f-title')[0]?.value === ${JSON.stringify(TITLE)}`, 15_000, 'editor from the menu');
+    await clickButton(organizer, 'Close');
+    await until(organizer, `!window.__deepAll('#editor-dialog')[0].open`, 10_000, 'editor closed');
+  });
+
+  it('the demo portal\'s Event overview has Agenda at a glance: Add session, the pencil, go to session', async () => {
+    const page = await openPage(browser, `${server.url}/demo/portal.html?user=olivia-grant&page=overview`);
+    await waitForText(page, 'Agenda at a glance');
+    await until(page, `window.__deepAll('agenda-glance [part="session-title"], [part="session-title"]').some((t) => t.textContent.trim() === ${JSON.stringify(TITLE)})`, 15_000, 'the new session at a glance');
+    const glanceTitles = (await page.evaluate(`[...window.__deepAll('agenda-glance')[0].shadowRoot.querySelectorAll('[part="session-title"]')].map((t) => t.textContent.trim())`)) as string[];
+    assert.deepEqual(glanceTitles, ['Speaker rehearsal', 'Opening keynote: the living cell', 'Hands-on microscopy workshop', TITLE]);
+    await clickButton(page, 'Add session');
+    await waitForText(page, 'Interactive room');
+    await clickButton(page, 'Close');
+    // Hover over the session: its blue pencil edits it.
+    const row = (await page.evaluateHandle(`[...window.__deepAll('agenda-glance')[0].shadowRoot.querySelectorAll('.item')].find((i) => i.textContent.includes(${JSON.stringify(TITLE)}))`)) as ElementHandle<Element>;
+    await row.hover();
+    await until(page, `getComputedStyle([...window.__deepAll('agenda-glance')[0].shadowRoot.querySelectorAll('.item')].find((i) => i.textContent.includes(${JSON.stringify(TITLE)})).querySelector('.item-actions')).opacity === '1'`, 10_000, 'pencil shown on hover');
+    await clickButton(page, `Edit ${TITLE}`);
+    await until(page, `window.__deepAll('#f-title')[0]?.value === ${JSON.stringify(TITLE)}`, 15_000, 'editor from the pencil');
+    await clickButton(page, 'Close');
+    // The blue box with arrow goes to the session's page.
+    await row.hover();
+    await clickSelector(page, `a[aria-label=${JSON.stringify(`Go to session ${TITLE}`)}]`);
+    await until(page, `window.__deepAll('event-agenda')[0]?.sessionId && window.__deepAll('.session-page h2')[0]?.textContent === ${JSON.stringify(TITLE)}`, 15_000, 'the session page');
+    assert.match(page.url(), /\?session=s[0-9a-f]+$/);
+    await page.close();
+  });
+
   it('an attendee on the demo portal sees only the published sessions', async () => {
     attendee = await openPage(browser, `${server.url}/demo/portal.html?user=alex-kim`);
     await until(attendee, `window.__deepAll('.item .title').length === 3`, 15_000, 'attendee agenda');
@@ -224,10 +266,11 @@ describe('event sessions: portal, editor, agenda and meeting', { timeout: 300_00
     assert.equal(editButtons, 0);
   });
 
-  it('Start Meeting opens the live room; the attendee gets in once it is live', async () => {
+  it('Start Meeting opens the live room; an attendee who came early waits and enters by themselves', async () => {
     await clickButton(attendee, `Go to session ${TITLE}`);
     await clickButton(attendee, 'Join Meeting');
-    await waitForText(attendee, 'The meeting has not started yet.');
+    await waitForText(attendee, 'The session will start soon');
+    await waitForText(attendee, 'You will join by yourself as soon as a moderator starts the meeting.');
 
     await clickButton(organizer, `Go to session ${TITLE}`);
     await clickButton(organizer, 'Start Meeting');
@@ -235,8 +278,8 @@ describe('event sessions: portal, editor, agenda and meeting', { timeout: 300_00
     await clickButton(organizer, 'Join');
     await until(organizer, `window.__deepAll('input#chat-input').length > 0`, 15_000, 'organizer in the room');
 
-    await clickButton(attendee, 'Try again');
-    await waitForText(attendee, 'Ready to join?');
+    // No Try again: the waiting screen gives way to the room by itself.
+    await waitForText(attendee, 'Ready to join?', 30_000);
     await clickButton(attendee, 'Join');
     await until(attendee, `window.__deepAll('input#chat-input').length > 0`, 15_000, 'attendee in the room');
     await waitForRemoteVideos(organizer, 1);
