@@ -514,10 +514,26 @@ export class RoomHub {
     if (verdict.ok) return true;
     this.send(conn, rateRefusal(family, verdict.retryAfterMs, ref, verdict.flooding));
     if (verdict.flooding) {
+      if (conn.actor) this.limiter?.penalize(conn.actor.id);
       conn.closed = true;
       conn.socket.close(FLOOD_CLOSE_CODE, 'rate-limited');
     }
     return false;
+  }
+
+  /** At hello: refuse a user still waiting out a flood penalty, or one past the per-user cap. */
+  private refusedAtHello(room: Room, conn: Connection, userId: string, observer: boolean): boolean {
+    const wait = this.limiter?.penaltyMs(userId) ?? 0;
+    if (wait > 0) {
+      const message = `This user sent too many messages; join again in ${Math.ceil(wait / 1000)} s.`;
+      this.send(conn, { type: 'error', code: 'rate-limited', message, retryAfterMs: wait, fatal: true });
+      conn.closed = true;
+      conn.socket.close(FLOOD_CLOSE_CODE, 'rate-limited');
+      return true;
+    }
+    if (!overUserCap(room.connections, userId, observer, this.config.maxConnectionsPerUser)) return false;
+    this.fail(conn, 'rate-limited', `You have ${this.config.maxConnectionsPerUser} connections open to this room; close another window or console first.`, undefined, true);
+    return true;
   }
 
   /** A removed user's connections (room and console) are told why and closed; no grace period. */
@@ -641,7 +657,7 @@ export class RoomHub {
     const { actor, claims } = verdict;
     const room = this.room(roomId);
     if (isRemoved(room.state, actor.id)) return this.fail(conn, 'removed', REMOVED_MESSAGE, undefined, true);
-    if (overUserCap(room.connections, actor.id, !!msg.observer, this.config.maxConnectionsPerUser)) return this.fail(conn, 'rate-limited', `You have ${this.config.maxConnectionsPerUser} connections open to this room; close another window or console first.`, undefined, true);
+    if (this.refusedAtHello(room, conn, actor.id, !!msg.observer)) return; // limits.ts
 
     if (msg.observer) {
       if (!isStaff(actor.role)) return this.fail(conn, 'forbidden', 'Only hosts and moderators can open the breakout console.', undefined, true);

@@ -229,6 +229,19 @@ describe('rate limits on the room socket', () => {
     assert.equal(a.sent.length, sent, 'nothing more is read from a closed flooder');
     h.write({ type: 'command', ref: 'ok', command: { type: 'chat/send', text: 'still here' } });
     assert.ok(h.of<{ ref: string }>('ack').some((x) => x.ref === 'ok'));
+
+    // Reconnecting buys nothing: the same user is refused for a while, then welcome again.
+    await tick();
+    const again = await connect(hub, token('a', 'participant'));
+    const refused = again.of<{ code: string; fatal: boolean; retryAfterMs: number; message: string }>('error')[0];
+    assert.equal(refused?.code, 'rate-limited');
+    assert.equal(refused.fatal, true);
+    assert.ok(refused.retryAfterMs > 0 && refused.retryAfterMs <= 10_000);
+    assert.match(refused.message, /join again in 10 s/);
+    assert.equal(again.closed?.code, 4029);
+    clock.advance(refused.retryAfterMs);
+    const later = await connect(hub, token('a', 'participant'));
+    assert.equal(later.of('welcome').length, 1);
   });
 
   it('limits a user across their room socket and their console', async () => {

@@ -157,6 +157,24 @@ export class RateLimiter {
     return new ConnectionLimiter(this);
   }
 
+  /** How long a user closed for flooding must wait before joining again (from any connection). */
+  static readonly PENALTY_MS = 10_000;
+  private penalties = new Map<string, number>();
+
+  /** The user kept flooding: refuse their joins for a while, so reconnecting buys nothing. */
+  penalize(userId: string): void {
+    this.penalties.set(userId, this.clock.now() + RateLimiter.PENALTY_MS);
+  }
+
+  /** Milliseconds until this user may join again (0: now). */
+  penaltyMs(userId: string): number {
+    const until = this.penalties.get(userId);
+    if (until === undefined) return 0;
+    const left = until - this.clock.now();
+    if (left <= 0) this.penalties.delete(userId);
+    return Math.max(0, left);
+  }
+
   /** Users with buckets in memory (those who sent something in the last minute or so). */
   get trackedUsers(): number {
     return this.users.size;
@@ -175,6 +193,7 @@ export class RateLimiter {
   /** Forget users whose buckets have all refilled: a new bucket would be the same. */
   private sweep(now: number): void {
     this.sweptAt = now;
+    for (const [id, until] of this.penalties) if (until <= now) this.penalties.delete(id);
     for (const [id, u] of this.users) {
       if ([...u.buckets].every(([f, b]) => b.full(this.limits.user[f], now))) this.users.delete(id);
     }
