@@ -48,7 +48,7 @@ export function absentRefusal(state: RoomState, actor: Actor, observer: boolean,
 
 /** A welcome snapshot for someone joining a session that has ended: no chat, no one's media ids. */
 export function outsideView(state: RoomState): RoomState {
-  const participants: Record<string, RoomState['participants'][string]> = {};
-  for (const [id, p] of Object.entries(state.participants)) participants[id] = { ...p, peerId: null };
+  // fromEntries defines own properties: an id such as `__proto__` stays a plain key.
+  const participants = Object.fromEntries(Object.entries(state.participants).map(([id, p]) => [id, { ...p, peerId: null }]));
   return { ...state, chat: [], participants, breakout: { ...state.breakout, calls: [] } };
 }

@@ -19,7 +19,7 @@ const ACTIONS: Partial<Record<Command['type'], string>> = {
   'breakout/add-time': 'add-time',
 };
 
-const nameOf = (state: RoomState, userId: string): string => state.participants[userId]?.name ?? userId;
+const nameOf = (state: RoomState, userId: string): string => (Object.hasOwn(state.participants, userId) ? state.participants[userId]!.name : userId);
 
 /**
  * The audit entries for a command that produced `events`: none for commands of

@@ -25,7 +25,8 @@ async function connect(tok: string | Promise<string>, hello: Record<string, unkn
   const s = new FakeSocket();
   s.handlers = hub.accept(room)(s);
   s.write({ type: 'hello', token: await tok, ...hello });
-  for (let i = 0; i < 20 && !s.of('welcome').length && !s.closed; i++) await tick();
+  // Token checks are asynchronous: wait (up to 20 s on a loaded machine) for the welcome or the close.
+  for (let i = 0; i < 4000 && !s.of('welcome').length && !s.closed; i++) await new Promise((r) => setTimeout(r, i < 20 ? 0 : 5));
   return s;
 }
 

@@ -168,7 +168,7 @@ describe('bounds: user ids such as __proto__ are plain ids', () => {
     assert.equal(Object.hasOwn(s.breakout.returnTo, '__proto__'), true);
     step({ type: 'breakout/end' }, host);
     step({ type: 'presence/leave', userId: 'constructor' }, null);
-    assert.equal(s.participants.constructor!.present, false);
+    assert.equal(s.participants['constructor' as string]!.present, false);
     step({ type: 'participant/remove', userId: 'toString' }, host);
     assert.equal(decide(s, { type: 'presence/join', peerId: 'again' }, { actor: odd[3]!, now: 6 }).ok, false);
     // Server and browser agree, and a stored snapshot reads back the same.

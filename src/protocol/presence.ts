@@ -40,14 +40,17 @@ export function hostPresent(state: RoomState, except?: string): boolean {
 
 /**
  * Users who left long enough ago to forget: gone for `LEFT_KEEP_MS`, or beyond the
- * `MAX_LEFT` most recent leavers. `keep` (the user joining now) is never pruned.
+ * most recent leavers once there are more than `MAX_LEFT`. `keep` (the user joining now)
+ * is never pruned.
  */
 export function pruneEvents(state: RoomState, now: number, keep?: string): RoomEvent[] {
   const gone = Object.values(state.participants)
     .filter((p) => !p.present && p.id !== keep)
     .map((p) => ({ id: p.id, at: p.leftAt ?? p.joinedAt }))
     .sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // most recent first
-  const userIds = gone.filter((g, i) => i >= MAX_LEFT || now - g.at >= LEFT_KEEP_MS).map((g) => g.id);
+  // Past the cap, forget down to four fifths of it, so a busy room prunes in batches, not at every leave.
+  const keepCount = gone.length > MAX_LEFT ? Math.floor((MAX_LEFT * 4) / 5) : MAX_LEFT;
+  const userIds = gone.filter((g, i) => i >= keepCount || now - g.at >= LEFT_KEEP_MS).map((g) => g.id);
   return userIds.length ? [{ type: 'participants-pruned', userIds }] : [];
 }
 
@@ -100,11 +103,7 @@ function gone(p: Participant, at: number): Participant {
 
 /** Everyone in the room leaves (the session ended): restart counts only who joins again. */
 export function everyoneGone(participants: Record<string, Participant>, at: number): Record<string, Participant> {
-  const out: Record<string, Participant> = {};
-  for (const [id, p] of Object.entries(participants)) {
-    Object.defineProperty(out, id, { value: p.present ? gone(p, at) : p, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
+  return Object.fromEntries(Object.entries(participants).map(([id, p]) => [id, p.present ? gone(p, at) : p]));
 }
 
 export function leftParticipant(p: Participant, at: number): Participant {

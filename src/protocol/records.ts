@@ -21,22 +21,22 @@ export function has(record: Readonly<Record<string, unknown>>, key: string): boo
 
 /** Store `value` under `key` as an own property (mutates `record`; use on fresh copies). */
 export function put<T>(record: Record<string, T>, key: string, value: T): Record<string, T> {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only `__proto__` has a setter on Object.prototype; every other key assigns as usual (and fast).
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
   return record;
 }
 
 /** A copy of the record with `key` set to `value`. */
 export function withKey<T>(record: Readonly<Record<string, T>>, key: string, value: NoInfer<T>): Record<string, T> {
-  return put({ ...record }, key, value);
+  // A computed key in a literal defines an own property, even for `__proto__`.
+  return { ...record, [key]: value };
 }
 
 /** A copy of the record without the given keys (the same object when none is there). */
 export function without<T>(record: Readonly<Record<string, T>>, keys: Iterable<string>): Record<string, T> {
-  let out: Record<string, T> | null = null;
-  for (const k of keys) {
-    if (!Object.hasOwn(out ?? record, k)) continue;
-    out ??= { ...record };
-    delete out[k];
-  }
-  return out ?? (record as Record<string, T>);
+  const drop = new Set<string>();
+  for (const k of keys) if (Object.hasOwn(record, k)) drop.add(k);
+  if (!drop.size) return record as Record<string, T>;
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !drop.has(k)));
 }
