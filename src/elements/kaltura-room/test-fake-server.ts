@@ -318,7 +318,8 @@ export class FakeRoomServer {
           socket.deliver({ type: 'error', code: 'not-joined', message: 'Say hello first.', ref: msg.ref });
           return;
         }
-        const r = this.run(msg.command, socket.user);
+        // As the hub: a restart or Rejoin brings this socket's media id back into the room.
+        const r = this.run(msg.command.type === 'session/start' || msg.command.type === 'session/join' ? { ...msg.command, peerId: socket.peerId } : msg.command, socket.user);
         if (r.ok) socket.deliver({ type: 'ack', ref: msg.ref ?? '', seq: r.seq });
         else socket.deliver({ type: 'error', code: r.code!, message: r.message!, ref: msg.ref });
         return;
