@@ -25,7 +25,9 @@ export async function launch(): Promise<Browser> {
 
 /**
  * A stand-in for an LMS: its own origin, serving a page with nothing but the
- * script tag and the element (`/course?server=…&room=…&token=…`).
+ * script tag and the element (`/course?server=…&room=…`). A real LMS renders the
+ * token into its page on the server; tests pass it as `token=` to `openPage`,
+ * which hands it to the element without it ever being part of a URL.
  */
 export async function startCoursePage(): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
@@ -36,7 +38,7 @@ export async function startCoursePage(): Promise<{ url: string; close(): Promise
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Course</title>
 <script type="module" src="${srv}/kaltura-room.js"></script></head>
 <body><h1>Week 3</h1>
-<kaltura-room server="${srv}" room="${esc(q.get('room') ?? '')}" token="${esc(q.get('token') ?? '')}"></kaltura-room>
+<kaltura-room server="${srv}" room="${esc(q.get('room') ?? '')}"></kaltura-room>
 </body></html>`);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -71,11 +73,43 @@ const DEEP = `
   };
 `;
 
-export async function openPage(browser: Browser, url: string): Promise<Page> {
+/**
+ * Runs in the page before its own scripts: gives the embedded element the token
+ * the host page would have rendered, as soon as the parser inserts the element.
+ */
+function handTokenToElements(token: string): void {
+  const give = (root: ParentNode) => {
+    for (const el of root.querySelectorAll('kaltura-room, breakout-dashboard, event-agenda, session-editor')) {
+      if (!el.getAttribute('token')) el.setAttribute('token', token);
+    }
+  };
+  new MutationObserver(() => give(document)).observe(document, { childList: true, subtree: true });
+}
+
+/**
+ * Open `url` in a fresh browser context. A `token` in its query string is taken
+ * out of the URL and set on the page's element instead (no token in any URL).
+ * `record` sees every request URL and WebSocket URL the page makes.
+ */
+export async function openPage(browser: Browser, url: string, opts: { record?: (url: string) => void } = {}): Promise<Page> {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport({ width: 1100, height: 800 });
   page.on('pageerror', (err) => console.error('[page error]', err));
+  if (opts.record) {
+    const record = opts.record;
+    page.on('request', (req) => record(req.url()));
+    const cdp = await page.createCDPSession();
+    await cdp.send('Network.enable');
+    cdp.on('Network.webSocketCreated', (e) => record(e.url));
+  }
+  const target = new URL(url);
+  const token = target.searchParams.get('token');
+  if (token !== null) {
+    target.searchParams.delete('token');
+    url = target.href;
+    await page.evaluateOnNewDocument(handTokenToElements, token);
+  }
   await page.evaluateOnNewDocument(DEEP);
   await page.goto(url);
   await page.evaluate(DEEP);
