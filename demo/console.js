@@ -13,15 +13,16 @@ const EVENTS = {
   'kaltura-breakout-started': (d) => (d.resumed ? 'Breakout resumed.' : 'Breakout started.'),
   'kaltura-breakout-gathered': () => 'Everyone was gathered to the main room.',
   'kaltura-breakout-ended': () => 'Breakout ended.',
-  'kaltura-participant-moved': (d, el) => `${nameOf(el, d.userId)} is now in ${d.to === null ? 'the main room' : roomOf(el, d.to)}.`,
-  'kaltura-help-requested': (d, el) => `${nameOf(el, d.call.userId)} asked for help in ${roomOf(el, d.call.room)}.`,
+  'kaltura-participant-moved': (d, el) => `${d.name || nameOf(el, d.userId)} is now in ${d.to === null ? 'the main room' : roomOf(el, d.to)}.`,
+  'kaltura-help-requested': (d, el) => `${d.name || nameOf(el, d.call.userId)} asked for help in ${d.roomName || roomOf(el, d.call.room)}.`,
+  'kaltura-request-join-room': (d) => `Opened ${d.name} in a new tab.`,
   'kaltura-error': (d) => `Error: ${d.message}`,
 };
 
-// Names for a friendlier log, from the room state the console shows.
+// Names for the log come with the events; the room state is the fallback (never a raw id).
 const stateOf = (el) => el.roomState;
-const nameOf = (el, id) => stateOf(el)?.participants[id]?.name ?? id;
-const roomOf = (el, id) => stateOf(el)?.breakout.config?.rooms.find((r) => r.id === id)?.name ?? id;
+const nameOf = (el, id) => stateOf(el)?.participants[id]?.name ?? 'Someone';
+const roomOf = (el, id) => stateOf(el)?.breakout.config?.rooms.find((r) => r.id === id)?.name ?? 'a breakout room';
 
 async function open({ name, role, room, user }) {
   const res = await fetch('/demo/token', {
@@ -37,6 +38,13 @@ async function open({ name, role, room, user }) {
   el.setAttribute('server', location.origin);
   el.setAttribute('room', room);
   el.setAttribute('token', body.token);
+  // The console is not in the room: Open room… opens the class in a new tab, as this moderator,
+  // straight into that breakout room (the moderator presses Join there, then arrives in the room).
+  el.addEventListener('kaltura-request-join-room', (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams({ name, role, room, user: body.user, breakout: e.detail.to ?? 'main' });
+    window.open(`course.html?${q}`, '_blank', 'noopener');
+  });
   for (const [type, describe] of Object.entries(EVENTS)) {
     el.addEventListener(type, (e) => {
       const li = document.createElement('li');

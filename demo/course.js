@@ -20,6 +20,11 @@ async function enter({ name, role, room, user }) {
   el.setAttribute('server', location.origin);
   el.setAttribute('room', room);
   el.setAttribute('token', body.token);
+  // Opened from the breakout console's Open room…: once in, go to that breakout room.
+  const breakout = params.get('breakout');
+  if (breakout) {
+    el.addEventListener('kaltura-joined', () => el.joinBreakoutRoom(breakout === 'main' ? null : breakout), { once: true });
+  }
   slot.replaceChildren(el);
 }
 
@@ -32,7 +37,12 @@ form.addEventListener('submit', (e) => {
 });
 
 if (params.get('name')) {
-  enter({ name: params.get('name'), role: params.get('role') || 'participant', room: params.get('room') || 'bio-101-week-3', user: saved?.user });
+  enter({
+    name: params.get('name'),
+    role: params.get('role') || 'participant',
+    room: params.get('room') || 'bio-101-week-3',
+    user: params.get('user') || saved?.user,
+  });
 } else if (saved) {
   enter(saved).catch(() => (form.hidden = false));
 } else {

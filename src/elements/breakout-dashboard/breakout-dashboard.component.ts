@@ -121,6 +121,8 @@ export class BreakoutDashboard extends KalturaElement {
   @state() private castOpen = false;
   @state() private castError = '';
   @state() private timeOpen = false;
+  /** Standalone: what Open room did (the page opens it, or how to get there). */
+  @state() private joinNote = '';
 
   private readonly conn: RoomConnection = new RoomConnection(this, {
     target: () => ({ server: this.server || location.origin, room: this.room, token: this.token }),
@@ -198,13 +200,19 @@ export class BreakoutDashboard extends KalturaElement {
     }
   }
 
-  /** Standalone: tell the host page what happened in the room. */
+  /** Standalone: tell the host page what happened in the room (with names, for its log). */
   private relay(e: RoomEvent): void {
+    const s = this.src.state;
+    const name = (id: string) => (s ? this.nameOf(s, id) : '');
     if (e.type === 'breakout-started') this.emit('kaltura-breakout-started', { resumed: e.resumed, endsAt: e.endsAt });
     if (e.type === 'breakout-ended') this.emit('kaltura-breakout-ended', { at: e.at });
     if (e.type === 'breakout-gathered') this.emit('kaltura-breakout-gathered', { returnTo: e.returnTo });
-    if (e.type === 'help-requested') this.emit('kaltura-help-requested', { call: e.call });
-    if (e.type === 'breakout-moved') for (const [userId, to] of Object.entries(e.moved)) this.emit('kaltura-participant-moved', { userId, to });
+    if (e.type === 'help-requested') {
+      this.emit('kaltura-help-requested', { call: e.call, name: name(e.call.userId), roomName: s ? roomName(s, e.call.room) : '' });
+    }
+    if (e.type === 'breakout-moved') {
+      for (const [userId, to] of Object.entries(e.moved)) this.emit('kaltura-participant-moved', { userId, to, name: name(userId) });
+    }
   }
 
   /**
@@ -260,9 +268,22 @@ export class BreakoutDashboard extends KalturaElement {
     this.note = this.note === text ? `${text}\u00a0` : text;
   }
 
-  /** The moderator goes to a room now; nested, the dashboard then closes. */
-  private async join(to: string | null): Promise<void> {
-    if ((await this.send({ type: 'breakout/join', to })) && this.ctx) {
+  /**
+   * The moderator goes to a room now; nested, the dashboard then closes. Standalone, the console is
+   * not in the room: the page is asked to open that room (`kaltura-request-join-room`); nobody
+   * is moved and no call is answered until the moderator really arrives there.
+   */
+  private async join(to: string | null, callId?: number): Promise<void> {
+    if (!this.ctx) {
+      const name = this.src.state ? roomName(this.src.state, to) : '';
+      const request = this.emit('kaltura-request-join-room', { to, name, ...(callId !== undefined ? { callId } : {}) }, { cancelable: true });
+      this.error = '';
+      this.joinNote = request.defaultPrevented
+        ? `Opening ${name}…`
+        : `This console is not in the room. To join ${name}, open the class and choose ${name} from the room name in the control bar.`;
+      return;
+    }
+    if (await this.send({ type: 'breakout/join', to })) {
       this.selfTo = undefined;
       this.emit('kaltura-dashboard-close', { joined: to });
     }
@@ -426,6 +447,7 @@ export class BreakoutDashboard extends KalturaElement {
           : nothing}
       </header>
       <div class="notice" part="notice" role="alert">${this.error}</div>
+      ${this.joinNote ? html`<p class="notice" part="notice" role="status">${this.joinNote}</p>` : nothing}
       ${!s || !self
         ? html`<p class="empty" role="status">
             ${status === 'failed' ? this.src.error?.message : this.ctx || this.opened ? 'Connecting to the room…' : 'Join the room to manage breakout rooms.'}
@@ -509,7 +531,7 @@ export class BreakoutDashboard extends KalturaElement {
           : nothing)}
         <div class="grid">
           ${repeat(b.config!.rooms, (r) => r.id, (r) => this.renderPanel(s, r.id, r.name, inRoom(r.id), live
-            ? html`<button class="btn" part="join-button" aria-describedby="n-${r.id}" @click=${() => this.join(r.id)}>Join room</button>`
+            ? html`<button class="btn" part="join-button" aria-describedby="n-${r.id}" @click=${() => this.join(r.id)}>${this.ctx ? 'Join room' : 'Open room…'}</button>`
             : nothing))}
         </div>
       </div>`;
@@ -540,7 +562,9 @@ export class BreakoutDashboard extends KalturaElement {
   }
 
   private renderCall(s: RoomState, c: HelpCall): TemplateResult {
-    return html`<span class="acts"><button class="btn call" part="join-button" @click=${() => this.join(c.room)}>Join</button>
+    // Standalone, the console cannot join: its button opens the room through the page, and says so.
+    const label = this.ctx ? 'Join' : 'Open room…';
+    return html`<span class="acts"><button class="btn call" part="join-button" @click=${() => this.join(c.room, c.id)}>${label}</button>
       <button class="icon-btn" aria-label="Dismiss call from ${this.nameOf(s, c.userId)}" @click=${() => this.send({ type: 'breakout/dismiss', callId: c.id })}>
         ${icon('close')}
       </button></span>`;

@@ -36,6 +36,7 @@ export const styles = [
   h2, h3 { margin: 0; font-size: 1.0625rem; }
   .tools { flex: 1; display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; }
   .end { flex: none; }
+  @container dash (max-width: 560px) { .bar { padding-left: 0.75rem; } .tools.end { flex: 1 1 100%; } .configure { padding: 0.75rem; } }
   .time { font-variant-numeric: tabular-nums; }
   .closing { color: var(--kaltura-warning, #a35f00); font-weight: 600; }
   .notice { margin: var(--_gap) var(--_gap) 0; padding: 0.5rem 0.85rem; border-radius: 8px; background: color-mix(in srgb, var(--_accent) 10%, var(--_bg)); }

@@ -1,4 +1,5 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../shared/test-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import { ContextProvider } from '@lit/context';
 import './breakout-dashboard.ts';
@@ -567,12 +568,15 @@ describe('<breakout-dashboard> standalone', () => {
     button(el, 'Start breakout')!.click();
     expect((await started).detail).to.deep.equal({ resumed: false, endsAt: 15 * 60_000 + server.state.breakout.startedAt! });
     await waitUntil(() => button(el, 'End breakout'));
-    expect(events.filter(([t]) => t === 'kaltura-participant-moved').map(([, d]) => d)).to.deep.include({ userId: SAM.id, to: 'r1' });
+    expect(events.filter(([t]) => t === 'kaltura-participant-moved').map(([, d]) => d)).to.deep.include({ userId: SAM.id, to: 'r1', name: 'Sam Student' });
     await expect(el).to.be.accessible();
 
     const called = oneEvent(el, 'kaltura-help-requested');
     server.run({ type: 'breakout/call' }, SAM);
-    expect((await called).detail.call).to.include({ userId: SAM.id, room: 'r1' });
+    const call = (await called).detail;
+    expect(call.call).to.include({ userId: SAM.id, room: 'r1' });
+    // Names for the page's log, not raw ids.
+    expect(call).to.include({ name: 'Sam Student', roomName: 'Room 1' });
     await waitUntil(() => $(el, '[part~="call"]'));
 
     const gathered = oneEvent(el, 'kaltura-breakout-gathered');
@@ -585,15 +589,41 @@ describe('<breakout-dashboard> standalone', () => {
     expect(server.commands().map((c) => c.type)).to.deep.equal(['breakout/configure', 'breakout/start', 'breakout/gather', 'breakout/end']);
   });
 
-  it('dragging your own name in the console joins at once (no close-to-join)', async () => {
+  it('the console is not in the room: Open room… asks the page to open it, moves nobody and answers no call', async () => {
     server.join(HOST);
     server.run({ type: 'breakout/configure', rooms: ['Room 1', 'Room 2'], timeLimitMinutes: null, countdownSeconds: 0, assignment: 'auto' }, HOST);
     server.run({ type: 'breakout/start' }, HOST);
+    server.run({ type: 'breakout/call' }, SAM);
     const el = await standalone();
-    await waitUntil(() => chip(el, HOST.id));
+    await waitUntil(() => $(el, '[part~="call"]'), 'call shown', { timeout: 15_000 });
+    // Nobody joins from here, so no button says Join.
+    expect(button(el, 'Join')).to.equal(undefined);
+    expect(button(el, 'Join room')).to.equal(undefined);
+    const requests: unknown[] = [];
+    el.addEventListener('kaltura-request-join-room', (e) => requests.push(e.detail));
+
+    // A page that does not route the request: the console says how to get there.
+    const open = $$<HTMLButtonElement>(el, '[part~="call"] [part="join-button"]')[0]!;
+    expect(text(open)).to.equal('Open room…');
+    open.click();
+    await waitUntil(() => text(root(el)).includes('This console is not in the room. To join Room 1, open the class'), 'note', { timeout: 15_000 });
+    expect(requests).to.deep.equal([{ to: 'r1', name: 'Room 1', callId: server.state.breakout.calls[0]!.id }]);
+
+    // A page that routes it (cancels the event): the console leaves it to the page.
+    el.addEventListener('kaltura-request-join-room', (e) => e.preventDefault(), { once: true });
+    const openRoom = $$<HTMLButtonElement>(el, '[part~="room"] [part="join-button"]')[0]!;
+    expect(text(openRoom)).to.equal('Open room…');
+    openRoom.click();
+    await waitUntil(() => text(root(el)).includes('Opening Room 1…'), 'opening', { timeout: 15_000 });
+
+    // Dragging one's own name asks too (no close-to-join, no move).
     drag(chip(el, HOST.id), panel(el, 'Room 2'));
-    await waitUntil(() => server.state.breakout.location[HOST.id] === 'r2');
-    expect(server.commands()).to.deep.equal([{ type: 'breakout/join', to: 'r2' }]);
+    await waitUntil(() => requests.length === 3, 'asked for Room 2', { timeout: 15_000 });
+    expect(requests[2]).to.deep.equal({ to: 'r2', name: 'Room 2' });
+    expect(server.commands()).to.deep.equal([]);
+    expect(server.state.breakout.calls).to.have.length(1);
+    expect(server.log.some((e) => e.event.type === 'help-cleared')).to.equal(false);
+    await expect(el).to.be.accessible();
   });
 
   it('shows why a participant cannot open the console', async () => {

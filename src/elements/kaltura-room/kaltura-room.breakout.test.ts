@@ -1,4 +1,5 @@
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../shared/test-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
@@ -83,7 +84,7 @@ describe('<kaltura-room> breakout: participants', () => {
     expect(announced).to.match(/^Moving to Room 1 in (10|9) seconds\.$/);
     // The number goes down each second; the announcement does not repeat.
     const first = text(el, '.countdown-n');
-    await waitUntil(() => text(el, '.countdown-n') !== first, 'ticked', { timeout: 2500 });
+    await waitUntil(() => text(el, '.countdown-n') !== first, 'ticked', { timeout: 15_000 });
     expect(Number(text(el, '.countdown-n'))).to.equal(Number(first) - 1);
     expect(live(el)).to.equal(announced);
     expect(el.shadowRoot!.querySelectorAll('[aria-live]:not([role="log"])').length).to.equal(0);
@@ -196,7 +197,8 @@ describe('<kaltura-room> breakout: participants', () => {
     expect(server.commands('breakout/call')).to.have.length(1);
     expect(text(el, '[part="breakout-bar"]')).to.include('A moderator has been called');
     expect(text(el, '[part="call-button"]')).to.equal('Cancel call');
-    await aTimeout(200); // the button's colour transition
+    // The button's colour transition ends before axe checks its contrast.
+    await waitUntil(() => $(el, '[part="call-button"]')!.getAnimations().every((a) => a.playState === 'finished'), 'transition over');
     await expect(el).to.be.accessible();
 
     $<HTMLButtonElement>(el, '[part="call-button"]')!.click();
@@ -267,7 +269,7 @@ describe('<kaltura-room> breakout: participants', () => {
     await settle(el);
     server.dropAll();
     await waitUntil(() => el.status === 'reconnecting');
-    await waitUntil(() => el.status === 'connected', 'reconnected', { timeout: 3000 });
+    await waitUntil(() => el.status === 'connected', 'reconnected', { timeout: 15_000 });
     await el.updateComplete;
     expect(text(el, '[part="breakout-bar"]')).to.match(/You are in Room 1 Remaining time (30:00|29:5\d)/);
 
@@ -377,7 +379,7 @@ describe('<kaltura-room> breakout: hosts and moderators', () => {
     await el.updateComplete;
     const moved = oneEvent(el, 'kaltura-participant-moved');
     button(el, 'Join room: Room 2')!.click();
-    expect((await moved).detail).to.deep.equal({ userId: MODERATOR.id, to: server.roomId('Room 2') });
+    expect((await moved).detail).to.deep.equal({ userId: MODERATOR.id, to: server.roomId('Room 2'), name: 'Mo Derator' });
     expect(server.commands('breakout/join')[0]).to.deep.equal({ type: 'breakout/join', to: server.roomId('Room 2') });
     await settle(el);
     expect(text(el, '[part="room-switch"]')).to.equal('Room 2, switch rooms');

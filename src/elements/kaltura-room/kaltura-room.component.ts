@@ -36,6 +36,7 @@ import { canRemove, removeButton, removeDialog, removedScreen } from './removal.
 import { styles } from './kaltura-room.styles.ts';
 import { partStyles } from './parts.styles.ts';
 import { Ticker } from './ticker.ts';
+import { EXPIRED_NOTE, TokenRefresh } from './token-refresh.ts';
 import { Engagement } from './engagement.ts';
 import { renderStats, sessionStats } from './session-stats.ts';
 import type {} from './breakout-events.ts';
@@ -104,6 +105,8 @@ function durationText(ms: number): string {
  * @event kaltura-participant-joined - Someone else joined. `detail: { participant }`.
  * @event kaltura-participant-left - Someone else left. `detail: { userId, name }`.
  * @event kaltura-error - Something went wrong. `detail: { code, message, fatal }`.
+ * @event kaltura-request-token - Cancelable. The join token expires in about a minute: answer with
+ *   `event.detail.respond(newToken)` (or set `token`) to stay in the room. `detail: { expiresAt, respond }`.
  * @event kaltura-connection-change - The connection status changed. `detail: { status, previous }`.
  * @event kaltura-breakout-started - Breakout rooms opened (`resumed`: after a gather). `detail: { resumed, endsAt }`.
  * @event kaltura-breakout-ended - Breakout is over; everyone is in the main room. `detail: { at }`.
@@ -242,7 +245,9 @@ export class KalturaRoom extends KalturaElement {
     onStatusChange: (status, previous) => {
       this.emit('kaltura-connection-change', { status, previous });
     },
+    onTokenExpiring: (expiresAt) => this.tokenRefresh.expiring(expiresAt),
     onError: (error) => {
+      if (error.code === 'token-expired') this.signInExpired(); // leaves cleanly, saying why
       if (error.code === 'removed') this.removed = true;
       if (error.fatal) this.onFatal();
       else this.notice = error.message;
@@ -257,6 +262,7 @@ export class KalturaRoom extends KalturaElement {
     },
   });
 
+  private readonly tokenRefresh = new TokenRefresh(this, (token) => this.connection.refreshToken(token), (text) => (this.notice = text));
   private readonly provider = new ContextProvider(this, { context: roomContext });
   private readonly ticker = new Ticker(this, () => this.connection.serverNow());
   private readonly engagement = new Engagement(this, {
@@ -345,6 +351,7 @@ export class KalturaRoom extends KalturaElement {
     // Follow new chat messages unless the user scrolled up to read older ones.
     this.stickToBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
     if (changed.has('iceServers')) this.mesh.iceServers = this.iceServers;
+    if (changed.has('token') && this.hasUpdated && this.connection.connected) this.tokenRefresh.supply(this.token);
     if (changed.has('peerFactory') && this.peerFactory) this.mesh.peerFactory = this.peerFactory;
     if ((changed.has('room') || changed.has('server')) && this.hasUpdated && (this.joined || this.joining)) {
       // Another room: start over in it.
@@ -431,6 +438,14 @@ export class KalturaRoom extends KalturaElement {
     await this.command({ type: 'session/end' });
   }
 
+  /**
+   * While breakout runs, go to a breakout room (a room id; null: the main room), as the control
+   * bar's room list does (hosts and moderators only). Resolves true when the server agreed.
+   */
+  joinBreakoutRoom(to: string | null): Promise<boolean> {
+    return this.command({ type: 'breakout/join', to });
+  }
+
   /** Start an ended session again (hosts and moderators only). */
   async startSession(): Promise<void> {
     this.starting = true;
@@ -503,12 +518,12 @@ export class KalturaRoom extends KalturaElement {
             this.barPanel = null;
             this.unread = 0;
           }
-          this.emit('kaltura-participant-moved', { userId, to });
+          this.emit('kaltura-participant-moved', { userId, to, name: state.participants[userId]?.name ?? '' });
         }
         break;
       case 'help-requested': {
         const call = event.call;
-        this.emit('kaltura-help-requested', { call });
+        this.emit('kaltura-help-requested', { call, name: state.participants[call.userId]?.name ?? '', roomName: roomName(state, call.room) });
         if (this.staff && call.userId !== selfId) {
           this.liveText = `${state.participants[call.userId]?.name} is calling from ${roomName(state, call.room)}`;
         }
@@ -564,11 +579,23 @@ export class KalturaRoom extends KalturaElement {
     });
   }
 
+  /** The sign-in ran out and no fresh token came: leave, and say why on the left screen. */
+  private signInExpired(): void {
+    this.mesh.stop();
+    this.connection.close('left');
+    this.inSession = false;
+    this.joined = false;
+    this.joining = false;
+    this.left = true;
+    this.notice = EXPIRED_NOTE;
+    this.emit('kaltura-left', { room: this.room });
+  }
+
   private connectMesh(): void {
     const self = this.connection.self;
     const state = this.connection.state;
     if (!self?.peerId || !state) return;
-    this.mesh.connect({ peerId: self.peerId, token: this.token, server: this.serverBase });
+    this.mesh.connect({ peerId: self.peerId, ticket: () => this.connection.mediaTicket(), server: this.serverBase });
     this.mesh.sync(state, self.id);
   }
 

@@ -60,18 +60,33 @@ export interface KalturaBreakoutGatheredDetail {
 }
 export interface KalturaParticipantMovedDetail {
   userId: string;
+  /** Their name, for a page's log. */
+  name: string;
   /** The breakout room id the user is now in; null: the main room. */
   to: string | null;
 }
 export interface KalturaHelpRequestedDetail {
   call: HelpCall;
+  /** The caller's name and their room's name, for a page's log. */
+  name: string;
+  roomName: string;
 }
 export interface KalturaDashboardCloseDetail {
   /** The room the moderator joined on closing (their own name was moved): a room id, null for the main room; absent when they stayed. */
   joined?: string | null;
 }
 
+export interface KalturaRequestJoinRoomDetail {
+  /** The breakout room to go to (a room id; null: the main room). */
+  to: string | null;
+  /** Its name. */
+  name: string;
+  /** The help call this answers, if it came from a call's button. */
+  callId?: number;
+}
+
 export interface KalturaEventDetailMap {
+  'kaltura-request-join-room': KalturaRequestJoinRoomDetail;
   'kaltura-joined': KalturaJoinedDetail;
   'kaltura-left': KalturaLeftDetail;
   'kaltura-session-ended': KalturaSessionEndedDetail;
@@ -147,4 +162,23 @@ export interface KalturaEventDetailMap {
   'kaltura-request-edit': KalturaRequestEditDetail;
   'kaltura-request-open': KalturaRequestOpenDetail;
   'kaltura-meeting-start': KalturaMeetingStartDetail;
+}
+
+// ---------------------------------------------------------------------------
+// <kaltura-room>: a fresh join token before the current one expires
+// ---------------------------------------------------------------------------
+
+export interface KalturaRequestTokenDetail {
+  /** When the current join token expires, server time (ms since 1970). */
+  expiresAt: number;
+  /**
+   * Hand the room a fresh join token for the same room and user (now or later, before
+   * `expiresAt`). Setting the element's `token` property does the same.
+   */
+  respond(token: string): void;
+}
+
+// Declaration merging: this joins the map above.
+export interface KalturaEventDetailMap {
+  'kaltura-request-token': KalturaRequestTokenDetail;
 }
