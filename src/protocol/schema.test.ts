@@ -19,6 +19,17 @@ describe('parseClientMessage', () => {
     }
   });
 
+  it('takes participant/remove and session/join; a media id is never taken from a browser', () => {
+    const remove = parseClientMessage('{"type":"command","command":{"type":"participant/remove","userId":"__proto__"}}');
+    assert.deepEqual(remove.ok && remove.value, { type: 'command', command: { type: 'participant/remove', userId: '__proto__' } });
+    const missing = parseClientMessage('{"type":"command","command":{"type":"participant/remove"}}');
+    assert.equal(!missing.ok && missing.code, 'bad-message');
+    for (const type of ['session/start', 'session/join']) {
+      const r = parseClientMessage(JSON.stringify({ type: 'command', command: { type, peerId: 'someone-else' } }));
+      assert.deepEqual(r.ok && r.value, { type: 'command', command: { type } }, 'the server adds the connection’s own peer id');
+    }
+  });
+
   it('names what is wrong', () => {
     const cases: [string, string, RegExp][] = [
       ['{not json', 'bad-message', /not valid JSON/],
