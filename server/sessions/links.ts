@@ -13,6 +13,7 @@
  * holds only a public key. Expiry is rounded up to a whole window, so a page sees
  * the same URL for a few minutes and the browser's cache keeps working.
  */
+import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type LinkKind = 'attachment' | 'header';
