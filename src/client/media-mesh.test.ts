@@ -1,4 +1,5 @@
-import { expect, waitUntil, aTimeout } from '@open-wc/testing';
+import { expect, aTimeout } from '@open-wc/testing';
+import { waitUntil } from '../elements/shared/test-dom.ts';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { MediaMesh, describeMediaIssue } from './media-mesh.ts';
 import { FakePeer, fakePeerFactory } from './test-fake-peer.ts';
@@ -158,28 +159,34 @@ describe('MediaMesh: PeerJS mesh', () => {
   });
   afterEach(() => host.disconnect());
 
-  it('creates the Peer from the server URL with the token as key', async () => {
-    mesh.connect({ peerId: 'p-m', token: 'tok', server: 'https://rooms.example.edu' });
+  /** Media tickets as the room socket hands them out: a fresh one per call. */
+  let issued = 0;
+  const ticket = async () => `ticket-${++issued}`;
+  beforeEach(() => {
+    issued = 0;
+  });
+
+  it('creates the Peer from the server URL with a fresh media ticket as key', async () => {
+    mesh.connect({ peerId: 'p-m', ticket, server: 'https://rooms.example.edu' });
     await waitUntil(() => mesh.status === 'connected');
     const peer = FakePeer.last!;
     expect(peer.id).to.equal('p-m');
-    expect(peer.options).to.deep.include({ host: 'rooms.example.edu', port: 443, path: '/', key: 'tok', secure: true });
+    expect(peer.options).to.deep.include({ host: 'rooms.example.edu', port: 443, path: '/', key: 'ticket-1', secure: true });
     expect(peer.options.config).to.deep.equal({ iceServers: [{ urls: 'stun:stun.test' }] });
-    mesh.connect({ peerId: 'p-x', token: 'tok', server: 'http://localhost:8787' });
+    mesh.connect({ peerId: 'p-x', ticket, server: 'http://localhost:8787' });
     await waitUntil(() => FakePeer.instances.length === 2 && mesh.status === 'connected');
-    expect(FakePeer.last!.options).to.deep.include({ host: 'localhost', port: 8787, secure: false });
+    expect(FakePeer.last!.options).to.deep.include({ host: 'localhost', port: 8787, secure: false, key: 'ticket-2' });
     expect(peer.destroyed).to.equal(true);
   });
 
   it('calls only peers that sort higher, answers the others, and keeps calls in line with presence', async () => {
-    mesh.connect({ peerId: 'p-m', token: 't', server: 'http://localhost:1' });
+    mesh.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
     await waitUntil(() => mesh.status === 'connected');
     const peer = FakePeer.last!;
     mesh.sync(roomWith(person('me', 'p-m'), person('a', 'p-a'), person('z', 'p-z'), person('gone', 'p-q', false), person('nopeer', null)), 'me');
     expect(peer.placed.map((c) => c.peer)).to.deep.equal(['p-z']);
     const outgoing = peer.placed[0]!;
     expect(outgoing.localStream).to.equal(mesh.localStream);
-    expect(outgoing.metadata).to.deep.equal({ userId: 'me' });
 
     const incoming = peer.incoming('p-a', { userId: 'a' });
     expect(incoming.answered).to.equal(true);
@@ -200,7 +207,7 @@ describe('MediaMesh: PeerJS mesh', () => {
   });
 
   it('calls only the people in the same room, and follows moves between rooms', async () => {
-    mesh.connect({ peerId: 'p-m', token: 't', server: 'http://localhost:1' });
+    mesh.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
     await waitUntil(() => mesh.status === 'connected');
     const peer = FakePeer.last!;
     const people = roomWith(person('me', 'p-m'), person('x', 'p-x'), person('y', 'p-y'), person('z', 'p-z'));
@@ -230,31 +237,62 @@ describe('MediaMesh: PeerJS mesh', () => {
     expect(open()).to.deep.equal(['p-x', 'p-y', 'p-z']);
   });
 
-  it('answers a call from someone a move ahead, and drops calls from a room it left', async () => {
-    mesh.connect({ peerId: 'p-m', token: 't', server: 'http://localhost:1' });
+  it('refuses at once, unanswered, a call from anyone not in its room, and calls back once they are', async () => {
+    mesh.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
     await waitUntil(() => mesh.status === 'connected');
     const peer = FakePeer.last!;
     const people = roomWith(person('me', 'p-m'), person('a', 'p-a'), person('b', 'p-b'));
     mesh.sync(inRooms(people, { a: 'r1' }), 'me');
-    const fromB = peer.incoming('p-b', { userId: 'b' });
+    const fromB = peer.incoming('p-b');
     expect(fromB.answered).to.equal(true);
 
-    // a (a lower id, so a calls) heard of my move to Room 1 before I did: keep the call.
-    const fromA = peer.incoming('p-a', { userId: 'a' });
-    mesh.sync(inRooms(people, { a: 'r1' }), 'me');
-    expect(fromA.closed).to.equal(false);
-    // Now I hear of it too: the call is expected; b stays behind in the main room.
-    mesh.sync(inRooms(people, { a: 'r1', me: 'r1' }), 'me');
-    expect(fromA.closed).to.equal(false);
-    expect(fromB.closed).to.equal(true);
-    // a moves away again: its call closes at once.
-    mesh.sync(inRooms(people, { a: 'r2', me: 'r1' }), 'me');
+    // a (a lower id, so a calls) heard of my move to Room 1 before I did: refused, no grace period.
+    const fromA = peer.incoming('p-a');
+    expect(fromA.answered).to.equal(false);
     expect(fromA.closed).to.equal(true);
+    expect(fromA.localStream).to.equal(undefined);
+    // Now I hear of it too: I call a back; b stays behind in the main room.
+    mesh.sync(inRooms(people, { a: 'r1', me: 'r1' }), 'me');
+    expect(fromB.closed).to.equal(true);
+    const toA = peer.placed.find((c) => c.peer === 'p-a')!;
+    expect(toA.closed).to.equal(false);
+    // a moves away again: the call closes at once.
+    mesh.sync(inRooms(people, { a: 'r2', me: 'r1' }), 'me');
+    expect(toA.closed).to.equal(true);
+  });
+
+  it('puts a stream in the tile of the user the state maps the peer id to, whatever the caller claims', async () => {
+    mesh.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected');
+    const peer = FakePeer.last!;
+    mesh.sync(roomWith(person('me', 'p-m'), person('host', 'p-h'), person('a', 'p-a')), 'me');
+    const fromA = peer.incoming('p-a', { userId: 'host' });
+    const mine = new MediaStream();
+    fromA.deliverStream(mine);
+    expect([...mesh.remoteStreams.entries()]).to.deep.equal([['a', mine]]);
+    // A stranger claiming to be the host gets no answer and no tile.
+    const stranger = peer.incoming('p-evil', { userId: 'host' });
+    expect(stranger.answered).to.equal(false);
+    expect(stranger.closed).to.equal(true);
+    stranger.deliverStream(new MediaStream());
+    expect([...mesh.remoteStreams.keys()]).to.deep.equal(['a']);
+  });
+
+  it('answers nobody while its own user is not present or the session has ended', async () => {
+    mesh.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected');
+    const peer = FakePeer.last!;
+    mesh.sync(roomWith(person('me', null, false), person('a', 'p-a')), 'me');
+    expect(peer.incoming('p-a').answered).to.equal(false);
+    const ended = { ...roomWith(person('me', 'p-m'), person('a', 'p-a')), status: 'ended' as const };
+    mesh.sync(ended, 'me');
+    expect(peer.incoming('p-a').answered).to.equal(false);
+    expect(mesh.remoteStreams.size).to.equal(0);
   });
 
   it('places receive-only calls when there is no local media', async () => {
     mesh.stopLocal();
-    mesh.connect({ peerId: 'p-a', token: 't', server: 'http://localhost:1' });
+    mesh.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
     await waitUntil(() => mesh.status === 'connected');
     mesh.sync(roomWith(person('me', 'p-a'), person('b', 'p-b')), 'me');
     const call = FakePeer.last!.placed[0]!;
@@ -264,7 +302,7 @@ describe('MediaMesh: PeerJS mesh', () => {
   });
 
   it('retries a peer that was unavailable while it is still in the room', async () => {
-    mesh.connect({ peerId: 'p-a', token: 't', server: 'http://localhost:1' });
+    mesh.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
     await waitUntil(() => mesh.status === 'connected');
     const peer = FakePeer.last!;
     mesh.sync(roomWith(person('me', 'p-a'), person('b', 'p-b')), 'me');
@@ -275,17 +313,32 @@ describe('MediaMesh: PeerJS mesh', () => {
     expect(peer.placed[1]!.peer).to.equal('p-b');
   });
 
-  it('reconnects the Peer when its signaling socket drops', async () => {
-    mesh.connect({ peerId: 'p-a', token: 't', server: 'http://localhost:1' });
+  it('reconnects signaling with a fresh ticket when its socket drops (a ticket is single-use)', async () => {
+    mesh.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
     await waitUntil(() => mesh.status === 'connected');
     const peer = FakePeer.last!;
     peer.dropSignaling();
     expect(mesh.status).to.equal('reconnecting');
-    await waitUntil(() => peer.reconnects === 1 && mesh.status === 'connected');
+    await waitUntil(() => FakePeer.instances.length === 2 && mesh.status === 'connected', 'a new Peer', { timeout: 10_000 });
+    expect(peer.destroyed).to.equal(true);
+    expect(FakePeer.last!.options.key).to.equal('ticket-2');
+    expect(FakePeer.last!.id).to.equal('p-a');
+  });
+
+  it('waits for the room socket when no ticket can be had, then connects', async () => {
+    let fail = 2;
+    const flaky = async () => {
+      if (fail-- > 0) throw new Error('not connected');
+      return 'late-ticket';
+    };
+    mesh.connect({ peerId: 'p-a', ticket: flaky, server: 'http://localhost:1' });
+    await waitUntil(() => mesh.status === 'connected', 'connected', { timeout: 10_000 });
+    expect(FakePeer.instances).to.have.length(1);
+    expect(FakePeer.last!.options.key).to.equal('late-ticket');
   });
 
   it('makes a new Peer when the old one is destroyed', async () => {
-    mesh.connect({ peerId: 'p-a', token: 't', server: 'http://localhost:1' });
+    mesh.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
     await waitUntil(() => mesh.status === 'connected');
     FakePeer.last!.destroy();
     await waitUntil(() => FakePeer.instances.length === 2 && mesh.status === 'connected');
@@ -293,7 +346,7 @@ describe('MediaMesh: PeerJS mesh', () => {
   });
 
   it('closes everything on disconnect', async () => {
-    mesh.connect({ peerId: 'p-a', token: 't', server: 'http://localhost:1' });
+    mesh.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
     await waitUntil(() => mesh.status === 'connected');
     const peer = FakePeer.last!;
     mesh.sync(roomWith(person('me', 'p-a'), person('b', 'p-b')), 'me');

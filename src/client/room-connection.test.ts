@@ -1,4 +1,5 @@
-import { expect, waitUntil, aTimeout } from '@open-wc/testing';
+import { expect, aTimeout } from '@open-wc/testing';
+import { waitUntil } from '../elements/shared/test-dom.ts';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   RoomConnection,
@@ -241,5 +242,56 @@ describe('RoomConnection', () => {
     expect(server.openSockets).to.have.length(0);
     await aTimeout(100);
     expect(server.sockets).to.have.length(1);
+  });
+
+  it('hands out the welcome\u2019s media ticket once, then asks the server for fresh ones', async () => {
+    make();
+    conn.open();
+    await waitUntil(() => conn.status === 'connected');
+    const peerId = conn.self!.peerId;
+    expect(await conn.mediaTicket()).to.equal('ticket-1');
+    expect(await conn.mediaTicket()).to.equal('ticket-2');
+    expect(server.received.filter((m) => m.type === 'media-ticket')).to.have.length(1);
+    expect(server.tickets.map((t) => t.peerId)).to.deep.equal([peerId, peerId]);
+  });
+
+  it('refuses a ticket while disconnected, so the mesh waits and tries again', async () => {
+    make();
+    let error: unknown = null;
+    await conn.mediaTicket().catch((e) => (error = e));
+    expect(error).to.be.instanceOf(RoomCommandError);
+    expect((error as RoomCommandError).code).to.equal('not-connected');
+  });
+
+  it('says when the token expires soon and sends a fresh one on the open socket', async () => {
+    server.addUser('tok-student-2', STUDENT);
+    const warnings: number[] = [];
+    make('tok-student', { onTokenExpiring: (at) => warnings.push(at) });
+    conn.open();
+    await waitUntil(() => conn.status === 'connected');
+    server.warnTokenExpiry(60_000);
+    await waitUntil(() => warnings.length === 1, 'warned');
+    expect(Math.abs(warnings[0]! - (server.now() + 60_000))).to.be.below(2000);
+    await conn.refreshToken('tok-student-2');
+    expect(server.refreshedTokens).to.deep.equal(['tok-student-2']);
+    expect(server.openSockets).to.have.length(1, 'the same socket, no reconnect');
+    // A token for someone else is refused, and says so.
+    server.addUser('tok-other', OTHER);
+    let error: unknown = null;
+    await conn.refreshToken('tok-other').catch((e) => (error = e));
+    expect((error as RoomCommandError).code).to.equal('bad-token');
+    expect(conn.status).to.equal('connected');
+  });
+
+  it('fails with token-expired when the server ends the connection at expiry, and does not reconnect', async () => {
+    const errors: string[] = [];
+    make('tok-student', { onError: (e) => errors.push(e.code) });
+    conn.open();
+    await waitUntil(() => conn.status === 'connected');
+    server.expireToken(STUDENT.id);
+    await waitUntil(() => conn.status === 'failed', 'failed');
+    expect(errors).to.deep.equal(['token-expired']);
+    await aTimeout(150);
+    expect(server.hellos()).to.have.length(1);
   });
 });

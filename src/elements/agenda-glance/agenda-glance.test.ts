@@ -1,4 +1,5 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../shared/test-dom.ts';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { get as $, $$, mustButton, text } from '../shared/test-dom.ts';
 import './agenda-glance.ts';

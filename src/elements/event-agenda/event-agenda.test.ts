@@ -1,4 +1,5 @@
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../shared/test-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import { get as $, $$, mustButton, text } from '../shared/test-dom.ts';
 import './event-agenda.ts';

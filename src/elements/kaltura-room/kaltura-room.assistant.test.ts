@@ -1,4 +1,5 @@
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../shared/test-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
@@ -191,8 +192,8 @@ describe('<kaltura-room> Assistant / Live stage tab', () => {
     // No live region: a clock that speaks every second would drown everything else.
     expect(panel.closest('[aria-live]')).to.equal(null);
     expect(panel.querySelector('[aria-live], [role="status"], [role="timer"]')).to.equal(null);
-    await waitUntil(() => figures(el)['Time to end'] === 'Ended', 'ended', { timeout: 4000 });
-    await waitUntil(() => figures(el)['Time to end'] === 'Overtime by 0:01', 'overtime', { timeout: 3000 });
+    await waitUntil(() => figures(el)['Time to end'] === 'Ended', 'ended', { timeout: 15_000 });
+    await waitUntil(() => figures(el)['Time to end'] === 'Overtime by 0:01', 'overtime', { timeout: 15_000 });
   });
 
   it('says days and hours for a session days away, never a clock of 154 hours', async () => {
@@ -247,7 +248,7 @@ describe('<kaltura-room> engagement reports and the Sound toggle', () => {
 
     // Another tab in front.
     setPage({ visible: false, focused: false }, 'visibilitychange');
-    await waitUntil(() => reports().length === 2, 'hidden', { timeout: 3000 });
+    await waitUntil(() => reports().length === 2, 'hidden', { timeout: 15_000 });
     expect(reports()[1]).to.equal(false);
     await waitUntil(() => server.state.participants[STUDENT.id]!.engaged === false);
 
@@ -259,7 +260,7 @@ describe('<kaltura-room> engagement reports and the Sound toggle', () => {
 
     // Full screen counts as watching even without focus.
     setPage({ fullscreen: el }, 'fullscreenchange');
-    await waitUntil(() => reports().length === 3, 'full screen', { timeout: 3000 });
+    await waitUntil(() => reports().length === 3, 'full screen', { timeout: 15_000 });
     expect(reports()[2]).to.equal(true);
     setPage({ fullscreen: null, focused: true }, 'fullscreenchange');
     setPage({}, 'focus', window);
@@ -296,14 +297,14 @@ describe('<kaltura-room> engagement reports and the Sound toggle', () => {
     expect(sound.getAttribute('aria-pressed')).to.equal('false');
     expect(remoteVideo()!.muted).to.equal(true);
     expect($<HTMLVideoElement>(el, '.tile.self video')!.muted).to.equal(true);
-    await waitUntil(() => reports().length === 2, 'sound off', { timeout: 3000 });
+    await waitUntil(() => reports().length === 2, 'sound off', { timeout: 15_000 });
     expect(reports()[1]).to.equal(false);
 
     sound.click();
     await el.updateComplete;
     expect(remoteVideo()!.muted).to.equal(false);
     expect($<HTMLVideoElement>(el, '.tile.self video')!.muted).to.equal(true);
-    await waitUntil(() => reports().length === 3, 'sound on', { timeout: 3000 });
+    await waitUntil(() => reports().length === 3, 'sound on', { timeout: 15_000 });
     expect(reports()[2]).to.equal(true);
   });
 
@@ -318,14 +319,14 @@ describe('<kaltura-room> engagement reports and the Sound toggle', () => {
 
     // The student mutes the room: not engaged.
     soundButton(student).click();
-    await waitUntil(() => figures(host)['Engagement rate'] === '0%', 'host sees 0%', { timeout: 3000 });
+    await waitUntil(() => figures(host)['Engagement rate'] === '0%', 'host sees 0%', { timeout: 15_000 });
 
     // A dropped connection: on its return the student reports again.
     const before = reports().length;
     const socket = server.openSockets.find((s) => s.user?.id === STUDENT.id)!;
     socket.finish(1006);
     await waitUntil(() => student.status === 'reconnecting');
-    await waitUntil(() => student.status === 'connected', 'reconnected', { timeout: 3000 });
+    await waitUntil(() => student.status === 'connected', 'reconnected', { timeout: 15_000 });
     await waitUntil(() => reports().length === before + 1, 'report after resume');
     expect(reports().at(-1)).to.equal(false);
   });

@@ -1,4 +1,5 @@
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../shared/test-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import { ContextConsumer } from '@lit/context';
 import { LitElement } from 'lit';
@@ -26,7 +27,7 @@ async function mount(token = 'tok-student'): Promise<KalturaRoom> {
   ></kaltura-room>`);
   await waitUntil(() => !meshOf(el).acquiring && (meshOf(el).localStream || meshOf(el).issues.video), 'media ready');
   // The preview shows the stream from the render after it arrives.
-  await waitUntil(() => !meshOf(el).localStream || $<HTMLVideoElement>(el, '.preview video')?.srcObject === meshOf(el).localStream, 'preview attached', { timeout: 5000 });
+  await waitUntil(() => !meshOf(el).localStream || $<HTMLVideoElement>(el, '.preview video')?.srcObject === meshOf(el).localStream, 'preview attached', { timeout: 15_000 });
   await el.updateComplete;
   return el;
 }
@@ -586,7 +587,7 @@ describe('<kaltura-room> connection', () => {
     expect(text(el)).to.include('Connection lost. Reconnecting…');
     server.answerHello = true;
     server.dropAll();
-    await waitUntil(() => el.status === 'connected', 'reconnected', { timeout: 3000 });
+    await waitUntil(() => el.status === 'connected', 'reconnected', { timeout: 15_000 });
     const hello = server.hellos().at(-1)!;
     expect(hello.since).to.equal(seq);
     expect(hello.peerId).to.equal(peerId);
@@ -621,7 +622,7 @@ describe('<kaltura-room> connection', () => {
     server.refuseConnections = true;
     const el = await mount();
     button(el, 'Join')!.click();
-    await waitUntil(() => text(el).includes("Can't reach the session yet. Still trying…"), 'slow notice', { timeout: 3000 });
+    await waitUntil(() => text(el).includes("Can't reach the session yet. Still trying…"), 'slow notice', { timeout: 15_000 });
     expect(button(el, 'Joining…')!.disabled).to.equal(true);
     expect(server.sockets.length).to.be.greaterThan(1);
     button(el, 'Cancel')!.click();

@@ -1,4 +1,5 @@
 /** Test helpers: look into an element's shadow root the way the element tests do. */
+import { waitUntil as openWcWaitUntil } from '@open-wc/testing';
 export const squash = (s: string | null | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim();
 
 /** The first match in `el`'s shadow root, or null. */
@@ -35,4 +36,19 @@ export function mustButton(el: Element, label: string | RegExp, controls = 'butt
   const b = button(el, label, controls);
   if (!b) throw new Error(`no button ${label}`);
   return b;
+}
+
+/** How long a test waits for a condition by default: far above its worst case on a loaded 2-core machine. */
+export const WAIT_MS = 15_000;
+
+/**
+ * `waitUntil` from @open-wc/testing with a generous default limit (its own is 1 s, which a
+ * busy machine can miss). Tests wait for conditions, never for fixed times.
+ */
+export function waitUntil(
+  predicate: () => unknown,
+  message?: string,
+  options: { interval?: number; timeout?: number } = {},
+): Promise<void> {
+  return openWcWaitUntil(predicate, message, { ...options, timeout: Math.max(options.timeout ?? 0, WAIT_MS) });
 }
