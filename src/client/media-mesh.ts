@@ -7,7 +7,11 @@
  * calls it keeps in line with the room state: `sync(state, selfId)` says who is
  * present and where (breakout rooms: only people in the same room get a call);
  * the side whose peerId sorts lower places each call, the other answers.
- * Everything stops when the host element leaves the page.
+ * Who gets media is the room state's decision: a call is answered only from a peer the state
+ * says is present in our own room (anything else is refused at once, unanswered), and a stream
+ * goes to the tile of the user the state maps that peer id to, never to what the caller claims.
+ * The PeerJS key is a single-use media ticket from the room socket; every (re)connection of the
+ * signaling takes a fresh one. Everything stops when the host element leaves the page.
  *
  * PeerJS is loaded lazily through `peerFactory`; tests pass a fake one.
  */
@@ -117,9 +121,6 @@ export interface MediaMeshOptions {
 interface CallEntry {
   call: CallLike;
   outgoing: boolean;
-  startedAt: number;
-  /** An incoming call from someone the room state did not (yet) put with us. */
-  unexpected: boolean;
   stream: MediaStream | null;
   watchdog: ReturnType<typeof setTimeout> | null;
 }
@@ -127,8 +128,11 @@ interface CallEntry {
 export interface MeshConnectParams {
   /** This connection's PeerJS id, from the room's welcome. */
   peerId: string;
-  /** The join token; PeerJS sends it as its `key`. */
-  token: string;
+  /**
+   * A fresh media ticket from the room socket (single-use, short-lived): PeerJS sends it as its
+   * `key`. Called for every signaling connection, reconnections included.
+   */
+  ticket: () => Promise<string>;
   /** The server's http(s) base URL. */
   server: string;
 }
@@ -172,11 +176,12 @@ export class MediaMesh implements ReactiveController {
   private fatal = false;
   private calls = new Map<string, CallEntry>();
   private desired = new Map<string, string>();
-  private knownPeers = new Set<string>();
-  /** Present peers in another room (breakout): a call from one may just be ahead of our state. */
-  private elsewhere = new Set<string>();
+  /**
+   * Calls refused because the caller was not (yet) in our room, by peer id, with when. If our
+   * state then puts them with us (a move we heard of a moment later), we call them back.
+   */
+  private refused = new Map<string, number>();
   private retries = new Map<string, { timer: ReturnType<typeof setTimeout> | null; attempt: number }>();
-  private lingerTimer: ReturnType<typeof setTimeout> | null = null;
   private selfUserId = '';
   private readonly onDeviceChange = () => void this.refreshDevices();
 
@@ -429,15 +434,14 @@ export class MediaMesh implements ReactiveController {
     this.selfUserId = selfId;
     const here = locationOf(state, selfId);
     const desired = new Map<string, string>();
-    const elsewhere = new Set<string>();
-    for (const p of Object.values(state.participants)) {
-      if (!p.present || !p.peerId || p.id === selfId || p.peerId === this.params?.peerId) continue;
-      if (locationOf(state, p.id) === here) desired.set(p.peerId, p.id);
-      else elsewhere.add(p.peerId);
+    const me = Object.hasOwn(state.participants, selfId) ? state.participants[selfId] : undefined;
+    if (state.status === 'open' && me?.present) {
+      for (const p of Object.values(state.participants)) {
+        if (!p.present || !p.peerId || p.id === selfId || p.peerId === this.params?.peerId) continue;
+        if (locationOf(state, p.id) === here) desired.set(p.peerId, p.id);
+      }
     }
     this.desired = desired;
-    this.elsewhere = elsewhere;
-    for (const id of desired.keys()) this.knownPeers.add(id);
     for (const [id, r] of this.retries) {
       if (!desired.has(id)) {
         if (r.timer !== null) clearTimeout(r.timer);
@@ -452,7 +456,7 @@ export class MediaMesh implements ReactiveController {
     this.params = null;
     this.teardownPeer();
     this.desired = new Map();
-    this.knownPeers.clear();
+    this.refused.clear();
     this.setStatus('off');
   }
 
@@ -466,8 +470,6 @@ export class MediaMesh implements ReactiveController {
     this.generation++;
     if (this.peerTimer !== null) clearTimeout(this.peerTimer);
     this.peerTimer = null;
-    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
-    this.lingerTimer = null;
     for (const r of this.retries.values()) if (r.timer !== null) clearTimeout(r.timer);
     this.retries.clear();
     for (const id of [...this.calls.keys()]) this.dropCall(id);
@@ -481,7 +483,7 @@ export class MediaMesh implements ReactiveController {
     this.rebuildRemote();
   }
 
-  private peerOptions(params: MeshConnectParams): PeerOptionsLike {
+  private peerOptions(params: MeshConnectParams, key: string): PeerOptionsLike {
     const url = new URL(params.server, globalThis.location?.href);
     const secure = url.protocol === 'https:' || url.protocol === 'wss:';
     const port = url.port ? Number(url.port) : secure ? 443 : 80;
@@ -490,7 +492,7 @@ export class MediaMesh implements ReactiveController {
       host: url.hostname,
       port,
       path,
-      key: params.token,
+      key,
       secure,
       config: { iceServers: this.iceServers },
       debug: 0,
@@ -501,9 +503,20 @@ export class MediaMesh implements ReactiveController {
     const params = this.params;
     if (!params) return;
     const gen = ++this.generation;
+    let key: string;
+    try {
+      key = await params.ticket();
+    } catch {
+      // The room socket is reconnecting (or refused): try again shortly with a fresh ticket.
+      if (gen !== this.generation || this.params !== params) return;
+      this.setStatus('reconnecting');
+      this.schedulePeer(() => void this.createPeer());
+      return;
+    }
+    if (gen !== this.generation || this.params !== params) return;
     let peer: PeerLike;
     try {
-      peer = await this.peerFactory(params.peerId, this.peerOptions(params));
+      peer = await this.peerFactory(params.peerId, this.peerOptions(params, key));
     } catch (error) {
       if (gen !== this.generation) return;
       this.setStatus('failed');
@@ -530,17 +543,17 @@ export class MediaMesh implements ReactiveController {
     });
     peer.on('disconnected', () => {
       if (this.peer !== peer || peer.destroyed) return;
+      // A ticket is good for one connection: start over with a fresh one (calls are placed again).
+      this.peer = null;
+      try {
+        peer.destroy();
+      } catch {
+        /* already gone */
+      }
+      for (const id of [...this.calls.keys()]) this.dropCall(id);
+      this.rebuildRemote();
       this.setStatus('reconnecting');
-      this.schedulePeer(() => {
-        if (this.peer !== peer) return;
-        if (peer.destroyed) return void this.createPeer();
-        try {
-          if (peer.disconnected) peer.reconnect();
-        } catch {
-          this.peer = null;
-          void this.createPeer();
-        }
-      });
+      this.schedulePeer(() => void this.createPeer());
     });
     peer.on('close', () => {
       if (this.peer !== peer) return;
@@ -602,6 +615,17 @@ export class MediaMesh implements ReactiveController {
   }
 
   private onIncoming(call: CallLike): void {
+    if (!this.desired.has(call.peer)) {
+      // Not someone the room puts with us: refuse at once, unanswered (no camera, no microphone).
+      this.refused.set(call.peer, Date.now());
+      if (this.refused.size > 64) this.refused.delete(this.refused.keys().next().value!);
+      try {
+        call.close();
+      } catch {
+        /* already closed */
+      }
+      return;
+    }
     if (this.calls.has(call.peer)) this.dropCall(call.peer);
     try {
       call.answer(this.localStream ?? undefined);
@@ -616,7 +640,6 @@ export class MediaMesh implements ReactiveController {
     const peer = this.peer;
     if (!peer?.open) return;
     const call = peer.call(remote, this.localStream ?? new MediaStream(), {
-      metadata: { userId: this.selfUserId },
       // Receive both kinds even when this side sends neither (no camera, no microphone).
       constraints: { offerToReceiveAudio: true, offerToReceiveVideo: true },
     });
@@ -635,14 +658,7 @@ export class MediaMesh implements ReactiveController {
   }
 
   private track(call: CallLike, outgoing: boolean): CallEntry {
-    const entry: CallEntry = {
-      call,
-      outgoing,
-      startedAt: Date.now(),
-      unexpected: !outgoing && !this.desired.has(call.peer),
-      stream: null,
-      watchdog: null,
-    };
+    const entry: CallEntry = { call, outgoing, stream: null, watchdog: null };
     this.calls.set(call.peer, entry);
     call.on('stream', (stream) => {
       if (this.calls.get(call.peer) !== entry) return;
@@ -694,32 +710,17 @@ export class MediaMesh implements ReactiveController {
       this.rebuildRemote();
       return;
     }
-    let lingering = false;
-    for (const [id, entry] of [...this.calls]) {
-      if (this.desired.has(id)) {
-        entry.unexpected = false;
-        continue;
-      }
-      // A call from someone the room has not told us about yet (or who moved into our
-      // room a moment before we heard of it) may be early: give it a moment. Calls that
-      // were expected and are no longer (the peer or we moved away) close at once.
-      const early =
-        entry.unexpected &&
-        (!this.knownPeers.has(id) || this.elsewhere.has(id)) &&
-        Date.now() - entry.startedAt < 10_000;
-      if (early) lingering = true;
-      else this.dropCall(id);
-    }
+    // Calls to anyone the room no longer puts with us (they left, moved, or we did) close at once.
+    for (const id of [...this.calls.keys()]) if (!this.desired.has(id)) this.dropCall(id);
+    const now = Date.now();
+    for (const [id, at] of this.refused) if (now - at > 30_000) this.refused.delete(id);
     for (const id of this.desired.keys()) {
-      if (this.calls.has(id) || mine >= id) continue;
-      if (this.retries.get(id)?.timer) continue;
+      if (this.calls.has(id)) continue;
+      // The lower peer id calls; but if we refused their call a moment ago, they wait on it: we call.
+      const calledBack = this.refused.delete(id);
+      if (mine >= id && !calledBack) continue;
+      if (this.retries.get(id)?.timer && !calledBack) continue;
       this.placeCall(id);
-    }
-    if (lingering && this.lingerTimer === null) {
-      this.lingerTimer = setTimeout(() => {
-        this.lingerTimer = null;
-        this.reconcile();
-      }, 10_000);
     }
     this.rebuildRemote();
   }
@@ -727,10 +728,9 @@ export class MediaMesh implements ReactiveController {
   private rebuildRemote(): void {
     const next = new Map<string, MediaStream>();
     for (const [peerId, entry] of this.calls) {
-      if (!entry.stream) continue;
-      const meta = entry.call.metadata as { userId?: unknown } | undefined;
-      const userId = this.desired.get(peerId) ?? (typeof meta?.userId === 'string' ? meta.userId : undefined);
-      if (userId) next.set(userId, entry.stream);
+      // The tile is the room state's user for this peer id; what the caller says about itself is ignored.
+      const userId = this.desired.get(peerId);
+      if (entry.stream && userId) next.set(userId, entry.stream);
     }
     const prev = this.remoteStreams;
     const same = prev.size === next.size && [...next].every(([k, v]) => prev.get(k) === v);

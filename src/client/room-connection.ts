@@ -87,6 +87,13 @@ export interface RoomConnectionOptions {
   onEvent?: (event: SequencedEvent, info: RoomEventInfo) => void;
   onStatusChange?: (status: ConnectionStatus, previous: ConnectionStatus) => void;
   onError?: (error: RoomError) => void;
+  /**
+   * The join token expires soon (`expiresAt`, server time): hand a fresh one to `refreshToken`.
+   * Without one, the server ends the connection at that time (error `token-expired`).
+   */
+  onTokenExpiring?: (expiresAt: number) => void;
+  /** How long a media ticket from a welcome stays worth using. Default 45 s (the server's last 60). */
+  ticketFreshMs?: number;
 }
 
 /** What the connection publishes to nested elements; a new object on every change. */
@@ -153,6 +160,10 @@ export class RoomConnection implements ReactiveController {
   private nextRef = 1;
   private samples: { offset: number; rtt: number }[] = [];
   private snapshotCache: RoomSnapshot | null = null;
+  /** The media ticket from the last welcome, unused so far, and when it came. */
+  private welcomeTicket: { ticket: string; at: number } | null = null;
+  private ticketWaiters: { resolve: (t: string) => void; reject: (e: RoomCommandError) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  private tokenWaiter: { resolve: () => void; reject: (e: RoomCommandError) => void; timer: ReturnType<typeof setTimeout> } | null = null;
   private readonly onOnline = () => {
     if (this.wanted && this.reconnectTimer !== null) {
       clearTimeout(this.reconnectTimer);
@@ -287,6 +298,55 @@ export class RoomConnection implements ReactiveController {
     });
   }
 
+  /**
+   * A media ticket for this connection's peer id (the PeerJS key): the welcome's while it is
+   * fresh and unused, else a new one from the server. Each is good for one signaling connection.
+   */
+  mediaTicket(): Promise<string> {
+    const held = this.welcomeTicket;
+    this.welcomeTicket = null;
+    if (held && Date.now() - held.at < (this.options.ticketFreshMs ?? 45_000)) return Promise.resolve(held.ticket);
+    if (!this.welcomed || this.socket?.readyState !== 1) {
+      return Promise.reject(new RoomCommandError('not-connected', 'Not connected to the session right now; try again in a moment.'));
+    }
+    return new Promise<string>((resolve, reject) => {
+      const waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.ticketWaiters = this.ticketWaiters.filter((w) => w !== waiter);
+          reject(new RoomCommandError('timeout', 'The server did not answer in time.'));
+        }, this.options.commandTimeoutMs ?? 10_000),
+      };
+      this.ticketWaiters.push(waiter);
+      this.sendRaw({ type: 'media-ticket' });
+    });
+  }
+
+  /**
+   * Hand the server a fresh join token for this same room and user (before the current one
+   * expires). Resolves once accepted; the token's role applies from then on.
+   */
+  refreshToken(token: string): Promise<void> {
+    if (!this.welcomed || this.socket?.readyState !== 1) {
+      // Not connected: the next connection says hello with the page's current token anyway.
+      return Promise.reject(new RoomCommandError('not-connected', 'Not connected to the session right now; try again in a moment.'));
+    }
+    this.tokenWaiter?.reject(new RoomCommandError('replaced', 'A newer token was sent.'));
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          if (this.tokenWaiter === waiter) this.tokenWaiter = null;
+          reject(new RoomCommandError('timeout', 'The server did not answer in time.'));
+        }, this.options.commandTimeoutMs ?? 10_000),
+      };
+      this.tokenWaiter = waiter;
+      this.sendRaw({ type: 'token', token });
+    });
+  }
+
   // -------------------------------------------------------------------------
 
   private connect(): void {
@@ -364,6 +424,26 @@ export class RoomConnection implements ReactiveController {
       }
       case 'history':
         return this.mergeHistory(msg.messages);
+      case 'media-ticket': {
+        const w = this.ticketWaiters.shift();
+        if (w) {
+          clearTimeout(w.timer);
+          w.resolve(msg.ticket);
+        }
+        return;
+      }
+      case 'token-expiring':
+        this.options.onTokenExpiring?.(msg.expiresAt);
+        return;
+      case 'token-accepted': {
+        const w = this.tokenWaiter;
+        this.tokenWaiter = null;
+        if (w) {
+          clearTimeout(w.timer);
+          w.resolve();
+        }
+        return;
+      }
       case 'pong':
         return this.onPong(msg.t, msg.serverTime);
       case 'ack': {
@@ -382,6 +462,8 @@ export class RoomConnection implements ReactiveController {
           clearTimeout(p.timer);
           p.reject(new RoomCommandError(error.code, error.message, error.fatal));
         }
+        // A refused token or ticket request carries no ref: it answers the oldest such request.
+        if (!msg.ref && !error.fatal && this.settleUnreferenced(error)) return;
         if (error.fatal) {
           this.fail(error);
         } else if (!p) {
@@ -394,9 +476,28 @@ export class RoomConnection implements ReactiveController {
     }
   }
 
+  /** A refusal without a ref: the answer to a pending token refresh or ticket request, if any. */
+  private settleUnreferenced(error: RoomError): boolean {
+    const w = (error.code === 'bad-token' || error.code === 'forbidden') && this.tokenWaiter ? this.tokenWaiter : null;
+    if (w) {
+      this.tokenWaiter = null;
+      clearTimeout(w.timer);
+      w.reject(new RoomCommandError(error.code, error.message));
+      return true;
+    }
+    const t = error.code === 'not-joined' ? this.ticketWaiters.shift() : undefined;
+    if (t) {
+      clearTimeout(t.timer);
+      t.reject(new RoomCommandError(error.code, error.message));
+      return true;
+    }
+    return false;
+  }
+
   private onWelcome(msg: Extract<ServerMessage, { type: 'welcome' }>): void {
     if (this.welcomeTimer !== null) clearTimeout(this.welcomeTimer);
     this.welcomeTimer = null;
+    this.welcomeTicket = msg.mediaTicket ? { ticket: msg.mediaTicket, at: Date.now() } : null;
     const resumed = this.everWelcomed && this.state !== null;
     this.welcomed = true;
     this.everWelcomed = true;
@@ -540,6 +641,17 @@ export class RoomConnection implements ReactiveController {
       p.reject(new RoomCommandError(code, message));
     }
     this.pending.clear();
+    for (const w of this.ticketWaiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new RoomCommandError(code, message));
+    }
+    const t = this.tokenWaiter;
+    this.tokenWaiter = null;
+    if (t) {
+      clearTimeout(t.timer);
+      t.reject(new RoomCommandError(code, message));
+    }
+    this.welcomeTicket = null;
   }
 
   private sendRaw(msg: ClientMessage): void {

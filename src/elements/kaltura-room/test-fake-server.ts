@@ -95,6 +95,10 @@ export class FakeRoomServer {
   answerHello = true;
   private original: typeof WebSocket | null = null;
   private peerCounter = 0;
+  /** Media tickets handed out (in welcomes and on request), in order; each names its peer id. */
+  readonly tickets: { ticket: string; peerId: string }[] = [];
+  /** Fresh join tokens browsers sent on open sockets (`token` messages), in order. */
+  readonly refreshedTokens: string[] = [];
 
   constructor(options: FakeRoomServerOptions = {}) {
     this.state = initialState(options.room ?? 'bio-101');
@@ -272,6 +276,27 @@ export class FakeRoomServer {
     }
   }
 
+  private issueTicket(peerId: string): string {
+    const ticket = `ticket-${this.tickets.length + 1}`;
+    this.tickets.push({ ticket, peerId });
+    return ticket;
+  }
+
+  /** Tell every welcomed socket its join token expires in `inMs` (as the hub does a minute before). */
+  warnTokenExpiry(inMs = 60_000): void {
+    for (const s of this.openSockets) if (s.user) s.deliver({ type: 'token-expiring', expiresAt: this.now() + inMs });
+  }
+
+  /** The join token ran out: the user leaves, and their socket hears why and closes (as the hub does). */
+  expireToken(userId: string): void {
+    for (const s of this.openSockets) {
+      if (s.user?.id !== userId) continue;
+      s.deliver({ type: 'error', code: 'token-expired', message: 'Your sign-in expired: open the room again to get a fresh one.', fatal: true });
+      setTimeout(() => s.finish(4001), 5);
+    }
+    this.leave(userId);
+  }
+
   /** Drop every connection as a network failure would. */
   dropAll(): void {
     for (const s of this.openSockets) s.finish(1006);
@@ -307,7 +332,22 @@ export class FakeRoomServer {
             ? { events: missed }
             : { snapshot: redactFor(this.state, user) }),
           serverTime: this.now(),
+          mediaTicket: this.issueTicket(peerId),
         });
+        return;
+      }
+      case 'media-ticket':
+        socket.deliver({ type: 'media-ticket', ticket: this.issueTicket(socket.peerId), expiresAt: this.now() + 60_000 });
+        return;
+      case 'token': {
+        const user = this.users.get(msg.token);
+        this.refreshedTokens.push(msg.token);
+        if (!user || user.id !== socket.user?.id) {
+          socket.deliver({ type: 'error', code: 'bad-token', message: 'The new join token was refused.' });
+          return;
+        }
+        socket.user = user;
+        socket.deliver({ type: 'token-accepted', expiresAt: this.now() + 3600_000 });
         return;
       }
       case 'ping':
