@@ -260,7 +260,7 @@ describe('<kaltura-room> in the room', () => {
     const el = await joined();
     const peer = await waitUntil(() => FakePeer.last?.open, 'peer open').then(() => FakePeer.last!);
     expect(peer.id).to.equal(el.self!.peerId);
-    expect(peer.options.key).to.equal('tok-student');
+    expect(peer.options.key).to.equal('ticket-1'); // a media ticket from the welcome, never the join token
     await waitUntil(() => peer.placed.length === 1, 'call placed');
     expect(peer.placed[0]!.peer).to.equal('zz-other-peer');
     server.run({ type: 'media/state', audio: true, video: true }, OTHER);
