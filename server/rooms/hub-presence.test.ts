@@ -133,6 +133,22 @@ describe('room hub: no ghost participants after End Session then Start Session',
     assert.ok(events(h).filter((e) => e.type === 'participant-joined').length >= 5);
   });
 
+  it('a page still on the ended screen reconnects with away: not counted until it rejoins', async () => {
+    const h = await connect(token('h', 'host'));
+    const a = await connect(token('a', 'participant'));
+    command(h, { type: 'session/end' });
+    command(h, { type: 'session/start' });
+    const peer = a.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId;
+    a.drop(); // a network blip (or a server restart) while the page shows "The session has started again."
+    const back = await connect(token('a', 'participant'), { since: hub.room('r1').state.seq, peerId: peer, away: true });
+    assert.equal(back.of('welcome').length, 1);
+    clock.advance(10_001);
+    assert.deepEqual(present(), ['h']);
+    command(back, { type: 'session/join' });
+    await tick();
+    assert.deepEqual(present(), ['a', 'h']);
+  });
+
   it('a late arrival to an ended session gets a snapshot with status ended and is not counted', async () => {
     const h = await connect(token('h', 'host'));
     command(h, { type: 'session/end' });

@@ -649,7 +649,7 @@ export class RoomHub {
   private async hello(
     roomId: string,
     conn: Connection,
-    msg: { token: string; since?: number; peerId?: string; observer?: boolean },
+    msg: { token: string; since?: number; peerId?: string; observer?: boolean; away?: boolean },
   ): Promise<void> {
     const verdict = await this.deps.verifier.verify(msg.token, roomId);
     if (conn.closed) return;
@@ -705,7 +705,8 @@ export class RoomHub {
     this.expiry.set(conn, tokenExpiry(msg.token));
 
     this.refreshSessionInfo(room);
-    if (!unchanged) {
+    // `away`: a page on the ended screen reconnects without being counted in the room.
+    if (!unchanged && !msg.away) {
       const hostAwayMs = claims.hostAwayMinutes !== undefined ? Math.round(claims.hostAwayMinutes * 60_000) : undefined;
       const joined = room.dispatch({ type: 'presence/join', peerId: conn.peerId, ...(hostAwayMs ? { hostAwayMs } : {}) }, actor);
       if (!joined.ok && joined.code === 'storage-unavailable') this.refuseJoin(room, conn, actor.id);

@@ -97,6 +97,7 @@ const ClientMessageSchema = v.variant(
       since: v.optional(v.pipe(v.number('since must be a number'), v.integer('since must be a whole number'), v.minValue(0, 'since cannot be negative'))),
       peerId: v.optional(v.pipe(v.string(), v.maxLength(64, 'peerId is too long'), v.regex(PEER_ID, 'peerId may hold only letters, digits, - and _'))),
       observer: v.optional(v.boolean('observer must be true or false')),
+      away: v.optional(v.boolean('away must be true or false')),
     }),
     v.object({ type: v.literal('ping'), t: v.number('t must be a number') }),
     v.object({ type: v.literal('media-ticket') }),
