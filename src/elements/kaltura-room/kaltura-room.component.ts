@@ -272,6 +272,8 @@ export class KalturaRoom extends KalturaElement {
     report: (engaged) => void this.connection.send({ type: 'engagement/report', engaged }).catch(() => {}),
   });
   private countdownKey = '';
+  /** The camera and microphone as last sent on this connection (null: as the state says). */
+  private sentMedia: { audio: boolean; video: boolean } | null = null;
   private dashboardOpener: HTMLElement | null = null;
   private publishedSnapshot: unknown = null;
   private awaitingJoin = false;
@@ -461,6 +463,8 @@ export class KalturaRoom extends KalturaElement {
   // ---------------------------------------------------------------------------
 
   private onWelcome(self: RoomSelf, resumed: boolean, state: RoomState): void {
+    // A new connection: what the server knows is in the state it just sent.
+    this.sentMedia = null;
     const fresh = this.awaitingJoin || !resumed;
     this.awaitingJoin = false;
     this.joining = false;
@@ -599,13 +603,21 @@ export class KalturaRoom extends KalturaElement {
     this.mesh.sync(state, self.id);
   }
 
+  /**
+   * Tell the room what the camera and microphone do. Compared with what this connection last sent
+   * (the mirrored state lags behind until the server echoes it), so quick toggles are never lost.
+   */
   private sendMediaState(): void {
     const me = this.me;
     if (!this.connection.connected || !this.inSession || !me) return;
     const audio = this.mesh.audioOn;
     const video = this.mesh.videoOn;
-    if (me.audio === audio && me.video === video) return;
-    void this.command({ type: 'media/state', audio, video });
+    const known = this.sentMedia ?? me;
+    if (known.audio === audio && known.video === video) return;
+    const sent = (this.sentMedia = { audio, video });
+    void this.command({ type: 'media/state', audio, video }).then((ok) => {
+      if (!ok && this.sentMedia === sent) this.sentMedia = null;
+    });
   }
 
   /** Send a command; a refusal becomes a notice and a `kaltura-error` event. */

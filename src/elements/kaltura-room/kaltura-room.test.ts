@@ -236,6 +236,20 @@ describe('<kaltura-room> in the room', () => {
     expect(meshOf(el).localStream!.getVideoTracks()[0]!.enabled).to.equal(false);
   });
 
+  it('never loses a quick toggle: microphone off and on again before the server echoes', async () => {
+    const el = await joined();
+    await waitUntil(() => server.state.participants[STUDENT.id]?.audio === true, 'first media state');
+    const mic = $$<HTMLButtonElement>(el, '.controls button').find((b) => b.textContent!.includes('Microphone'))!;
+    mic.click();
+    mic.click();
+    await waitUntil(() => server.commands('media/state').length === 3, 'both toggles sent');
+    expect(server.commands('media/state').slice(1)).to.deep.equal([
+      { type: 'media/state', audio: false, video: true },
+      { type: 'media/state', audio: true, video: true },
+    ]);
+    await waitUntil(() => el.roomState?.participants[STUDENT.id]?.audio === true, 'the room ends with the microphone on');
+  });
+
   it('lists participants with roles and presence, and fires participant events', async () => {
     server.join(HOST);
     const el = await joined();
