@@ -90,7 +90,13 @@ describe('media follows presence', () => {
     x.client.send({ type: 'command', ref: 'c2', command: { type: 'chat/send', text: 'still here' } });
     const refused = await x.client.next((m) => m.type === 'error' && m.ref === 'c2');
     assert.equal(refused.code, 'not-joined');
-    for (const c of [h.client, x.client, n.client, ph.client]) c.close();
+
+    // Coming back with a resume gets the whole state: x heard only placeholders while away.
+    const lastSeq = Math.max(...x.client.received.filter((m) => m.type === 'event').map((m) => m.seq));
+    const back = await joinRoom(server.wsUrl, room, await tok('x', 'participant', room), { since: lastSeq });
+    assert.ok(back.welcome.snapshot, 'a snapshot, not a resume from placeholders');
+    assert.equal(back.welcome.snapshot.participants.n.present, true);
+    for (const c of [h.client, x.client, n.client, ph.client, back.client]) c.close();
   });
 
   it('a replacing tab closes the old tab\u2019s signaling; ending the session closes everyone\u2019s', T, async () => {

@@ -691,7 +691,8 @@ export class RoomHub {
     if (!unchanged && this.storage.refusing) return this.refuseJoin(room, conn, actor.id);
 
     // Catch the client up: the events it missed (a bounded number), or the whole state.
-    const missed = catchUp(this.deps.store, roomId, room.state, actor, msg.since);
+    // Someone who was not present heard only placeholders for the room's news: the whole state, not a resume.
+    const missed = current?.present ? catchUp(this.deps.store, roomId, room.state, actor, msg.since) : null;
     // Someone arriving in an ended session is not in it: they see neither its chat nor anyone's media id.
     const open = room.state.status === 'open';
     this.send(conn, {
