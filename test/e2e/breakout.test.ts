@@ -86,12 +86,12 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
   });
 
   it('the host creates two rooms and starts breakout; after the countdown each pair sees and hears only each other', async () => {
-    await clickButton(host, 'More options');
+    await clickButton(host, 'More actions');
     await clickButton(host, 'Breakout');
     await typeInto(host, 'input#countdown', '2');
     await clickButton(host, 'Create rooms');
     await clickButton(host, 'Start breakout');
-    await waitForText(pages.ann, 'Moving to', 10_000);
+    await waitForText(pages.ann, 'Moving to', 20_000);
     await settled(4);
     await clickButton(host, 'Close dashboard');
     rooms = await where();
@@ -189,7 +189,7 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
   });
 
   it('opening Breakout again asks to keep the existing rooms or create new ones', async () => {
-    await clickButton(host, 'More options');
+    await clickButton(host, 'More actions');
     await clickButton(host, 'Breakout');
     await waitForText(host, "You've already created breakout rooms. Would you like to keep them and their data or create new ones?");
     await clickButton(host, 'Keep existing rooms');

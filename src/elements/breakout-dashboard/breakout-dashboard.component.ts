@@ -50,9 +50,12 @@ interface Form {
  * @event kaltura-breakout-started - Standalone only (nested, `<kaltura-room>` emits these). `detail: { resumed, endsAt }`.
  * @event kaltura-breakout-ended - Standalone only. Everyone is back in the main room. `detail: { at }`.
  * @event kaltura-breakout-gathered - Standalone only. Everyone was gathered to the main room. `detail: { returnTo }`.
- * @event kaltura-participant-moved - Standalone only. Someone arrived in a room. `detail: { userId, to }` (`to` null: main room).
- * @event kaltura-help-requested - Standalone only. A participant called a moderator. `detail: { call }`.
+ * @event kaltura-participant-moved - Standalone only. Someone arrived in a room. `detail: { userId, to, name }` (`to` null: main room).
+ * @event kaltura-help-requested - Standalone only. A participant called a moderator. `detail: { call, name, roomName }`.
  * @event kaltura-error - Standalone only: the console connection failed. `detail: { code, message, fatal }`.
+ * @event kaltura-request-join-room - Standalone only, cancelable: Open room… (a room's, a call's, or one's own name
+ * dragged to a room). The console is not in the room, so it moves nobody and answers no call; a page that opens the
+ * room for the moderator calls `preventDefault()`. `detail: { to, name, callId? }` (`to` null: the main room).
  *
  * @csspart base - The outer wrapper.
  * @csspart toolbar - The top bar: title, Broadcast, Remaining time, and the breakout actions.

@@ -111,17 +111,20 @@ function durationText(ms: number): string {
  * @event kaltura-breakout-started - Breakout rooms opened (`resumed`: after a gather). `detail: { resumed, endsAt }`.
  * @event kaltura-breakout-ended - Breakout is over; everyone is in the main room. `detail: { at }`.
  * @event kaltura-breakout-gathered - Everyone was gathered to the main room (breakout goes on). `detail: { returnTo }`.
- * @event kaltura-participant-moved - Someone (the user too) is now in another room; `to` null: the main room. `detail: { userId, to }`.
+ * @event kaltura-participant-moved - Someone (the user too) is now in another room; `to` null: the main room. `detail: { userId, to, name }`.
  * @event kaltura-help-requested - A participant called a moderator (hosts and moderators hear of every call,
- * a participant of their own). `detail: { call }`.
+ * a participant of their own). `detail: { call, name, roomName }`.
  *
  * @csspart base - The outer wrapper of every screen.
  * @csspart header - The top bar with the title, connection state, End Session and the menu.
  * @csspart title - The room title in the top bar.
  * @csspart status - The connection state indicator.
  * @csspart end-button - The End Session button (hosts and moderators).
- * @csspart menu-button - The "three dots" menu button.
+ * @csspart menu-button - The top bar's "three dots" menu button (Leave Session).
  * @csspart menu - The menu it opens.
+ * @csspart tools-button - Hosts and moderators: the bottom toolbar's "three dots" menu button (Breakout).
+ * @csspart tools-menu - The menu it opens.
+ * @csspart remove-button - Hosts and moderators: "Remove from session" beside a person in the participants list.
  * @csspart menu-item - Each menu item.
  * @csspart stage - The area holding the video grid and the controls.
  * @csspart grid - The video grid.
@@ -159,7 +162,7 @@ function durationText(ms: number): string {
  * @csspart countdown - The countdown shown before the user moves to another room.
  * @csspart dashboard - The overlay holding the breakout dashboard.
  * @csspart broadcast - A broadcast message in the chat.
- * @csspart stage-tab - Hosts and moderators of an event session: the Assistant tab (AI assistant on) or Live stage tab.
+ * @csspart stage-tab - Hosts and moderators of an event session: the Live stage tab, and the Assistant tab (AI assistant on).
  * @csspart stats - The list of figures in that tab.
  * @csspart stat - Each figure (label, value, explanation).
  *
