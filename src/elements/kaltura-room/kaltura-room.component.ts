@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ContextProvider } from '@lit/context';
 import {
@@ -1008,7 +1009,7 @@ export class KalturaRoom extends KalturaElement {
         <video
           part="video"
           class="mirror"
-          .srcObject=${this.mesh.localStream}
+          .srcObject=${live(this.mesh.localStream)}
           .muted=${true}
           muted
           autoplay
@@ -1085,7 +1086,7 @@ export class KalturaRoom extends KalturaElement {
     const audioOn = isSelf ? this.mesh.audioOn : p.audio;
     const name = isSelf ? `${p.name} (You)` : p.name;
     return html`<figure class="tile ${isSelf ? 'self' : ''} ${videoOn ? '' : 'no-video'}" part=${isSelf ? 'tile tile-self' : 'tile'}>
-      <video part="video" .srcObject=${stream} .muted=${isSelf || !this.soundOn} ?muted=${isSelf} autoplay playsinline></video>
+      <video part="video" .srcObject=${live(stream)} .muted=${isSelf || !this.soundOn} ?muted=${isSelf} autoplay playsinline></video>
       ${videoOn ? nothing : html`<div class="avatar" part="avatar" aria-hidden="true">${initials(p.name)}</div>`}
       ${!isSelf && !stream && (p.audio || p.video) ? html`<span class="tile-state">Connecting media…</span>` : nothing}
       <figcaption class="name" part="name">

@@ -288,6 +288,32 @@ describe('<kaltura-room> in the room', () => {
     expect(tile.querySelector('video')!.muted).to.equal(false);
   });
 
+  it('keeps every video playing across re-renders: a stream is attached once, not on each render', async () => {
+    server.join(OTHER, 'zz-other-peer');
+    const el = await joined();
+    const peer = await waitUntil(() => FakePeer.last?.open, 'peer open').then(() => FakePeer.last!);
+    await waitUntil(() => peer.placed.length === 1, 'call placed');
+    server.run({ type: 'media/state', audio: true, video: true }, OTHER);
+    const canvas = document.createElement('canvas');
+    canvas.getContext('2d')!.fillRect(0, 0, 10, 10);
+    peer.placed[0]!.deliverStream(canvas.captureStream());
+    await waitUntil(() => $$(el, '.tile video').every((v) => (v as HTMLVideoElement).srcObject), 'both tiles attached');
+    // Setting srcObject, even to the same stream, restarts a video (it goes blank, then starts over).
+    let attached = 0;
+    for (const v of $$<HTMLVideoElement>(el, '.tile video')) {
+      v.addEventListener('emptied', () => attached++);
+      v.addEventListener('loadstart', () => attached++);
+    }
+    for (let i = 0; i < 5; i++) {
+      el.requestUpdate();
+      await el.updateComplete;
+    }
+    server.run({ type: 'chat/send', text: 'a render from the room' }, OTHER);
+    await waitUntil(() => text(el).includes('a render from the room'), 'chat rendered');
+    await aTimeout(100);
+    expect(attached).to.equal(0);
+  });
+
   it('tells participants the host has left, without the invisible timer', async () => {
     const el = await joined();
     const deadline = Date.now() + 15 * 60_000;
