@@ -81,15 +81,24 @@ export function decodablePath(pathname: string): boolean {
   }
 }
 
+/** Why a URL that is not valid percent-encoding is refused (HTTP replies and WebSocket upgrades alike). */
+export const BAD_URL_MESSAGE = 'The URL is not valid: it holds a broken percent-encoding (such as "%E0%A4%A"). Encode it with encodeURIComponent.';
+
+/** Is this request target (path and query, as sent: "/rooms/x/socket?a=b") broken percent-encoding? */
+export function malformedTarget(target: string): boolean {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const query = q < 0 ? '' : target.slice(q + 1);
+  return !decodablePath(path) || !decodablePath(query.replaceAll('+', ' '));
+}
+
 /** A URL that is not valid percent-encoding is the client's mistake: 400, before any route sees it. */
 export const rejectMalformedUrl: MiddlewareHandler = async (c, next) => {
   const raw = c.req.url;
-  const path = raw.slice(raw.indexOf('/', raw.indexOf('//') + 2)).split('?')[0];
-  const query = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
-  if (!decodablePath(path) || !decodablePath(query.replaceAll('+', ' '))) return badUrl(c);
+  if (malformedTarget(raw.slice(raw.indexOf('/', raw.indexOf('//') + 2)))) return badUrl(c);
   await next();
 };
 
 export function badUrl(c: Context): Response {
-  return c.json({ error: 'The URL is not valid: it holds a broken percent-encoding (such as "%E0%A4%A"). Encode it with encodeURIComponent.' }, 400);
+  return c.json({ error: BAD_URL_MESSAGE }, 400);
 }

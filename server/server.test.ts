@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { issueToken } from './auth.ts';
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { joinRoom, ROOT, startServer, TEST_SECRET, TestClient, type RunningServer } from './testing/spawn.ts';
 
@@ -17,6 +18,40 @@ async function peer(base: string, key: string, id: string) {
   await c.opened;
   const first = await c.next(() => true);
   return { client: c, first };
+}
+
+/** Ask for a WebSocket upgrade at `target` over a raw socket (no client library to tidy the URL); the reply as sent. */
+function rawUpgrade(port: number, target: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      ),
+    );
+    let reply = '';
+    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`no complete reply to ${target}: ${JSON.stringify(reply)}`))), 15_000);
+    socket.on('data', (d) => (reply += d));
+    socket.on('error', (e) => (clearTimeout(timer), reject(e)));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1] ?? 0);
+      resolve({ status, body: reply.slice(reply.indexOf('\r\n\r\n') + 4) });
+    });
+  });
+}
+
+/** Upgrades with broken percent-encoding get 400 and the reason; an unknown socket path gets 404; the server keeps serving. */
+async function assertUpgradeRefusals(server: RunningServer): Promise<void> {
+  for (const target of ['/rooms/%E0%A4%A/socket', '/rooms/%/socket', '/peerjs?key=%E0%A4%A&id=p1']) {
+    const res = await rawUpgrade(server.port, target);
+    assert.equal(res.status, 400, target);
+    assert.match(JSON.parse(res.body).error, /broken percent-encoding/, target);
+  }
+  const missing = await rawUpgrade(server.port, '/no-such-socket');
+  assert.equal(missing.status, 404);
+  assert.match(JSON.parse(missing.body).error, /no WebSocket at this address/);
+  assert.equal((await fetch(`${server.url}/health`).then((r) => r.json())).ok, true);
 }
 
 describe('server on Node.js', () => {
@@ -48,6 +83,13 @@ describe('server on Node.js', () => {
       assert.match(part.headers.get('cache-control') ?? '', /immutable/);
     }
     assert.equal((await fetch(`${server.url}/kaltura-room-../../etc/passwd.js`)).status, 404);
+  });
+
+  it('refuses a WebSocket upgrade to a malformed URL with 400 and the reason', async () => {
+    await assertUpgradeRefusals(server);
+    const ok = await joinRoom(server.wsUrl, 'bio-101', await tok('u', 'participant'));
+    assert.ok(ok.welcome, 'well-formed room sockets still open');
+    ok.client.close();
   });
 
   it('has no demo token issuer outside demo mode', async () => {
@@ -197,9 +239,10 @@ describe('server restart', () => {
 });
 
 describe('server on Deno (smoke)', () => {
-  it('runs the same source: health, drop-in, room chat and PeerJS signaling', async () => {
+  it('runs the same source: health, drop-in, room chat, PeerJS signaling and 400 for a malformed socket URL', async () => {
     const server = await startServer({ runtime: 'deno' });
     try {
+      await assertUpgradeRefusals(server);
       assert.equal((await fetch(`${server.url}/health`).then((r) => r.json())).ok, true);
       assert.equal((await fetch(`${server.url}/kaltura-room.js`)).status, 200);
       const t1 = await tok('h', 'host', 'deno-room');
