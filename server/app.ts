@@ -18,6 +18,7 @@ import { TicketStore } from './peerjs/tickets.ts';
 import { mediaChanges } from './peerjs/presence.ts';
 import { RoomHub } from './rooms/hub.ts';
 import { auditRoutes } from './rooms/audit-api.ts';
+import { statusRoutes } from './rooms/status-api.ts';
 import type { ClientInfo, Clock, WsAcceptor } from './socket.ts';
 import { AddressCaps, clientAddress, defaultRateLimits, scaleRateLimits } from './rooms/limits.ts';
 import type { Store } from './store/store.ts';
@@ -150,6 +151,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
 
   app.route('/api', auditRoutes({ verifier, store })); // GET /api/rooms/:room/audit (hosts and moderators)
+  app.route('/api', statusRoutes({ verifier, store, clock, live: (room) => hub.peek(room)?.state })); // GET /api/rooms/:room/status (before joining)
 
   app.get('/health', (c) => c.json({ ok: true, ...hub.stats(), signaling: signaling.stats() }));
 
