@@ -115,6 +115,23 @@ describe('RoomConnection', () => {
     expect((error as RoomCommandError).code).to.equal('forbidden');
   });
 
+  it('rejects a rate-limited command with how long to wait', async () => {
+    make().open();
+    await waitUntil(() => conn.connected);
+    server.limitRate('chat/send', 2500);
+    let error: unknown;
+    try {
+      await conn.send({ type: 'chat/send', text: 'too soon' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(RoomCommandError);
+    expect((error as RoomCommandError).code).to.equal('rate-limited');
+    expect((error as RoomCommandError).retryAfterMs).to.equal(2500);
+    expect(conn.status).to.equal('connected');
+    await conn.send({ type: 'chat/send', text: 'later' });
+  });
+
   it('rejects commands while not connected', async () => {
     make();
     let error: unknown;

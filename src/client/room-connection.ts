@@ -32,17 +32,22 @@ export interface RoomError {
   code: string;
   message: string;
   fatal: boolean;
+  /** With `rate-limited`: how long to wait before sending that again, in ms. */
+  retryAfterMs?: number;
 }
 
 /** A command the server refused or that could not be delivered. */
 export class RoomCommandError extends Error implements RoomError {
   readonly code: string;
   readonly fatal: boolean;
-  constructor(code: string, message: string, fatal = false) {
+  /** With `rate-limited`: how long to wait before sending that again, in ms. */
+  readonly retryAfterMs?: number;
+  constructor(code: string, message: string, fatal = false, retryAfterMs?: number) {
     super(message);
     this.name = 'RoomCommandError';
     this.code = code;
     this.fatal = fatal;
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -456,11 +461,13 @@ export class RoomConnection implements ReactiveController {
       }
       case 'error': {
         const error: RoomError = { code: msg.code, message: msg.message, fatal: !!msg.fatal };
+        const wait = msg.retryAfterMs;
+        if (typeof wait === 'number' && Number.isFinite(wait) && wait >= 0) error.retryAfterMs = Math.min(wait, 3_600_000);
         const p = msg.ref ? this.pending.get(msg.ref) : undefined;
         if (p && msg.ref) {
           this.pending.delete(msg.ref);
           clearTimeout(p.timer);
-          p.reject(new RoomCommandError(error.code, error.message, error.fatal));
+          p.reject(new RoomCommandError(error.code, error.message, error.fatal, error.retryAfterMs));
         }
         // A refused token or ticket request carries no ref: it answers the oldest such request.
         if (!msg.ref && !error.fatal && this.settleUnreferenced(error)) return;

@@ -99,6 +99,13 @@ export class FakeRoomServer {
   readonly tickets: { ticket: string; peerId: string }[] = [];
   /** Fresh join tokens browsers sent on open sockets (`token` messages), in order. */
   readonly refreshedTokens: string[] = [];
+  /** Commands to refuse with `rate-limited` (type → how many more times, and the retryAfterMs it says). */
+  private rateLimited = new Map<string, { times: number; retryAfterMs: number }>();
+  /** `GET /api/rooms/:room/status` requests pages made, with their Authorization header. */
+  readonly statusRequests: { url: string; authorization: string | null }[] = [];
+  /** When set, status requests get this HTTP status (and an error body) instead of an answer. */
+  statusFailure: number | null = null;
+  private originalFetch: typeof fetch | null = null;
 
   constructor(options: FakeRoomServerOptions = {}) {
     this.state = initialState(options.room ?? 'bio-101');
@@ -121,12 +128,38 @@ export class FakeRoomServer {
       }
     }
     (window as unknown as { WebSocket: unknown }).WebSocket = BoundFakeSocket;
+    // The room's status endpoint, as status-api.ts answers it; any other request goes through.
+    const realFetch = (this.originalFetch = window.fetch);
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (!/\/api\/rooms\/[^/]+\/status$/.test(new URL(request.url).pathname)) return realFetch.call(window, input, init);
+      return Promise.resolve(server.answerStatus(request));
+    };
     return this;
+  }
+
+  /** The fake `GET /api/rooms/:room/status`: the session's status and the caller's role, or 401. */
+  answerStatus(request: Request): Response {
+    const authorization = request.headers.get('authorization');
+    this.statusRequests.push({ url: request.url, authorization });
+    const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    if (this.statusFailure) return json({ error: 'The room\'s status cannot be read right now.' }, this.statusFailure);
+    const user = this.users.get(/^Bearer (\S+)$/.exec(authorization ?? '')?.[1] ?? '');
+    if (!user) return json({ error: 'The join token is not valid.' }, 401);
+    const { status, endedReason, hostAwayMs } = this.state;
+    return json({ status, endedReason, hostAwayMs, role: user.role });
+  }
+
+  /** Refuse the next `times` commands of this type with `rate-limited`, saying to wait `retryAfterMs`. */
+  limitRate(commandType: string, retryAfterMs: number, times = 1): void {
+    this.rateLimited.set(commandType, { times, retryAfterMs });
   }
 
   uninstall(): void {
     if (this.original) (window as unknown as { WebSocket: unknown }).WebSocket = this.original;
     this.original = null;
+    if (this.originalFetch) window.fetch = this.originalFetch;
+    this.originalFetch = null;
     for (const s of this.sockets) s.finish(1001);
   }
 
@@ -356,6 +389,13 @@ export class FakeRoomServer {
       case 'command': {
         if (!socket.user) {
           socket.deliver({ type: 'error', code: 'not-joined', message: 'Say hello first.', ref: msg.ref });
+          return;
+        }
+        const limit = this.rateLimited.get(msg.command.type);
+        if (limit && limit.times > 0) {
+          limit.times--;
+          const wait = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
+          socket.deliver({ type: 'error', code: 'rate-limited', message: `Too many messages; wait ${wait} s and try again.`, retryAfterMs: limit.retryAfterMs, ref: msg.ref });
           return;
         }
         // As the hub: a restart or Rejoin brings this socket's media id back into the room.
