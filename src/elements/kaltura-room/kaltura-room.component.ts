@@ -40,6 +40,9 @@ import { Ticker } from './ticker.ts';
 import { EXPIRED_NOTE, TokenRefresh } from './token-refresh.ts';
 import { Engagement } from './engagement.ts';
 import { renderStats, sessionStats } from './session-stats.ts';
+import { endedScreen } from './ended-screen.ts';
+import { RoomStatusCheck } from './room-status.ts';
+import { Cooldown, rateLimitedText } from './rate-limit.ts';
 import type {} from './breakout-events.ts';
 
 type View = 'prejoin' | 'room' | 'left' | 'ended' | 'restarted' | 'failed' | 'removed';
@@ -70,13 +73,6 @@ type Panel = 'chat' | 'people' | 'assistant' | 'stage';
 const STAGE_TEXT = { assistant: 'Assistant', stage: 'Live stage' } as const;
 
 const FILES_NOTE = 'At this time we only support sending text messages and not files.';
-
-function durationText(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes >= 1) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-  const seconds = Math.max(1, Math.round(ms / 1000));
-  return seconds === 1 ? '1 second' : `${seconds} seconds`;
-}
 
 /**
  * @summary A live virtual classroom: camera and microphone, a video grid, participants, chat,
@@ -140,6 +136,7 @@ function durationText(ms: number): string {
  * @csspart chat - The chat panel.
  * @csspart chat-log - The list of chat messages.
  * @csspart chat-input - The chat text field.
+ * @csspart chat-note - The note under the chat field (for example, when messages are sent too quickly).
  * @csspart prejoin - The pre-join screen.
  * @csspart preview - The camera preview on the pre-join screen.
  * @csspart join-button - The Join button.
@@ -266,6 +263,17 @@ export class KalturaRoom extends KalturaElement {
     },
   });
 
+  /** Before joining: has the session ended? (room-status.ts) */
+  private readonly statusCheck = new RoomStatusCheck(this, {
+    target: () => ({ server: this.serverBase, room: this.room, token: this.token }),
+    onResult: (r, previous) => this.onPreJoinStatus(r.status, previous?.status),
+  });
+  /** A chat message refused as rate-limited: Send waits this out (rate-limit.ts). */
+  private readonly chatWait = new Cooldown(this);
+  /** A camera or microphone change refused as rate-limited: sent again after the wait. */
+  private readonly mediaWait = new Cooldown(this, () => this.sendMediaState());
+  /** Start Session was pressed before joining: start it once the room welcomes us. */
+  private startOnWelcome = false;
   private readonly tokenRefresh = new TokenRefresh(this, (token) => this.connection.refreshToken(token), (text) => (this.notice = text));
   private readonly provider = new ContextProvider(this, { context: roomContext });
   private readonly ticker = new Ticker(this, () => this.connection.serverNow());
@@ -276,6 +284,8 @@ export class KalturaRoom extends KalturaElement {
     report: (engaged) => void this.connection.send({ type: 'engagement/report', engaged }).catch(() => {}),
   });
   private countdownKey = '';
+  /** The last refusal `command()` met (null after a success). */
+  private lastRefusal: RoomCommandError | null = null;
   /** The camera and microphone as last sent on this connection (null: as the state says). */
   private sentMedia: { audio: boolean; video: boolean } | null = null;
   private dashboardOpener: HTMLElement | null = null;
@@ -323,7 +333,7 @@ export class KalturaRoom extends KalturaElement {
   }
 
   private get staff(): boolean {
-    const role = this.connection.self?.role;
+    const role = this.connection.self?.role ?? this.preJoinEnded?.role;
     return !!role && isStaff(role);
   }
 
@@ -332,10 +342,16 @@ export class KalturaRoom extends KalturaElement {
     if (this.removed) return 'removed';
     if (c.status === 'failed') return 'failed';
     if (this.left) return 'left';
-    if (!this.joined || !c.state) return 'prejoin';
+    if (!this.joined || !c.state) return this.preJoinEnded ? 'ended' : 'prejoin';
     if (c.state.status === 'ended') return 'ended';
     if (!this.inSession) return 'restarted';
     return 'room';
+  }
+
+  /** Before joining, the room's status endpoint said the session has ended. */
+  private get preJoinEnded() {
+    const r = this.statusCheck.result;
+    return !this.joined && r?.status === 'ended' ? r : null;
   }
 
   override connectedCallback(): void {
@@ -368,6 +384,8 @@ export class KalturaRoom extends KalturaElement {
       this.joining = true;
       this.connection.reset();
     }
+    // Before joining, ask whether the session has ended (once per room; see room-status.ts).
+    if (!this.joined && !this.joining && !this.left && !this.removed && this.connection.status !== 'failed') this.statusCheck.want();
     if (this.view !== 'room') {
       this.topMenu.close();
       this.toolsMenu.close();
@@ -423,6 +441,8 @@ export class KalturaRoom extends KalturaElement {
     if (!this.joining) return;
     this.joining = false;
     this.awaitingJoin = false;
+    this.startOnWelcome = false;
+    this.starting = false;
     this.connection.close('idle');
   }
 
@@ -454,6 +474,12 @@ export class KalturaRoom extends KalturaElement {
 
   /** Start an ended session again (hosts and moderators only). */
   async startSession(): Promise<void> {
+    if (this.preJoinEnded) {
+      // A late arrival's ended screen: join first (not counted while ended), then start it.
+      this.starting = true;
+      this.startOnWelcome = true;
+      return this.join();
+    }
     this.starting = true;
     try {
       await this.command({ type: 'session/start' });
@@ -471,6 +497,10 @@ export class KalturaRoom extends KalturaElement {
     this.sentMedia = null;
     const fresh = this.awaitingJoin || !resumed;
     this.awaitingJoin = false;
+    this.statusCheck.forget();
+    const start = this.startOnWelcome;
+    this.startOnWelcome = false;
+    if (start && state.status === 'open') this.starting = false; // someone else started it meanwhile
     this.joining = false;
     this.joined = true;
     this.left = false;
@@ -481,6 +511,7 @@ export class KalturaRoom extends KalturaElement {
         // A late arrival to an ended session: the ended screen, and the camera goes off.
         this.inSession = false;
         this.mesh.stop();
+        if (start) void this.startSession();
       }
     } else if (this.inSession && state.status === 'open') {
       // Resumed: the server may have given this connection a new peer id.
@@ -569,7 +600,20 @@ export class KalturaRoom extends KalturaElement {
     if (this.inSession && state.status === 'open' && selfId) this.mesh.sync(state, selfId);
   }
 
+  /** The pre-join status check answered: the camera is off on the ended screen, back on the pre-join one. */
+  private onPreJoinStatus(status: 'open' | 'ended', previous: 'open' | 'ended' | undefined): void {
+    if (this.joined || this.joining) return;
+    if (status === 'ended') {
+      if (this.mesh.acquiring) void this.mesh.startLocal().then(() => this.preJoinEnded && this.mesh.stop());
+      else this.mesh.stop();
+    } else if (previous === 'ended') {
+      void this.mesh.startLocal();
+    }
+  }
+
   private onFatal(): void {
+    this.startOnWelcome = false;
+    this.starting = false;
     this.mesh.stop();
     this.inSession = false;
     this.joined = false;
@@ -620,18 +664,35 @@ export class KalturaRoom extends KalturaElement {
     if (known.audio === audio && known.video === video) return;
     const sent = (this.sentMedia = { audio, video });
     void this.command({ type: 'media/state', audio, video }).then((ok) => {
-      if (!ok && this.sentMedia === sent) this.sentMedia = null;
+      if (ok || this.sentMedia !== sent) return;
+      this.sentMedia = null;
+      if (this.lastRefusal?.code === 'rate-limited') this.afterRefusedMedia(this.lastRefusal.retryAfterMs);
     });
   }
 
+  /**
+   * The room refused a camera or microphone change for now. A refused turn-on is undone (the
+   * others were not told, so it does not show as on); a turn-off stays off (off is always
+   * honoured here) and is sent again after the wait, so the room catches up.
+   */
+  private afterRefusedMedia(retryAfterMs: number | undefined): void {
+    const me = this.me;
+    if (!me) return;
+    if (this.mesh.audioOn && !me.audio) this.mesh.setEnabled('audio', false);
+    if (this.mesh.videoOn && !me.video) this.mesh.setEnabled('video', false);
+    this.mediaWait.hold(retryAfterMs ?? 1000, '');
+  }
+
   /** Send a command; a refusal becomes a notice and a `kaltura-error` event. */
-  private async command(command: ClientCommand): Promise<boolean> {
+  private async command(command: ClientCommand, quiet = false): Promise<boolean> {
     try {
       await this.connection.send(command);
+      this.lastRefusal = null;
       return true;
     } catch (e) {
       const err = e instanceof RoomCommandError ? e : new RoomCommandError('internal', String(e));
-      this.notice = err.message;
+      this.lastRefusal = err;
+      if (!quiet) this.notice = err.code === 'rate-limited' ? rateLimitedText(err.retryAfterMs, false) : err.message;
       this.emit('kaltura-error', { code: err.code, message: err.message, fatal: false });
       return false;
     }
@@ -661,9 +722,14 @@ export class KalturaRoom extends KalturaElement {
     e.preventDefault();
     const input = this.renderRoot.querySelector<HTMLInputElement>('#chat-input');
     const text = input?.value.trim() ?? '';
-    if (!input || !text) return;
-    const sent = await this.command({ type: 'chat/send', text });
+    if (!input || !text || this.chatWait.active) return;
+    const limited = () => this.lastRefusal?.code === 'rate-limited';
+    const sent = await this.command({ type: 'chat/send', text }, true);
     if (sent && input.value.trim() === text) input.value = '';
+    else if (!sent && limited()) {
+      // The message stays in the composer; Send comes back once the wait is over.
+      this.chatWait.hold(this.lastRefusal!.retryAfterMs ?? 1000, rateLimitedText(this.lastRefusal!.retryAfterMs, true));
+    } else if (!sent) this.notice = this.lastRefusal?.message ?? '';
   }
 
   private async confirmLeave(): Promise<void> {
@@ -1369,8 +1435,9 @@ ${customElements.get('breakout-dashboard')
           enterkeyhint="send"
           placeholder="Message ${where}"
         />
-        <button class="icon-btn accent" aria-label="Send message">${icon('send')}</button>
+        <button class="icon-btn accent" aria-label="Send message" ?disabled=${this.chatWait.active}>${icon('send')}</button>
       </form>
+      <p class="composer-note" part="chat-note" role="status">${this.chatWait.text}</p>
     </section>`;
   }
 
@@ -1417,8 +1484,9 @@ ${customElements.get('breakout-dashboard')
   }
 
   private renderEnded(): TemplateResult {
-    const state = this.connection.state!;
-    if (state.status === 'open') {
+    const state = this.connection.state;
+    const pre = this.preJoinEnded;
+    if (state?.status === 'open' && !pre) {
       // Started again while this user was on the ended screen.
       const by = this.restartedBy ? state.participants[this.restartedBy]?.name : undefined;
       return this.renderScreen('cam', html`
@@ -1427,21 +1495,16 @@ ${customElements.get('breakout-dashboard')
         <button class="btn primary" @click=${() => this.rejoinAfterRestart()}>Rejoin the session</button>
       `);
     }
-    const hostAway = state.endedReason === 'host-away';
-    return this.renderScreen('power', html`
-      <h2 class="screen-title" data-focus-on-show tabindex="-1">The session has ended.</h2>
-      <p class="screen-text">
-        ${hostAway
-          ? `The host did not return within ${durationText(state.hostAwayMs)}, so the session ended for everyone.`
-          : 'The session was ended for everyone.'}
-      </p>
-      ${this.renderNotice()}
-      ${this.staff
-        ? html`<button class="btn primary" ?disabled=${this.starting} @click=${() => this.startSession()}>
-            Start Session
-          </button>`
-        : html`<p class="screen-hint">You can close this page, or stay here: if the session starts again, you can rejoin.</p>`}
-    `);
+    const check = this.statusCheck;
+    return this.renderScreen('power', endedScreen({
+      reason: pre ? pre.endedReason : state?.endedReason ?? null,
+      hostAwayMs: pre ? pre.hostAwayMs : state?.hostAwayMs ?? null,
+      staff: this.staff,
+      starting: this.starting,
+      onStart: () => void this.startSession(),
+      notice: this.renderNotice(),
+      ...(pre ? { check: { checking: check.checking, stillEnded: check.stillEnded, onCheck: () => void check.check(true) } } : {}),
+    }));
   }
 
   private renderFailed(): TemplateResult {

@@ -522,9 +522,10 @@ describe('<kaltura-room> ending', () => {
     await waitUntil(() => $(el, '.grid'));
   });
 
-  it('joining an ended session shows the ended screen', async () => {
+  it('joining an ended session shows the ended screen (when the status check could not tell before)', async () => {
     server.run({ type: 'presence/join', peerId: 'ph' }, HOST);
     server.run({ type: 'session/end' }, HOST);
+    server.statusFailure = 503;
     const el = await mount('tok-host');
     button(el, 'Join')!.click();
     await waitUntil(() => text(el).includes('The session has ended.'));
@@ -596,9 +597,10 @@ describe('<kaltura-room> removing someone', () => {
 });
 
 describe('<kaltura-room> late arrival', () => {
-  it('a participant joining after the session ended sees the ended screen, with the camera off', async () => {
+  it('a participant joining after the session ended sees the ended screen, with the camera off (status check unanswered)', async () => {
     server.run({ type: 'presence/join', peerId: 'ph' }, HOST);
     server.run({ type: 'session/end' }, HOST);
+    server.statusFailure = 503; // the pre-join check is in kaltura-room.late-arrival.test.ts
     const el = await mount('tok-student');
     expect(meshOf(el).localStream).to.not.equal(null);
     button(el, 'Join')!.click();

@@ -12,6 +12,8 @@ export const partStyles = css`
   .controls .menu { color: var(--kaltura-text); }
   .person-remove { flex: none; color: var(--kaltura-text-muted); }
   .person-remove:hover { color: var(--kaltura-danger); }
+  .composer-note { margin: 0; padding: 0 0.9rem 0.6rem; font-size: 0.8125rem; color: var(--kaltura-text-muted); flex: none; }
+  .composer-note:empty { padding: 0; }
   @container room (max-width: 520px) {
     .header { align-items: flex-start; }
     .heading { flex: 1 1 auto; }
