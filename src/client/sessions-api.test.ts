@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import { eventTokenClaims, SessionsApi, SessionsApiController, SessionsApiError } from './sessions-api.ts';
+import { eventTokenClaims, fileLinkExpiry, SessionsApi, SessionsApiController, SessionsApiError } from './sessions-api.ts';
 import { EVENT, FakeApi, SERVER, TOKENS, type FakeXhrLike } from '../elements/session-editor/test-fake-api.ts';
 
 interface Seen {
@@ -86,6 +86,13 @@ describe('SessionsApi', () => {
     expect(api.fileUrl(signed)).to.equal(`https://rooms.example/base${signed}`);
     expect(api.fileUrl(signed)).not.to.contain('a.b.c');
     expect(new SessionsApi({ server: '', event: EVENT, token: 't' }).url('/api/x')).to.equal(`${location.origin}/api/x`);
+  });
+
+  it('reads when a signed file link expires from the link itself', () => {
+    expect(fileLinkExpiry('/api/events/e/sessions/s/header?v=2&expires=1900000000&signature=abc')).to.equal(1_900_000_000_000);
+    expect(fileLinkExpiry('/api/events/e/sessions/s/attachments/a/download?expires=1900000300&signature=x')).to.equal(1_900_000_300_000);
+    expect(fileLinkExpiry('https://files.example/a?x=1')).to.equal(null);
+    expect(fileLinkExpiry('/a?notexpires=5&signature=x')).to.equal(null);
   });
 
   it('reads the claims of an event token (for the UI only)', () => {

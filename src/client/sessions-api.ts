@@ -235,6 +235,15 @@ export class SessionsApi {
   }
 }
 
+/**
+ * When a signed file link (`downloadUrl`, `header.url`) stops working, in ms since 1970 by the
+ * server's clock: its `expires` (unix seconds). Null for a link that carries none.
+ */
+export function fileLinkExpiry(link: string): number | null {
+  const m = /[?&]expires=(\d{1,12})(?:&|#|$)/.exec(link);
+  return m ? Number(m[1]) * 1000 : null;
+}
+
 function aborted(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'AbortError';
 }

@@ -35,6 +35,7 @@ import {
 import { askConfirm, closeDialogs, confirmDialog } from '../shared/confirm-dialog.ts';
 import { icon } from '../shared/icons.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
+import { FileLinks } from './file-links.ts';
 import { sicon } from './session-icons.ts';
 import { sessionPageUrl } from './session-url.ts';
 import { styles } from './session-editor.styles.ts';
@@ -219,6 +220,8 @@ export class SessionEditor extends KalturaElement {
   @state() private draftErrors: FieldErrors = {};
 
   private readonly apiCtl = new SessionsApiController(this);
+  /** Signed file links expire: Download and the header preview ask for fresh ones. */
+  private readonly links = new FileLinks(() => this.api);
   private loadedKey = '';
   private uploadSeq = 0;
   private peopleSeq = 0;
@@ -621,6 +624,32 @@ export class SessionEditor extends KalturaElement {
 
   // ---- attachments ----
 
+  /** The attachment's current download link (the listing asked again), or null when it is gone. */
+  private async freshDownloadUrl(a: Attachment): Promise<string | null> {
+    try {
+      this.attachments = await this.api.attachments(a.session);
+    } catch (err) {
+      this.fail(`Could not download "${a.name}"`, err);
+      return null;
+    }
+    const now = this.attachments.find((x) => x.id === a.id);
+    if (!now) this.note(`"${a.title}" is no longer attached.`, true);
+    return now?.downloadUrl ?? null;
+  }
+
+  /** The header preview did not load (its link expired, say): ask for the session's current link, once. */
+  private async headerFailed(link: string): Promise<void> {
+    const id = this.session?.id;
+    if (!id || !this.links.imageFailed(link)) return;
+    try {
+      const { header } = await this.api.session(id);
+      this.links.refetched(header?.url);
+      if (this.session?.id === id) this.session = { ...this.session, header };
+    } catch {
+      /* the preview stays as it is: nothing else depends on it */
+    }
+  }
+
   private onFiles(e: Event): void {
     const input = e.target as HTMLInputElement;
     const files = [...(input.files ?? [])];
@@ -880,13 +909,16 @@ export class SessionEditor extends KalturaElement {
 
   private renderForm(submitLabel: string): TemplateResult {
     const f = this.form;
-    const thumb = this.headerPreview || (this.session?.header ? this.api.fileUrl(this.session.header.url) : '');
+    const signed = this.headerPreview ? '' : (this.session?.header?.url ?? '');
+    const thumb = this.headerPreview || (signed ? this.links.href(signed) : '');
     const ai = this.a11y('aiAssistant');
     return html`<form class="form" part="form" novalidate @input=${this.onInput} @submit=${this.submit}>
       <div class="field header" part="field">
         <span class="label" id="l-header">Header</span>
         <div class="thumb" part="thumbnail">
-          ${thumb ? html`<img src=${thumb} alt="Header image preview" />` : html`${sicon('image')}<span class="muted">No header image</span>`}
+          ${thumb
+            ? html`<img src=${thumb} alt="Header image preview" @error=${() => signed && void this.headerFailed(signed)} />`
+            : html`${sicon('image')}<span class="muted">No header image</span>`}
         </div>
         <div class="header-side">
           <input id="f-header-file" type="file" accept=${HEADER_ACCEPT} hidden @change=${this.onHeaderFile} />
@@ -1074,10 +1106,11 @@ export class SessionEditor extends KalturaElement {
         >${icon('more')}</button>
         <div id="m-${a.id}" class="menu" part="menu" role="menu" aria-labelledby="mb-${a.id}" ?hidden=${!open} @keydown=${this.onMenuKeydown}>
           ${item('Edit', 'edit')}
-          <a role="menuitem" tabindex="-1" class="menu-item" part="menu-item" href=${this.api.fileUrl(a.downloadUrl)} download=${a.name}
-            @click=${() => {
+          <a role="menuitem" tabindex="-1" class="menu-item" part="menu-item" href=${this.links.href(a.downloadUrl)} download=${a.name}
+            @click=${(e: MouseEvent) => {
               this.menuFor = '';
               this.note(`Downloading "${a.name}".`);
+              void this.links.download(e, a.downloadUrl, a.name, () => this.freshDownloadUrl(a));
             }}>Download</a>
           ${item('More info', 'info')}${item('Delete', 'delete')}
         </div>

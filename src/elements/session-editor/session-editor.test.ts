@@ -596,3 +596,138 @@ describe('<session-editor>: attachments', () => {
     expect($(el, '.notice.bad').textContent).to.contain(`"Roadmap" was not deleted: There is no attachment "${a.id}" in this session.`);
   });
 });
+
+describe('<session-editor>: file links that expire', () => {
+  /** Links the browser itself follows (not held back by the element); the download is stopped here. */
+  function followed(el: SessionEditor): string[] {
+    const got: string[] = [];
+    root(el).addEventListener('click', (e) => {
+      const a = e.target as HTMLElement;
+      if (a instanceof HTMLAnchorElement && a.hasAttribute('download') && !e.defaultPrevented) {
+        got.push(a.href);
+        e.preventDefault();
+      }
+    });
+    return got;
+  }
+  const listings = () => api.calls('GET', /\/sessions\/s2\/attachments$/).length;
+  /** Every fake request the element started before this one has been answered and recorded. */
+  const settled = () => fetch(`${SERVER}/api/events/${EVENT}`, { headers: { authorization: `Bearer ${TOKENS.organizer}` } });
+
+  async function downloadFrom(el: SessionEditor, title: string): Promise<void> {
+    button(el, `Actions for ${title}`).click();
+    await el.updateComplete;
+    $<HTMLAnchorElement>(el, 'a[role="menuitem"]').click();
+  }
+
+  it('asks for a fresh link before a Download whose link has expired, and follows that one', async () => {
+    const bytes = new Uint8Array([37, 80, 68, 70, 7, 7]);
+    api.linkLifetimeS = -1; // what the editor got has already expired
+    api.attach('s2', 'Roadmap.pdf', bytes);
+    const el = await editing('s2');
+    $(el, '#tab-attachments').click();
+    await waitUntil(() => $$(el, '.attachment').length === 1, 'the attachment');
+    const old = $<HTMLAnchorElement>(el, 'a[role="menuitem"]').href;
+    expect((await fetch(old)).status, 'the server refuses the expired link').to.equal(403);
+    const links = followed(el);
+    const before = listings();
+    api.linkLifetimeS = 600;
+    await downloadFrom(el, 'Roadmap');
+    await waitUntil(() => links.length === 1, 'the fresh link followed');
+    expect(listings()).to.equal(before + 1);
+    expect(links[0]).not.to.equal(old);
+    expect(Number(new URL(links[0]!).searchParams.get('expires')) * 1000).to.be.greaterThan(Date.now() + 300_000);
+    expect([...new Uint8Array(await (await fetch(links[0]!)).arrayBuffer())]).to.deep.equal([...bytes]);
+    expect($<HTMLAnchorElement>(el, 'a[role="menuitem"]').href, 'the menu holds the fresh link too').to.equal(links[0]);
+    expect(links[0]).not.to.contain(TOKENS.organizer);
+  });
+
+  it('leaves a link with minutes to live to the browser, without asking again', async () => {
+    api.linkLifetimeS = 600;
+    api.attach('s2', 'Roadmap.pdf');
+    const el = await editing('s2');
+    $(el, '#tab-attachments').click();
+    await waitUntil(() => $$(el, '.attachment').length === 1, 'the attachment');
+    const links = followed(el);
+    const before = listings();
+    await downloadFrom(el, 'Roadmap');
+    expect(links).to.deep.equal([$<HTMLAnchorElement>(el, 'a[role="menuitem"]').href]);
+    await settled();
+    expect(listings()).to.equal(before);
+  });
+
+  it('says when the file is gone or the server fails, asks once per click and follows nothing', async () => {
+    api.linkLifetimeS = -1;
+    const a = api.attach('s2', 'Roadmap.pdf');
+    const el = await editing('s2');
+    $(el, '#tab-attachments').click();
+    await waitUntil(() => $$(el, '.attachment').length === 1, 'the attachment');
+    const links = followed(el);
+    const before = listings();
+    api.override = { method: 'GET', path: /\/attachments$/, reply: { status: 503, body: { error: 'The server cannot read its storage. Try again in a minute.' } } };
+    await downloadFrom(el, 'Roadmap');
+    await waitUntil(() => text(el).includes('Could not download "Roadmap.pdf": The server cannot read its storage.'), 'the failure said');
+    await settled();
+    expect(listings()).to.equal(before + 1);
+    api.attachments.set('s2', []);
+    api.files.delete(a.id);
+    await downloadFrom(el, 'Roadmap');
+    await waitUntil(() => text(el).includes('"Roadmap" is no longer attached.'), 'the loss said');
+    await settled();
+    expect(listings()).to.equal(before + 2);
+    expect(links).to.deep.equal([]);
+    expect($$(el, '.attachment')).to.have.length(0);
+  });
+
+  it('re-fetches a header image that failed to load once, shows the fresh link, and stops if that fails too', async () => {
+    const header = (v: number) => ({ name: 'Banner.png', contentType: 'image/png', size: 4, updatedAt: '2030-10-10T12:00:00.000Z', url: `/api/events/${EVENT}/sessions/s2/header?v=${v}&expires=4102444800&signature=sig-s2` });
+    // Each read of the session gives a new header link (v=1, v=2, …), none of which loads here
+    // (this test's file host does not exist).
+    const handle = api.handle.bind(api);
+    let version = 0;
+    api.handle = (method, url, headers, body) => {
+      if (method === 'GET' && url.pathname.endsWith('/sessions/s2')) api.sessions.find((s) => s.id === 's2')!.header = header(++version);
+      return handle(method, url, headers, body);
+    };
+    const errors: string[] = [];
+    const el = await fixture<SessionEditor>(html`<session-editor server=${SERVER} event=${EVENT} token=${TOKENS.organizer} session-id="s2"></session-editor>`);
+    root(el).addEventListener('error', (e) => errors.push((e.target as HTMLImageElement).src), true);
+    const reads = () => api.calls('GET', /\/sessions\/s2$/).length;
+    await waitUntil(() => root(el).querySelector<HTMLImageElement>('.thumb img')?.src.includes('v=2'), 'the fresh link shown');
+    await waitUntil(() => errors.some((src) => src.includes('v=2')), 'the fresh link failed too');
+    await settled();
+    await el.updateComplete;
+    expect(reads(), 'a link that came from a re-fetch is not re-fetched').to.equal(2);
+    expect($<HTMLImageElement>(el, '.thumb img').src).to.contain('v=2');
+  });
+});
+
+describe('FileLinks', () => {
+  it('counts a link as expired a minute before its expiry, or after four minutes held, whatever the clocks say', async () => {
+    const { FileLinks } = await import('./file-links.ts');
+    const { SessionsApi } = await import('../../client/sessions-api.ts');
+    let now = Date.UTC(2031, 4, 12, 9, 0, 0);
+    const links = new FileLinks(() => new SessionsApi({ server: SERVER, event: EVENT, token: TOKENS.organizer }), () => now);
+    const at = (s: number) => `/api/events/${EVENT}/sessions/s2/attachments/a1/download?expires=${s}&signature=sig-a1`;
+    const tenMin = at(now / 1000 + 600);
+    expect(links.href(tenMin)).to.equal(`${SERVER}${tenMin}`);
+    expect(links.stale(tenMin)).to.equal(false);
+    expect(links.stale(at(now / 1000 + 61))).to.equal(false);
+    expect(links.stale(at(now / 1000 + 60))).to.equal(true);
+    now += 3 * 60_000 + 59_000;
+    expect(links.stale(tenMin)).to.equal(false);
+    now += 1000;
+    expect(links.stale(tenMin), 'held four minutes').to.equal(true);
+    // A page whose clock runs an hour slow still refreshes after four minutes.
+    const slow = at(now / 1000 + 3600 + 300);
+    links.href(slow);
+    expect(links.stale(slow)).to.equal(false);
+    now += 4 * 60_000;
+    expect(links.stale(slow)).to.equal(true);
+    // Images: once per link, never for a link that came from a re-fetch.
+    expect(links.imageFailed('/h?v=1')).to.equal(true);
+    expect(links.imageFailed('/h?v=1')).to.equal(false);
+    links.refetched('/h?v=2');
+    expect(links.imageFailed('/h?v=2')).to.equal(false);
+  });
+});

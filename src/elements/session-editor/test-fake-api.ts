@@ -97,6 +97,11 @@ export class FakeApi {
   maxUploadBytes = 5 * 1024 * 1024;
   /** When false, uploads wait for `xhr.progress()` / `xhr.finish()`. */
   autoUpload = true;
+  /**
+   * How long the file links it hands out work, in seconds from the reply (as the server's
+   * 5 to 10 minutes); null: links that never expire. Links are signed anew in every reply.
+   */
+  linkLifetimeS: number | null = null;
   /** Answer the next matching request with this instead. */
   override: { method: string; path: RegExp; reply: Reply } | null = null;
   private seq = 0;
@@ -257,7 +262,15 @@ export class FakeApi {
     }
   }
 
+  /** Answer a request, its file links signed for `linkLifetimeS` from now. */
   handle(method: string, url: URL, headers: Record<string, string>, body: unknown): Reply {
+    const r = this.answer(method, url, headers, body);
+    if (this.linkLifetimeS === null || r.body === undefined || r.body === null) return r;
+    const expires = `expires=${Math.floor(Date.now() / 1000) + this.linkLifetimeS}`;
+    return { ...r, body: JSON.parse(JSON.stringify(r.body).replace(/expires=\d+/g, expires)) };
+  }
+
+  private answer(method: string, url: URL, headers: Record<string, string>, body: unknown): Reply {
     const path = url.pathname;
     this.requests.push({ method, path: path + url.search, headers, body });
     const o = this.override;
@@ -271,6 +284,9 @@ export class FakeApi {
     const signature = url.searchParams.get('signature');
     if (file && signature !== null) {
       if (signature !== fakeSignature(file[1] ?? file[2])) return ERR(403, 'This link is not valid: open the file from its session.');
+      if (Number(url.searchParams.get('expires')) * 1000 <= Date.now()) {
+        return ERR(403, 'This link has expired (file links last a few minutes): reload the page to get a fresh one.');
+      }
       if (file[1]) {
         const blob = this.files.get(file[1]);
         return blob ? { status: 200, blob } : ERR(404, `There is no attachment "${file[1]}" in this session.`);
