@@ -7,6 +7,7 @@ import { icon } from '../shared/icons.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
 import { sessionPageUrl } from '../session-editor/session-url.ts';
 import { sicon } from '../session-editor/session-icons.ts';
+import { FileLinks } from '../session-editor/file-links.ts';
 import { styles } from './event-agenda.styles.ts';
 import { MeetingWaiter, notStartedYet } from './meeting-wait.ts';
 import { SessionMenu } from './session-menu.ts';
@@ -113,6 +114,8 @@ export class EventAgenda extends KalturaElement {
   @state() private page: Session | null = null;
   @state() private pageFiles: Attachment[] = [];
   @state() private pageError = '';
+  /** A download that could not start (its fresh link could not be had). */
+  @state() private fileError = '';
   @state() private meeting: MeetingTicket | null = null;
   @state() private meetingError = '';
   @state() private starting = false;
@@ -120,6 +123,8 @@ export class EventAgenda extends KalturaElement {
   @state() private editing: string | null | undefined = undefined;
 
   private readonly apiCtl = new SessionsApiController(this);
+  /** Signed file links expire: downloads and the banner ask for fresh ones. */
+  private readonly links = new FileLinks(() => this.api);
   private readonly tagFilter = new TagFilter(this, (id, on) => this.filterBy(id, on));
   private readonly menu = new SessionMenu(this);
   private readonly waiter = new MeetingWaiter(this, {
@@ -202,8 +207,36 @@ export class EventAgenda extends KalturaElement {
       this.page = s;
       this.pageFiles = files;
       this.pageError = '';
+      this.fileError = '';
     } catch (err) {
       if (id === this.sessionId && (err as SessionsApiError).status !== -1) this.pageError = (err as Error).message;
+    }
+  }
+
+  /** The attachment's current download link (the session's files asked again), or null when there is none. */
+  private async freshDownloadUrl(a: Attachment): Promise<string | null> {
+    try {
+      const files = await this.api.attachments(a.session);
+      if (this.page?.id === a.session) this.pageFiles = files;
+      const now = files.find((x) => x.id === a.id);
+      this.fileError = now ? '' : `"${a.title}" is no longer attached to this session.`;
+      return now?.downloadUrl ?? null;
+    } catch (err) {
+      if ((err as SessionsApiError).status !== -1) this.fileError = `Could not download "${a.name}": ${(err as Error).message}`;
+      return null;
+    }
+  }
+
+  /** The banner did not load (its link expired, say): ask for the session's current link, once. */
+  private async bannerFailed(link: string): Promise<void> {
+    const id = this.page?.id;
+    if (!id || !this.links.imageFailed(link)) return;
+    try {
+      const { header } = await this.api.session(id);
+      this.links.refetched(header?.url);
+      if (this.page?.id === id) this.page = { ...this.page, header };
+    } catch {
+      /* the page shows no banner: nothing else depends on it */
     }
   }
 
@@ -387,7 +420,7 @@ export class EventAgenda extends KalturaElement {
         : nothing}
       ${!s
         ? this.pageError ? nothing : html`<p class="muted" role="status">Loading the session…</p>`
-        : html`${s.header ? html`<img class="banner" src=${this.api.fileUrl(s.header.url)} alt="" />` : nothing}
+        : html`${s.header ? this.renderBanner(s.header.url) : nothing}
             <div class="top">
               <div>
                 <h2 tabindex="-1">${s.title}</h2>
@@ -406,12 +439,14 @@ export class EventAgenda extends KalturaElement {
                   <ul class="files">
                     ${this.pageFiles.map(
                       (a) => html`<li>
-                        <a href=${this.api.fileUrl(a.downloadUrl)} download=${a.name}>${a.title}</a>
+                        <a href=${this.links.href(a.downloadUrl)} download=${a.name}
+                          @click=${(e: MouseEvent) => void this.links.download(e, a.downloadUrl, a.name, () => this.freshDownloadUrl(a))}>${a.title}</a>
                         <span class="muted">${a.extension.toUpperCase()} · ${formatFileSize(a.size)}</span>
                       </li>`,
                     )}
                   </ul>`
               : nothing}
+            ${this.fileError ? html`<p class="notice bad" part="notice" role="alert">${this.fileError}</p>` : nothing}
             <div class="meeting">
               ${this.meeting
                 ? html`<kaltura-room part="room" server=${this.api.server} room=${this.meeting.room} token=${this.meeting.token}
@@ -429,6 +464,10 @@ export class EventAgenda extends KalturaElement {
                         : nothing}`}
             </div>`}
     </div>`;
+  }
+
+  private renderBanner(link: string): TemplateResult {
+    return html`<img class="banner" src=${this.links.href(link)} alt="" @error=${() => void this.bannerFailed(link)} />`;
   }
 
   private renderWaiting(s: Session): TemplateResult {

@@ -397,3 +397,88 @@ describe('<event-agenda>: the session page and Start Meeting', () => {
     expect(text(el)).to.contain('There is no session "s3" in this event.');
   });
 });
+
+describe('<event-agenda>: file links that expire', () => {
+  /** Links the browser itself follows (not held back by the element); the download is stopped here. */
+  function followed(el: EventAgenda): string[] {
+    const got: string[] = [];
+    root(el).addEventListener('click', (e) => {
+      const a = e.target as HTMLElement;
+      if (a instanceof HTMLAnchorElement && a.hasAttribute('download') && !e.defaultPrevented) {
+        got.push(a.href);
+        e.preventDefault();
+      }
+    });
+    return got;
+  }
+  const listings = () => api.calls('GET', /\/sessions\/s2\/attachments$/).length;
+  /** Every fake request the element started before this one has been answered and recorded. */
+  const settled = () => fetch(`${SERVER}/api/events/${EVENT}`, { headers: { authorization: `Bearer ${TOKENS.attendee}` } });
+  const fileLink = (el: EventAgenda) => $<HTMLAnchorElement>(el, '.files a');
+
+  it('asks for a fresh link before following one that has expired; a fresh one goes straight to the browser', async () => {
+    const bytes = new Uint8Array([80, 75, 3, 4, 9]);
+    api.linkLifetimeS = -1; // the page was opened long ago: its links have expired
+    api.attach('s2', 'Roadmap.pdf', bytes);
+    const el = await agenda(TOKENS.attendee, 's2');
+    await waitUntil(() => root(el).querySelector('.files a'), 'the attachment');
+    const old = fileLink(el).href;
+    expect((await fetch(old)).status, 'the server refuses the expired link').to.equal(403);
+    const links = followed(el);
+    api.linkLifetimeS = 600;
+    fileLink(el).click();
+    await waitUntil(() => links.length === 1, 'the fresh link followed');
+    expect(listings()).to.equal(2);
+    expect(links[0]).not.to.equal(old);
+    expect([...new Uint8Array(await (await fetch(links[0]!)).arrayBuffer())]).to.deep.equal([...bytes]);
+    expect(fileLink(el).href, 'the page holds the fresh link').to.equal(links[0]);
+    fileLink(el).click();
+    expect(links).to.have.length(2);
+    expect(links[1]).to.equal(links[0]);
+    await settled();
+    expect(listings(), 'a fresh link needs no request').to.equal(2);
+  });
+
+  it('says when the file is gone, with one request per click and nothing followed', async () => {
+    api.linkLifetimeS = -1;
+    const a = api.attach('s2', 'Roadmap.pdf');
+    const el = await agenda(TOKENS.attendee, 's2');
+    await waitUntil(() => root(el).querySelector('.files a'), 'the attachment');
+    const links = followed(el);
+    api.override = { method: 'GET', path: /\/attachments$/, reply: { status: 503, body: { error: 'The server cannot read its storage. Try again in a minute.' } } };
+    fileLink(el).click();
+    await waitUntil(() => text(el).includes('Could not download "Roadmap.pdf": The server cannot read its storage.'), 'the failure said');
+    api.attachments.set('s2', []);
+    api.files.delete(a.id);
+    fileLink(el).click();
+    await waitUntil(() => text(el).includes('"Roadmap" is no longer attached to this session.'), 'the loss said');
+    await settled();
+    expect(listings()).to.equal(3);
+    expect(links).to.deep.equal([]);
+    expect(root(el).querySelector('.files a')).to.equal(null);
+    expect($(el, '[role="alert"]').textContent).to.contain('no longer attached');
+    await expect(el).to.be.accessible();
+  });
+
+  it('re-fetches a banner that failed to load once, shows the fresh link, and stops if that fails too', async () => {
+    const header = (v: number) => ({ name: 'Banner.png', contentType: 'image/png', size: 4, updatedAt: '2030-10-10T12:00:00.000Z', url: `/api/events/${EVENT}/sessions/s2/header?v=${v}&expires=4102444800&signature=sig-s2` });
+    // Each read of the session gives a new banner link (v=1, v=2, …), none of which loads here
+    // (this test's file host does not exist).
+    const handle = api.handle.bind(api);
+    let version = 0;
+    api.handle = (method, url, headers, body) => {
+      if (method === 'GET' && url.pathname.endsWith('/sessions/s2')) api.sessions.find((s) => s.id === 's2')!.header = header(++version);
+      return handle(method, url, headers, body);
+    };
+    const errors: string[] = [];
+    const el = await agenda(TOKENS.attendee, 's2');
+    root(el).addEventListener('error', (e) => errors.push((e.target as HTMLImageElement).src), true);
+    const reads = () => api.calls('GET', /\/sessions\/s2$/).length;
+    await waitUntil(() => root(el).querySelector<HTMLImageElement>('img.banner')?.src.includes('v=2'), 'the fresh link shown');
+    await waitUntil(() => errors.some((src) => src.includes('v=2')), 'the fresh link failed too');
+    await settled();
+    await el.updateComplete;
+    expect(reads(), 'a link that came from a re-fetch is not re-fetched').to.equal(2);
+    expect($<HTMLImageElement>(el, 'img.banner').src).to.contain('v=2');
+  });
+});
