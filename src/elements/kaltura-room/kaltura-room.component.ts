@@ -251,7 +251,7 @@ export class KalturaRoom extends KalturaElement {
       if (error.code === 'token-expired') this.signInExpired(); // leaves cleanly, saying why
       if (error.code === 'removed') this.removed = true;
       if (error.fatal) this.onFatal();
-      else this.notice = error.message;
+      else this.notice = error.code === 'rate-limited' ? rateLimitedText(error.retryAfterMs, false) : error.message;
       this.emit('kaltura-error', { code: error.code, message: error.message, fatal: error.fatal });
     },
   });

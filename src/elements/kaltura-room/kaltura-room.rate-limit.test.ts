@@ -85,6 +85,13 @@ describe('<kaltura-room> rate-limited refusals', () => {
     await waitUntil(() => server.state.participants[STUDENT.id]?.video === false, 'the room catches up after the wait', WAIT);
   });
 
+  it('words a refusal of the whole connection (no command named) the same way, and stays connected', async () => {
+    const el = await joined();
+    server.lastSocket!.deliver({ type: 'error', code: 'rate-limited', message: 'Too many messages; wait 2 s and try again.', retryAfterMs: 2000 });
+    await waitUntil(() => text(el, '[role="alert"]').includes("You're doing that too quickly. Try again in 2 seconds."), 'notice', WAIT);
+    expect(el.status).to.equal('connected');
+  });
+
   it('says the same when a help call is refused, and does not show the call as made', async () => {
     server.join(HOST);
     const el = await joined();
