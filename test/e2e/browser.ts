@@ -159,9 +159,12 @@ export function playingRemoteVideos(page: Page): Promise<number> {
   return page.evaluate(async () => {
     const vids = (window as any).__deepAll('video') as HTMLVideoElement[];
     const remote = vids.filter((v) => !v.muted && v.srcObject);
-    const before = remote.map((v) => v.currentTime);
-    await new Promise((r) => setTimeout(r, 400));
-    return remote.filter((v, i) => v.videoWidth > 0 && v.readyState >= 2 && v.currentTime > before[i]).length;
+    // Frames presented over a second: a video counts when at least one new frame showed. (A short
+    // window misses videos that are playing but stall for a moment on a busy machine.)
+    const frames = (v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames;
+    const before = remote.map(frames);
+    await new Promise((r) => setTimeout(r, 1000));
+    return remote.filter((v, i) => v.videoWidth > 0 && v.readyState >= 2 && frames(v) > before[i]).length;
   });
 }
 
