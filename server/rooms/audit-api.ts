@@ -8,10 +8,9 @@
  * that room must be host or moderator. A token is never accepted in the URL.
  */
 import { Hono } from 'hono';
-import { ROOM_ID } from '../../src/protocol/schema.ts';
 import { isStaff } from '../../src/protocol/types.ts';
 import type { TokenVerifier } from '../auth.ts';
-import { bearerToken } from '../sessions/auth.ts';
+import { roomBearer } from './room-bearer.ts';
 import type { Store } from '../store/store.ts';
 
 export const AUDIT_DEFAULT_LIMIT = 100;
@@ -20,25 +19,10 @@ export const AUDIT_MAX_LIMIT = 1000;
 export function auditRoutes(deps: { verifier: TokenVerifier; store: Store }): Hono {
   const api = new Hono();
   api.get('/rooms/:room/audit', async (c) => {
-    c.header('Cache-Control', 'no-store');
-    const room = c.req.param('room');
-    if (!ROOM_ID.test(room)) {
-      return c.json({ error: 'room may hold letters, digits, ".", "_" and "-" (at most 128).' }, 400);
-    }
-    if (c.req.query('token') !== undefined || c.req.query('access_token') !== undefined) {
-      return c.json({ error: 'Never put a token in the URL: send it as "Authorization: Bearer <token>".' }, 400);
-    }
-    const token = bearerToken(c.req.header('authorization'));
-    if (!token) {
-      c.header('WWW-Authenticate', 'Bearer realm="rooms"');
-      return c.json({ error: `Send a join token for room "${room}" as "Authorization: Bearer <token>".` }, 401);
-    }
-    const verdict = await deps.verifier.verify(token, room);
-    if (!verdict.ok) {
-      c.header('WWW-Authenticate', 'Bearer realm="rooms", error="invalid_token"');
-      return c.json({ error: verdict.reason }, 401);
-    }
-    if (!isStaff(verdict.actor.role)) {
+    const who = await roomBearer(c, deps.verifier);
+    if (!who.ok) return who.response;
+    const { room, actor } = who;
+    if (!isStaff(actor.role)) {
       return c.json({ error: 'Only the room\'s hosts and moderators can read its audit log.' }, 403);
     }
     const raw = c.req.query('limit');

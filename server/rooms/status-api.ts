@@ -15,10 +15,9 @@
  */
 import { Hono } from 'hono';
 import { applySequenced } from '../../src/protocol/reducer.ts';
-import { ROOM_ID } from '../../src/protocol/schema.ts';
 import type { RoomState } from '../../src/protocol/types.ts';
 import type { TokenVerifier } from '../auth.ts';
-import { bearerToken } from '../sessions/auth.ts';
+import { roomBearer } from './room-bearer.ts';
 import type { Clock } from '../socket.ts';
 import type { Store } from '../store/store.ts';
 import { Bucket, type Rate } from './limits.ts';
@@ -66,25 +65,10 @@ export function statusRoutes(deps: StatusDeps): Hono {
 
   const api = new Hono();
   api.get('/rooms/:room/status', async (c) => {
-    c.header('Cache-Control', 'no-store');
-    const room = c.req.param('room');
-    if (!ROOM_ID.test(room)) {
-      return c.json({ error: 'room may hold letters, digits, ".", "_" and "-" (at most 128).' }, 400);
-    }
-    if (c.req.query('token') !== undefined || c.req.query('access_token') !== undefined) {
-      return c.json({ error: 'Never put a token in the URL: send it as "Authorization: Bearer <token>".' }, 400);
-    }
-    const token = bearerToken(c.req.header('authorization'));
-    if (!token) {
-      c.header('WWW-Authenticate', 'Bearer realm="rooms"');
-      return c.json({ error: `Send a join token for room "${room}" as "Authorization: Bearer <token>".` }, 401);
-    }
-    const verdict = await deps.verifier.verify(token, room);
-    if (!verdict.ok) {
-      c.header('WWW-Authenticate', 'Bearer realm="rooms", error="invalid_token"');
-      return c.json({ error: verdict.reason }, 401);
-    }
-    const retryAfterMs = wait(`${room}\n${verdict.actor.id}`);
+    const who = await roomBearer(c, deps.verifier);
+    if (!who.ok) return who.response;
+    const { room, actor } = who;
+    const retryAfterMs = wait(`${room}\n${actor.id}`);
     if (retryAfterMs > 0) {
       const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
       c.header('Retry-After', String(seconds));
@@ -102,7 +86,7 @@ export function statusRoutes(deps: StatusDeps): Hono {
       status: state?.status ?? 'open',
       endedReason: state?.endedReason ?? null,
       hostAwayMs: state?.hostAwayMs ?? null,
-      role: verdict.actor.role,
+      role: actor.role,
     });
   });
   return api;
