@@ -27,7 +27,7 @@ import { createSessionsApi, seedDemoEvent } from './sessions/index.ts';
 import { SqliteSessionsStore } from './store/sessions-sqlite.ts';
 import { meetingRoutes } from './sessions/meeting.ts';
 import { isStaff } from '../src/protocol/types.ts';
-import { locationOf } from '../src/protocol/breakout.ts';
+import { exchangesMedia } from '../src/protocol/media.ts';
 import { zonedTimeToEpoch } from '../src/protocol/time.ts';
 import type { SessionInfo } from '../src/protocol/types.ts';
 import Sentiment from 'sentiment';
@@ -108,10 +108,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }
       return { ok: true, admission: { room, userId } };
     },
-    // Media stays inside each breakout room: only people in the same (breakout or main) room may signal.
+    // The same rule as each browser's mesh: present, session running, in the same (main or breakout) room.
     canRelay: (room, from, to) => {
       const state = hub.peek(room)?.state;
-      return !state || locationOf(state, from) === locationOf(state, to);
+      return !!state && exchangesMedia(state, from, to);
     },
   });
   media = signaling;

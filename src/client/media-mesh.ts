@@ -16,7 +16,7 @@
  * PeerJS is loaded lazily through `peerFactory`; tests pass a fake one.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { locationOf } from '../protocol/breakout.ts';
+import { mediaPeers } from '../protocol/media.ts';
 import type { RoomState } from '../protocol/types.ts';
 
 export type MediaKind = 'audio' | 'video';
@@ -432,14 +432,9 @@ export class MediaMesh implements ReactiveController {
    */
   sync(state: RoomState, selfId: string): void {
     this.selfUserId = selfId;
-    const here = locationOf(state, selfId);
     const desired = new Map<string, string>();
-    const me = Object.hasOwn(state.participants, selfId) ? state.participants[selfId] : undefined;
-    if (state.status === 'open' && me?.present) {
-      for (const p of Object.values(state.participants)) {
-        if (!p.present || !p.peerId || p.id === selfId || p.peerId === this.params?.peerId) continue;
-        if (locationOf(state, p.id) === here) desired.set(p.peerId, p.id);
-      }
+    for (const p of mediaPeers(state, selfId)) {
+      if (p.peerId && p.peerId !== this.params?.peerId) desired.set(p.peerId, p.id);
     }
     this.desired = desired;
     for (const [id, r] of this.retries) {
