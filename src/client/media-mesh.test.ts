@@ -1,8 +1,8 @@
 import { expect, aTimeout } from '@open-wc/testing';
-import { waitUntil } from '../elements/shared/test-dom.ts';
+import { waitUntil } from '../testing/shadow-dom.ts';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { MediaMesh, describeMediaIssue } from './media-mesh.ts';
-import { FakePeer, fakePeerFactory } from './test-fake-peer.ts';
+import { FakePeer, fakePeerFactory } from '../testing/fake-peer.ts';
 import { initialState } from '../protocol/reducer.ts';
 import { initialBreakout } from '../protocol/breakout.ts';
 import type { Participant, RoomState } from '../protocol/types.ts';

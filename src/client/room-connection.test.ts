@@ -1,5 +1,5 @@
 import { expect, aTimeout } from '@open-wc/testing';
-import { waitUntil } from '../elements/shared/test-dom.ts';
+import { waitUntil } from '../testing/shadow-dom.ts';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   RoomConnection,
@@ -9,7 +9,7 @@ import {
   type ConnectionStatus,
   type RoomConnectionOptions,
 } from './room-connection.ts';
-import { FakeRoomServer, HOST, OTHER, STUDENT } from '../elements/kaltura-room/test-fake-server.ts';
+import { FakeRoomServer, HOST, OTHER, STUDENT } from '../testing/fake-room-server.ts';
 
 class Host implements ReactiveControllerHost {
   controllers: ReactiveController[] = [];

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import { eventTokenClaims, fileLinkExpiry, SessionsApi, SessionsApiController, SessionsApiError } from './sessions-api.ts';
-import { EVENT, FakeApi, SERVER, TOKENS, type FakeXhrLike } from '../elements/session-editor/test-fake-api.ts';
+import { EVENT, FakeApi, SERVER, TOKENS, type FakeXhrLike } from '../testing/fake-sessions-api.ts';
 
 interface Seen {
   url: string;

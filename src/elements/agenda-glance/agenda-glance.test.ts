@@ -1,10 +1,10 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { waitUntil } from '../shared/test-dom.ts';
+import { waitUntil } from '../../testing/shadow-dom.ts';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
-import { get as $, $$, mustButton, text } from '../shared/test-dom.ts';
+import { get as $, $$, mustButton, text } from '../../testing/shadow-dom.ts';
 import './agenda-glance.ts';
 import type { AgendaGlance } from './agenda-glance.component.ts';
-import { EVENT, FakeApi, SERVER, TOKENS } from '../session-editor/test-fake-api.ts';
+import { EVENT, FakeApi, SERVER, TOKENS } from '../../testing/fake-sessions-api.ts';
 
 let api: FakeApi;
 let restore: () => void;

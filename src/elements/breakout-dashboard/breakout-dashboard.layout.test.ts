@@ -1,9 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { waitUntil } from '../shared/test-dom.ts';
+import { waitUntil } from '../../testing/shadow-dom.ts';
 import { setViewport } from '@web/test-runner-commands';
 import './breakout-dashboard.ts';
 import type { BreakoutDashboard } from './breakout-dashboard.component.ts';
-import { FakeRoomServer, HOST, OTHER, STUDENT } from '../kaltura-room/test-fake-server.ts';
+import { FakeRoomServer, HOST, OTHER, STUDENT } from '../../testing/fake-room-server.ts';
 
 /**
  * The standalone console on a 360 px phone, inside a page like the demo console (24 px padding):

@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { waitUntil } from '../shared/test-dom.ts';
+import { waitUntil } from '../../testing/shadow-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import { ContextProvider } from '@lit/context';
 import './breakout-dashboard.ts';
@@ -9,7 +9,7 @@ import { roomContext, type RoomContextValue } from '../../context/room-context.t
 import { assignable } from '../../protocol/breakout.ts';
 import { applySequenced, initialState, reduce } from '../../protocol/reducer.ts';
 import type { Actor, ClientCommand, ClientMessage, Command, RoomState } from '../../protocol/types.ts';
-import { FakeRoomServer, type FakeSocket } from '../kaltura-room/test-fake-server.ts';
+import { FakeRoomServer, type FakeSocket } from '../../testing/fake-room-server.ts';
 
 const HOST: Actor = { id: 'u-host', name: 'Dr. Ada Host', role: 'host' };
 const MOD: Actor = { id: 'u-mod', name: 'Mo Derator', role: 'moderator' };

@@ -1,13 +1,13 @@
 import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { waitUntil } from '../shared/test-dom.ts';
+import { waitUntil } from '../../testing/shadow-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
-import { get as $, $$, mustButton, text } from '../shared/test-dom.ts';
+import { get as $, $$, mustButton, text } from '../../testing/shadow-dom.ts';
 import './event-agenda.ts';
 import type { EventAgenda } from './event-agenda.component.ts';
 import { dayLabel, timeRange } from './event-agenda.component.ts';
 import { meetingWaitTiming, nextDelay, type WaitTiming } from './meeting-wait.ts';
 import { matchingTags } from './tag-filter.ts';
-import { EVENT, FakeApi, SERVER, TOKENS } from '../session-editor/test-fake-api.ts';
+import { EVENT, FakeApi, SERVER, TOKENS } from '../../testing/fake-sessions-api.ts';
 
 let api: FakeApi;
 let restore: () => void;

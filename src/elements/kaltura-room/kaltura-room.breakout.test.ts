@@ -1,11 +1,11 @@
 import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { waitUntil } from '../shared/test-dom.ts';
+import { waitUntil } from '../../testing/shadow-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
-import { $, $$, squash, text, button } from '../shared/test-dom.ts';
-import { FakeRoomServer, HOST, MODERATOR, OTHER, STUDENT } from './test-fake-server.ts';
-import { FakePeer, fakePeerFactory } from '../../client/test-fake-peer.ts';
+import { $, $$, squash, text, button } from '../../testing/shadow-dom.ts';
+import { FakeRoomServer, HOST, MODERATOR, OTHER, STUDENT } from '../../testing/fake-room-server.ts';
+import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
 import type { MediaMesh } from '../../client/media-mesh.ts';
 import type { Actor } from '../../protocol/types.ts';
 

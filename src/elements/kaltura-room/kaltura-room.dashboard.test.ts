@@ -1,12 +1,12 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { waitUntil } from '../shared/test-dom.ts';
+import { waitUntil } from '../../testing/shadow-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import './kaltura-room.ts';
 import '../breakout-dashboard/breakout-dashboard.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
-import { $, button } from '../shared/test-dom.ts';
-import { FakeRoomServer, HOST, OTHER, STUDENT } from './test-fake-server.ts';
-import { FakePeer, fakePeerFactory } from '../../client/test-fake-peer.ts';
+import { $, button } from '../../testing/shadow-dom.ts';
+import { FakeRoomServer, HOST, OTHER, STUDENT } from '../../testing/fake-room-server.ts';
+import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
 import type { MediaMesh } from '../../client/media-mesh.ts';
 
 const WAIT = { timeout: 15_000 };

@@ -5,11 +5,11 @@
  * again and join once it restarts. No socket is opened just to look.
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { $, button, text, waitUntil } from '../shared/test-dom.ts';
+import { $, button, text, waitUntil } from '../../testing/shadow-dom.ts';
 import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
-import { FakeRoomServer, HOST, STUDENT } from './test-fake-server.ts';
-import { FakePeer, fakePeerFactory } from '../../client/test-fake-peer.ts';
+import { FakeRoomServer, HOST, STUDENT } from '../../testing/fake-room-server.ts';
+import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
 import type { MediaMesh } from '../../client/media-mesh.ts';
 
 let server: FakeRoomServer;

@@ -4,11 +4,11 @@
  * the notice area, and a refused toggle is not shown as done.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { $, $$, button, text, waitUntil } from '../shared/test-dom.ts';
+import { $, $$, button, text, waitUntil } from '../../testing/shadow-dom.ts';
 import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
-import { FakeRoomServer, HOST, STUDENT } from './test-fake-server.ts';
-import { FakePeer, fakePeerFactory } from '../../client/test-fake-peer.ts';
+import { FakeRoomServer, HOST, STUDENT } from '../../testing/fake-room-server.ts';
+import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
 import type { MediaMesh } from '../../client/media-mesh.ts';
 
 let server: FakeRoomServer;

@@ -4,12 +4,12 @@
  * or, without a fresh one, ends in a clean leave.
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { waitUntil } from '../shared/test-dom.ts';
+import { waitUntil } from '../../testing/shadow-dom.ts';
 import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
-import { $, text, button } from '../shared/test-dom.ts';
-import { FakeRoomServer, HOST, STUDENT } from './test-fake-server.ts';
-import { FakePeer, fakePeerFactory } from '../../client/test-fake-peer.ts';
+import { $, text, button } from '../../testing/shadow-dom.ts';
+import { FakeRoomServer, HOST, STUDENT } from '../../testing/fake-room-server.ts';
+import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
 import type { MediaMesh } from '../../client/media-mesh.ts';
 
 let server: FakeRoomServer;

@@ -1,10 +1,10 @@
 import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { waitUntil } from '../shared/test-dom.ts';
-import { get as $, $$, mustButton, text } from '../shared/test-dom.ts';
+import { waitUntil } from '../../testing/shadow-dom.ts';
+import { get as $, $$, mustButton, text } from '../../testing/shadow-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import './session-editor.ts';
 import type { SessionEditor } from './session-editor.component.ts';
-import { FakeApi, SERVER, EVENT, TOKENS, type FakeXhrLike } from './test-fake-api.ts';
+import { FakeApi, SERVER, EVENT, TOKENS, type FakeXhrLike } from '../../testing/fake-sessions-api.ts';
 import { SESSION_WORDING } from '../../protocol/sessions.ts';
 
 let api: FakeApi;

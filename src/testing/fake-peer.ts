@@ -2,7 +2,7 @@
  * Test helper: a stand-in for PeerJS's `Peer` and `MediaConnection`, recording
  * what the mesh asks of it and letting tests play the network. Not part of the library.
  */
-import type { CallLike, PeerFactory, PeerLike, PeerOptionsLike } from './media-mesh.ts';
+import type { CallLike, PeerFactory, PeerLike, PeerOptionsLike } from '../client/media-mesh.ts';
 
 type Listener = (...args: never[]) => void;
 

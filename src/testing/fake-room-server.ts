@@ -9,8 +9,8 @@
  * session, say chat with a sentiment score, push events, fire
  * deadlines, drop connections and send raw frames. Not part of the library.
  */
-import { applySequenced, initialState, reduce } from '../../protocol/reducer.ts';
-import { assignable, canSee, historyOf, locationOf, nextDeadline, redactFor } from '../../protocol/breakout.ts';
+import { applySequenced, initialState, reduce } from '../protocol/reducer.ts';
+import { assignable, canSee, historyOf, locationOf, nextDeadline, redactFor } from '../protocol/breakout.ts';
 import type {
   Actor,
   ChatMessage,
@@ -21,7 +21,7 @@ import type {
   SequencedEvent,
   ServerMessage,
   SessionInfo,
-} from '../../protocol/types.ts';
+} from '../protocol/types.ts';
 
 export class FakeSocket extends EventTarget {
   static readonly CONNECTING = 0;

@@ -26,7 +26,7 @@ import {
   type PersonRef,
   type Session,
   type Tag,
-} from '../../protocol/sessions.ts';
+} from '../protocol/sessions.ts';
 
 export const EVENT = 'demo-summit';
 export const SERVER = 'http://api.test';
