@@ -3,8 +3,8 @@ import { property, state } from 'lit/decorators.js';
 import { eventTokenClaims, SessionsApiController, type SessionsApiError } from '../../client/sessions-api.ts';
 import { VISIBILITY_LABELS, type Session } from '../../protocol/sessions.ts';
 import { closeDialogs } from '../shared/confirm-dialog.ts';
-import { icon } from '../shared/icons.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
+import { EditorDialog } from '../event-agenda/editor-dialog.ts';
 import { sicon } from '../session-editor/session-icons.ts';
 import { sessionPageUrl } from '../session-editor/session-url.ts';
 import { shortDay, timeRange } from '../event-agenda/when.ts';
@@ -72,14 +72,17 @@ export class AgendaGlance extends KalturaElement {
    */
   @property({ attribute: 'session-url' }) sessionUrl = '';
 
+  private readonly editor = new EditorDialog(
+    this,
+    (id) => !this.emit('kaltura-request-edit', { sessionId: id }, { cancelable: true }).defaultPrevented,
+    () => this.refresh(),
+  );
+
   @state() private sessions: Session[] | null = null;
   @state() private error = '';
-  /** The editor dialog: undefined closed, null Add session, an id: edit that session. */
-  @state() private editing: string | null | undefined = undefined;
 
   private readonly apiCtl = new SessionsApiController(this);
   private seq = 0;
-  private editFrom: HTMLElement | null = null;
 
   private get canEdit(): boolean {
     const role = eventTokenClaims(this.token)?.eventRole;
@@ -117,22 +120,8 @@ export class AgendaGlance extends KalturaElement {
     }
   }
 
-  private async edit(id: string | null): Promise<void> {
-    if (this.emit('kaltura-request-edit', { sessionId: id }, { cancelable: true }).defaultPrevented) return;
-    this.editFrom = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
-    await import('../session-editor/session-editor.ts');
-    this.editing = id;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLDialogElement>('#editor-dialog')?.showModal();
-  }
-
-  private onEditorClosed(e: Event): void {
-    if (e.target !== e.currentTarget) return;
-    this.editing = undefined;
-    this.refresh();
-    const from = this.editFrom;
-    this.editFrom = null;
-    void this.updateComplete.then(() => from?.isConnected && from.focus());
+  private edit(id: string | null): Promise<void> {
+    return this.editor.open(id);
   }
 
   private goTo(e: Event, s: Session, url: string): void {
@@ -159,25 +148,7 @@ export class AgendaGlance extends KalturaElement {
         : !list.length
           ? html`<p class="muted empty">No sessions yet.</p>`
           : html`<ul class="items">${list.map((s) => this.renderItem(s))}</ul>`}
-      <dialog
-        id="editor-dialog"
-        class="panel editor"
-        part="editor-dialog"
-        aria-label=${this.editing ? 'Edit session' : 'Add session'}
-        @close=${this.onEditorClosed}
-        @kaltura-session-saved=${() => this.refresh()}
-      >
-        <form method="dialog" class="close"><button class="icon-btn small" aria-label="Close">${icon('close')}</button></form>
-        ${this.editing !== undefined
-          ? html`<session-editor
-              server=${this.server}
-              event=${this.event}
-              token=${this.token}
-              session-id=${this.editing ?? nothing}
-              session-url=${this.sessionUrl}
-            ></session-editor>`
-          : nothing}
-      </dialog>
+      ${this.editor.render()}
     </section>`;
   }
 

@@ -3,8 +3,8 @@ import { property, state } from 'lit/decorators.js';
 import { eventTokenClaims, SessionsApiController, type MeetingTicket, type SessionsApiError } from '../../client/sessions-api.ts';
 import { formatFileSize, VISIBILITY_LABELS, type Attachment, type EventInfo, type Session, type Tag } from '../../protocol/sessions.ts';
 import { closeDialogs } from '../shared/confirm-dialog.ts';
-import { icon } from '../shared/icons.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
+import { EditorDialog } from './editor-dialog.ts';
 import { sessionPageUrl } from '../session-editor/session-url.ts';
 import { sicon } from '../session-editor/session-icons.ts';
 import { FileLinks } from '../session-editor/file-links.ts';
@@ -106,6 +106,12 @@ export class EventAgenda extends KalturaElement {
    */
   @property({ attribute: 'session-url' }) sessionUrl = '';
 
+  private readonly editor = new EditorDialog(
+    this,
+    (id) => !this.emit('kaltura-request-edit', { sessionId: id }, { cancelable: true }).defaultPrevented,
+    () => void this.loadList(),
+  );
+
   @state() private info: EventInfo | null = null;
   @state() private sessions: Session[] | null = null;
   @state() private tags: Tag[] = [];
@@ -119,8 +125,6 @@ export class EventAgenda extends KalturaElement {
   @state() private meeting: MeetingTicket | null = null;
   @state() private meetingError = '';
   @state() private starting = false;
-  /** The editor dialog: undefined closed, null + Add session, an id: edit that session. */
-  @state() private editing: string | null | undefined = undefined;
 
   private readonly apiCtl = new SessionsApiController(this);
   /** Signed file links expire: downloads and the banner ask for fresh ones. */
@@ -133,7 +137,6 @@ export class EventAgenda extends KalturaElement {
     failed: (message) => (this.meetingError = message),
   });
   private listKey = '';
-  private editFrom: HTMLElement | null = null;
   private listSeq = 0;
 
   private get api() {
@@ -259,24 +262,8 @@ export class EventAgenda extends KalturaElement {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#goto-${id}`)?.focus());
   }
 
-  private async edit(id: string | null): Promise<void> {
-    if (this.emit('kaltura-request-edit', { sessionId: id }, { cancelable: true }).defaultPrevented) return;
-    this.editFrom = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
-    // Loaded on first use: a build that splits chunks keeps the editor out of attendees' download.
-    await import('../session-editor/session-editor.ts');
-    this.editing = id;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLDialogElement>('#editor-dialog')?.showModal();
-  }
-
-  private onEditorClosed(e: Event): void {
-    if (e.target !== e.currentTarget) return;
-    this.editing = undefined;
-    this.refresh();
-    // Back to what opened the editor (the name, the dots, + Add session).
-    const from = this.editFrom;
-    this.editFrom = null;
-    void this.updateComplete.then(() => from?.isConnected && from.focus());
+  private edit(id: string | null): Promise<void> {
+    return this.editor.open(id);
   }
 
   private async start(): Promise<void> {
@@ -321,25 +308,7 @@ export class EventAgenda extends KalturaElement {
   protected override render(): TemplateResult {
     return html`<div class="base" part="base">
       ${this.sessionId ? this.renderPage() : this.renderList()}
-      <dialog
-        id="editor-dialog"
-        class="panel editor"
-        part="editor-dialog"
-        aria-label=${this.editing ? 'Edit session' : 'Add session'}
-        @close=${this.onEditorClosed}
-        @kaltura-session-saved=${() => void this.loadList()}
-      >
-        <form method="dialog" class="close"><button class="icon-btn small" aria-label="Close">${icon('close')}</button></form>
-        ${this.editing !== undefined
-          ? html`<session-editor
-              server=${this.server}
-              event=${this.event}
-              token=${this.token}
-              session-id=${this.editing ?? nothing}
-              session-url=${this.sessionUrl}
-            ></session-editor>`
-          : nothing}
-      </dialog>
+      ${this.editor.render()}
     </div>`;
   }
 
