@@ -109,7 +109,7 @@ export class EventAgenda extends KalturaElement {
   private readonly editor = new EditorDialog(
     this,
     (id) => !this.emit('kaltura-request-edit', { sessionId: id }, { cancelable: true }).defaultPrevented,
-    () => void this.loadList(),
+    () => this.refresh(),
   );
 
   @state() private info: EventInfo | null = null;
