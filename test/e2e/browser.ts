@@ -9,7 +9,8 @@ import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppetee
 
 import { CHROMIUM, CHROMIUM_ARGS } from '../chromium.ts';
 
-export async function launch(): Promise<Browser> {
+/** `extra`: more Chromium switches (screen capture's picker, for one). */
+export async function launch(extra: string[] = []): Promise<Browser> {
   return puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -19,6 +20,7 @@ export async function launch(): Promise<Browser> {
       '--disable-renderer-backgrounding',
       '--disable-background-timer-throttling',
       '--disable-backgrounding-occluded-windows',
+      ...extra,
     ],
   });
 }
