@@ -160,6 +160,11 @@ export class MediaMesh implements ReactiveController {
   status: MeshStatus = 'off';
   /** Remote streams by user id; a new map on every change. */
   remoteStreams: ReadonlyMap<string, MediaStream> = new Map();
+
+  /** `userId`'s camera (or screen) as we receive it, or null (the API the rebuilt media keeps). */
+  stream(userId: string, source: 'camera' | 'screen'): MediaStream | null {
+    return source === 'camera' ? (this.remoteStreams.get(userId) ?? null) : null;
+  }
   /** Makes the PeerJS Peer; replace before `connect()` to use another implementation. */
   peerFactory: PeerFactory;
   /** ICE servers for new peer connections (empty: host candidates only). */
