@@ -3,13 +3,13 @@
  * letters of a tag and a list of matching tags will populate for you. You may then click
  * the checkbox to filter by that tag."
  *
- * An ARIA combobox with a multi-select listbox: typing (or ArrowDown, or a click) shows the
- * matching tags, each with a checkbox; a click, Enter or Space toggles the tag under the
- * highlight; Escape closes the list (a second Escape clears what was typed); focus stays in
- * the field. The chosen tags show as chips with an "X" each, and Clear filter.
+ * The shared combobox controller (ARIA combobox with a multi-select listbox): typing (or
+ * ArrowDown, or a click) shows the matching tags, each with a checkbox; a click, Enter or Space
+ * toggles the tag under the highlight; Escape closes the list (a second Escape clears what was
+ * typed); focus stays in the field. The chosen tags show as chips with an "X" each, and Clear filter.
  */
-import { css, html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { live } from 'lit/directives/live.js';
+import { css, html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { Combobox } from '../../controllers/combobox.ts';
 import type { Tag } from '../../protocol/sessions.ts';
 import { icon } from '../shared/icons.ts';
 
@@ -34,120 +34,36 @@ export function matchingTags(tags: readonly Tag[], q: string): Tag[] {
     .map(([t]) => t);
 }
 
-export class TagFilter implements ReactiveController {
-  query = '';
-  open = false;
-  /** Index of the highlighted option, -1 for none. */
-  active = -1;
-
-  private readonly host: TagFilterHost;
-  /** Toggle a tag of the filter on or off. */
+export class TagFilter {
+  private readonly combo: Combobox;
   private readonly toggle: (id: string, on: boolean) => void;
+  /** What the last render showed: the options are built from it. */
+  private tags: readonly Tag[] = [];
+  private chosen: readonly string[] = [];
 
+  /** @param toggle Turn a tag of the filter on or off. */
   constructor(host: TagFilterHost, toggle: (id: string, on: boolean) => void) {
-    this.host = host;
+    this.combo = new Combobox(host, {
+      ids: { input: 'tag-filter-input', list: 'tag-filter-list', option: (i) => `tag-opt-${i}` },
+      parts: { input: 'filter-input', list: 'filter-list', option: 'filter-tag' },
+      options: (q) =>
+        matchingTags(this.tags, q).map((t) => {
+          const on = this.chosen.includes(t.id);
+          return { label: t.name, selected: on, run: () => toggle(t.id, !on) };
+        }),
+      status: (q, opts) => (q.trim() && !opts.length ? `No tag matches "${q.trim()}".` : ''),
+    });
     this.toggle = toggle;
-    host.addController(this);
-  }
-
-  hostDisconnected(): void {
-    this.open = false;
-  }
-
-  private set(p: Partial<Pick<TagFilter, 'query' | 'open' | 'active'>>): void {
-    Object.assign(this, p);
-    this.host.requestUpdate();
-  }
-
-  private pick(tag: Tag, chosen: readonly string[], i: number): void {
-    this.active = i;
-    this.toggle(tag.id, !chosen.includes(tag.id));
-    this.host.requestUpdate();
-  }
-
-  private onKeydown(e: KeyboardEvent, opts: Tag[], chosen: readonly string[]): void {
-    const n = opts.length;
-    switch (e.key) {
-      case 'ArrowDown':
-      case 'ArrowUp':
-        e.preventDefault();
-        if (!this.open) return this.set({ open: true, active: n ? (e.key === 'ArrowDown' ? 0 : n - 1) : -1 });
-        if (n) this.set({ active: e.key === 'ArrowDown' ? (this.active + 1) % n : (this.active - 1 + n) % n });
-        break;
-      case 'Home':
-      case 'End':
-        if (this.open && n && this.active >= 0) {
-          e.preventDefault();
-          this.set({ active: e.key === 'Home' ? 0 : n - 1 });
-        }
-        break;
-      case 'Enter':
-      case ' ':
-        // Space types a space unless an option is highlighted.
-        if (!this.open || !n || (e.key === ' ' && this.active < 0)) return;
-        e.preventDefault();
-        this.pick(opts[Math.max(this.active, 0)]!, chosen, Math.max(this.active, 0));
-        break;
-      case 'Escape':
-        if (this.open) {
-          e.preventDefault();
-          this.set({ open: false, active: -1 });
-        } else if (this.query) {
-          e.preventDefault();
-          this.set({ query: '' });
-        }
-        break;
-    }
   }
 
   render(tags: readonly Tag[], chosen: readonly string[], clear: () => void): TemplateResult {
-    const opts = this.open ? matchingTags(tags, this.query) : [];
+    this.tags = tags;
+    this.chosen = chosen;
     const byId = new Map(tags.map((t) => [t.id, t]));
     const picked = chosen.map((id) => byId.get(id)).filter((t): t is Tag => !!t);
     return html`<div class="filter" part="filter">
       <label class="label" for="tag-filter-input">Filter by tag</label>
-      <div class="combo" @focusout=${(e: FocusEvent) => {
-        if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node | null)) this.set({ open: false, active: -1 });
-      }}>
-        <input
-          id="tag-filter-input"
-          part="filter-input"
-          role="combobox"
-          autocomplete="off"
-          placeholder="Start typing a tag"
-          aria-autocomplete="list"
-          aria-expanded=${opts.length ? 'true' : 'false'}
-          aria-controls="tag-filter-list"
-          aria-activedescendant=${this.open && this.active >= 0 && this.active < opts.length ? `tag-opt-${this.active}` : nothing}
-          .value=${live(this.query)}
-          @input=${(e: Event) => this.set({ query: (e.target as HTMLInputElement).value, open: true, active: -1 })}
-          @click=${() => this.set({ open: true })}
-          @keydown=${(e: KeyboardEvent) => this.onKeydown(e, opts, chosen)}
-        />
-        <ul
-          id="tag-filter-list"
-          role="listbox"
-          part="filter-list"
-          class="listbox"
-          aria-label="Tags"
-          aria-multiselectable="true"
-          ?hidden=${!opts.length}
-          @mousedown=${(e: Event) => e.preventDefault()}
-        >
-          ${opts.map((t, i) => {
-            const on = chosen.includes(t.id);
-            return html`<li
-              id="tag-opt-${i}"
-              role="option"
-              part="filter-tag"
-              class="option ${i === this.active ? 'active' : ''}"
-              aria-selected=${on ? 'true' : 'false'}
-              @click=${() => this.pick(t, chosen, i)}
-            ><span class="check" aria-hidden="true">${on ? '✓' : ''}</span>${t.name}</li>`;
-          })}
-        </ul>
-        ${this.open && this.query.trim() && !opts.length ? html`<p class="listbox muted" role="status">No tag matches "${this.query.trim()}".</p>` : nothing}
-      </div>
+      ${this.combo.render({ placeholder: 'Start typing a tag', listLabel: 'Tags' })}
       ${picked.length
         ? html`<div class="chosen">
             <ul class="chips" aria-label="Filtering by">

@@ -1,11 +1,17 @@
 /**
- * The menu button pattern as a reactive controller, for every "three dots" menu:
- * Enter, Space or ArrowDown open it on the first item, ArrowUp on the last; arrows, Home and End
- * move; Escape closes it and gives focus back to the button; Tab, a click outside or focus moving
- * elsewhere closes it.
+ * The menu button pattern as a reactive controller, for every "three dots" menu and every
+ * "Move to" menu: Enter, Space or ArrowDown open it on the first item, ArrowUp on the last;
+ * arrows, Home and End move; Escape closes it and gives focus back to its button; Tab, a click
+ * outside or focus moving elsewhere closes it.
  *
- * Render with `menu.open`, put `menu.wrap` around the button and the menu, `menu.button` on the
- * button and `menu.list` on the element with `role="menu"`; items are its `[role="menuitem"]`.
+ * One controller drives one menu (`new MenuButton(host, 'menu-button')`, the button's id) or a
+ * family of menus of which one is open at a time, each with a key (`new MenuButton(host, (key) =>
+ * selector of that key's button)`, e.g. one menu per attachment or per person).
+ *
+ * Render with `menu.isOpen(key)` (or `menu.open` for one menu); put `onFocusOut` on a wrapper
+ * around the button and the menu, the button's handlers (`onButtonClick`/`onButtonKeydown`, or
+ * `buttonHandlers(key)`) on the button and `onMenuKeydown` on the element with `role="menu"`,
+ * which shares the button's parent element; items are its `[role="menuitem"]`.
  */
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { icon } from './icons.ts';
@@ -13,21 +19,36 @@ import { icon } from './icons.ts';
 type Host = ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode; updateComplete: Promise<unknown> };
 
 export class MenuButton implements ReactiveController {
-  /** Whether the menu shows. */
-  open = false;
+  /** The key of the open menu ('' for a controller of one menu), or null when none is open. */
+  openKey: string | null = null;
   private readonly host: Host;
-  /** The id of the menu button; the menu's wrapper is its parent element. */
-  private readonly buttonId: string;
+  /** The CSS selector of a menu's button; the menu's wrapper is the button's parent element. */
+  private readonly buttonSelector: (key: string) => string;
 
   private readonly onDocPointerDown = (e: PointerEvent): void => {
-    const wrap = this.buttonEl()?.parentElement;
-    if (this.open && wrap && !e.composedPath().includes(wrap)) this.close();
+    if (this.openKey === null) return;
+    const wrap = this.buttonEl(this.openKey)?.parentElement;
+    if (wrap && !e.composedPath().includes(wrap)) this.close();
   };
 
-  constructor(host: Host, buttonId: string) {
+  /**
+   * @param button The id of the one menu's button, or, for a family of menus, a function giving
+   *   the CSS selector of the button of the menu with that key.
+   */
+  constructor(host: Host, button: string | ((key: string) => string)) {
     this.host = host;
-    this.buttonId = buttonId;
+    this.buttonSelector = typeof button === 'string' ? () => `#${CSS.escape(button)}` : button;
     host.addController(this);
+  }
+
+  /** Whether the (one) menu shows. */
+  get open(): boolean {
+    return this.openKey !== null;
+  }
+
+  /** Whether the menu with this key shows. */
+  isOpen(key = ''): boolean {
+    return this.openKey === key;
   }
 
   hostConnected(): void {
@@ -36,44 +57,45 @@ export class MenuButton implements ReactiveController {
 
   hostDisconnected(): void {
     document.removeEventListener('pointerdown', this.onDocPointerDown, true);
-    this.open = false;
+    this.openKey = null;
   }
 
-  /** Close the menu; with `focusButton`, focus goes back to its button. */
+  /** Close the open menu; with `focusButton`, focus goes back to its button. */
   close(focusButton = false): void {
-    if (this.open) {
-      this.open = false;
+    const key = this.openKey;
+    if (key !== null) {
+      this.openKey = null;
       this.host.requestUpdate();
     }
-    if (focusButton) this.buttonEl()?.focus();
+    // A menu already closed (by its item, say) still gives focus back to its button.
+    if (focusButton) this.buttonEl(key ?? '')?.focus();
   }
 
-  /** Open the menu with focus on its first or last item. */
-  async show(focus: 'first' | 'last' = 'first'): Promise<void> {
-    this.open = true;
+  /** Open a menu (closing any other) with focus on its first or last item. */
+  async show(focus: 'first' | 'last' = 'first', key = ''): Promise<void> {
+    this.openKey = key;
     this.host.requestUpdate();
     await this.host.updateComplete;
-    const items = this.items();
+    if (this.openKey !== key) return;
+    const items = this.items(key);
+    items[0]?.parentElement?.scrollIntoView?.({ block: 'nearest' });
     (focus === 'first' ? items[0] : items[items.length - 1])?.focus();
   }
 
-  /** The button's click: toggles. */
-  readonly onButtonClick = (): void => {
-    if (this.open) this.close();
-    else void this.show('first');
-  };
+  /** The one menu's button: its click toggles the menu. */
+  readonly onButtonClick = (): void => this.toggle('');
 
-  /** The button's keydown: ArrowDown and ArrowUp open (Enter and Space click). */
-  readonly onButtonKeydown = (e: KeyboardEvent): void => {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      void this.show(e.key === 'ArrowDown' ? 'first' : 'last');
-    }
-  };
+  /** The one menu's button: ArrowDown and ArrowUp open it (Enter and Space click). */
+  readonly onButtonKeydown = (e: KeyboardEvent): void => this.arrowOpen(e, '');
 
-  /** The menu's keydown. */
+  /** The click and keydown listeners of the button of the menu with this key. */
+  buttonHandlers(key: string): { click: () => void; keydown: (e: KeyboardEvent) => void } {
+    return { click: () => this.toggle(key), keydown: (e) => this.arrowOpen(e, key) };
+  }
+
+  /** The keydown listener of every menu (`role="menu"`) of this controller. */
   readonly onMenuKeydown = (e: KeyboardEvent): void => {
-    const items = this.items();
+    const items = this.openKey === null ? [] : this.items(this.openKey);
     const n = items.length;
     const i = items.indexOf(e.composedPath()[0] as HTMLElement);
     const next = ({ ArrowDown: i + 1, ArrowUp: i - 1 + n, Home: 0, End: n - 1 } as Record<string, number>)[e.key];
@@ -89,19 +111,31 @@ export class MenuButton implements ReactiveController {
     }
   };
 
-  /** The wrapper's focusout: focus went somewhere outside the menu. */
+  /** The wrapper's focusout: focus went somewhere outside the menu and its button. */
   readonly onFocusOut = (e: FocusEvent): void => {
     const wrap = e.currentTarget as HTMLElement;
     const next = e.relatedTarget as Node | null;
-    if (this.open && next && !wrap.contains(next)) this.close();
+    if (this.openKey !== null && next && !wrap.contains(next)) this.close();
   };
 
-  private buttonEl(): HTMLElement | null {
-    return this.host.renderRoot.querySelector<HTMLElement>(`#${this.buttonId}`);
+  private toggle(key: string): void {
+    if (this.openKey === key) this.close();
+    else void this.show('first', key);
   }
 
-  private items(): HTMLElement[] {
-    const menu = this.buttonEl()?.parentElement?.querySelector('[role="menu"]');
+  private arrowOpen(e: KeyboardEvent, key: string): void {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      void this.show(e.key === 'ArrowDown' ? 'first' : 'last', key);
+    }
+  }
+
+  private buttonEl(key: string): HTMLElement | null {
+    return this.host.renderRoot.querySelector<HTMLElement>(this.buttonSelector(key));
+  }
+
+  private items(key: string): HTMLElement[] {
+    const menu = this.buttonEl(key)?.parentElement?.querySelector('[role="menu"]');
     return [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]:not([disabled])') ?? [])];
   }
 }
