@@ -4,137 +4,28 @@
  *
  * A Lit reactive controller. It opens when asked (`open()`, typically from a Join
  * button) and while its host is connected; it closes when the host disconnects.
- * It owns the socket, the hello/resume handshake, reconnection with exponential
- * backoff, the clock offset (ping/pong), command refs and their acks, and the
- * mirror of the room state, which it advances with the shared reducer and
- * replaces, never mutates (each change is a new object).
+ * It owns the socket, the hello/resume handshake and the mirror of the room state,
+ * which it advances with the shared reducer and replaces, never mutates (each
+ * change is a new object). Beside it: reconnect.ts (when to try again),
+ * server-clock.ts (the clock offset, ping/pong), pending-replies.ts (command refs
+ * and their acks, media tickets, token refreshes), room-target.ts (the socket URL)
+ * and room-connection-options.ts (its options and what it publishes).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { applySequenced } from '../protocol/reducer.ts';
-import type {
-  Actor,
-  ChatMessage,
-  ClientCommand,
-  ClientMessage,
-  RoomState,
-  SequencedEvent,
-  ServerMessage,
-} from '../protocol/types.ts';
-import type { ConnectionStatus } from '../elements/shared/events.ts';
+import type { ChatMessage, ClientCommand, ClientMessage, RoomState, SequencedEvent, ServerMessage } from '../protocol/types.ts';
+import type { ConnectionStatus } from './connection-status.ts';
+import { PendingReplies, type CommandAck } from './pending-replies.ts';
+import { ReconnectSchedule } from './reconnect.ts';
+import type { RoomConnectionOptions, RoomSelf, RoomSnapshot } from './room-connection-options.ts';
+import { notConnected, RoomCommandError, type RoomError } from './room-error.ts';
+import { roomSocketUrl, type RoomTarget } from './room-target.ts';
+import { ServerClock } from './server-clock.ts';
 
-export type { ConnectionStatus };
-
-/** Who this connection is, as the server verified it from the join token. */
-export type RoomSelf = Actor & { peerId: string };
-
-/** An error the connection reports: a server error code or one of the client's own. */
-export interface RoomError {
-  code: string;
-  message: string;
-  fatal: boolean;
-  /** With `rate-limited`: how long to wait before sending that again, in ms. */
-  retryAfterMs?: number;
-}
-
-/** A command the server refused or that could not be delivered. */
-export class RoomCommandError extends Error implements RoomError {
-  readonly code: string;
-  readonly fatal: boolean;
-  /** With `rate-limited`: how long to wait before sending that again, in ms. */
-  readonly retryAfterMs?: number;
-  constructor(code: string, message: string, fatal = false, retryAfterMs?: number) {
-    super(message);
-    this.name = 'RoomCommandError';
-    this.code = code;
-    this.fatal = fatal;
-    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
-  }
-}
-
-/** Where to connect. Read at every (re)connect, so a refreshed token is picked up. */
-export interface RoomTarget {
-  /** The server's http(s) base URL, e.g. `https://rooms.example.edu`. */
-  server: string;
-  room: string;
-  token: string;
-}
-
-/** Extra context for `onEvent`. */
-export interface RoomEventInfo {
-  previous: RoomState;
-  state: RoomState;
-  /** True for events replayed in a `welcome` after a reconnect. */
-  replayed: boolean;
-}
-
-export interface RoomConnectionOptions {
-  target: () => RoomTarget;
-  /**
-   * Connect as a console (a standalone `<breakout-dashboard>`, hosts and moderators only):
-   * see and command the room without joining it (no presence, no media). Default false.
-   */
-  observer?: boolean;
-  /** WebSocket constructor; defaults to `globalThis.WebSocket` at connect time (tests stub it). */
-  WebSocket?: typeof WebSocket;
-  /** First reconnect delay (doubles per failed attempt). Default 250 ms. */
-  backoffInitialMs?: number;
-  /** Largest reconnect delay. Default 5000 ms. */
-  backoffMaxMs?: number;
-  /** Clock-offset ping interval. Default 10 s. */
-  pingIntervalMs?: number;
-  /** How long a command waits for its ack. Default 10 s. */
-  commandTimeoutMs?: number;
-  /** How long the socket may take from connect to `welcome`. Default 10 s. */
-  welcomeTimeoutMs?: number;
-  /** A welcome arrived: a first join (`resumed` false) or a resume after a reconnect. */
-  onWelcome?: (self: RoomSelf, info: { resumed: boolean; state: RoomState }) => void;
-  /** One room event was applied to the mirror. */
-  onEvent?: (event: SequencedEvent, info: RoomEventInfo) => void;
-  onStatusChange?: (status: ConnectionStatus, previous: ConnectionStatus) => void;
-  onError?: (error: RoomError) => void;
-  /**
-   * The join token expires soon (`expiresAt`, server time): hand a fresh one to `refreshToken`.
-   * Without one, the server ends the connection at that time (error `token-expired`).
-   */
-  onTokenExpiring?: (expiresAt: number) => void;
-  /** How long a media ticket from a welcome stays worth using. Default 45 s (the server's last 60). */
-  ticketFreshMs?: number;
-}
-
-/** What the connection publishes to nested elements; a new object on every change. */
-export interface RoomSnapshot {
-  readonly status: ConnectionStatus;
-  readonly state: RoomState | null;
-  readonly self: RoomSelf | null;
-  readonly error: RoomError | null;
-  /** Server time minus local time, in ms. */
-  readonly clockOffset: number;
-}
-
-/** The server's reply to a command: the sequence number of its last event. */
-export interface CommandAck {
-  seq: number;
-}
-
-interface Pending {
-  resolve: (ack: CommandAck) => void;
-  reject: (error: RoomCommandError) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-/** `https://host/base` → `wss://host/base` (no trailing slash). */
-export function toWebSocketBase(server: string): string {
-  const url = new URL(server, globalThis.location?.href);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : url.protocol === 'http:' ? 'ws:' : url.protocol;
-  url.search = '';
-  url.hash = '';
-  return url.href.replace(/\/+$/, '');
-}
-
-/** The room socket URL for a server base and room name. */
-export function roomSocketUrl(server: string, room: string): string {
-  return `${toWebSocketBase(server)}/rooms/${encodeURIComponent(room)}/socket`;
-}
+export type { CommandAck, ConnectionStatus, RoomError, RoomTarget };
+export type { RoomConnectionOptions, RoomEventInfo, RoomSelf, RoomSnapshot } from './room-connection-options.ts';
+export { roomSocketUrl, toWebSocketBase } from './room-target.ts';
+export { RoomCommandError };
 
 export class RoomConnection implements ReactiveController {
   /** Where the connection stands; see `ConnectionStatus`. */
@@ -145,42 +36,42 @@ export class RoomConnection implements ReactiveController {
   self: RoomSelf | null = null;
   /** The latest error (fatal or not); cleared on the next welcome. */
   error: RoomError | null = null;
-  /** Server time minus local time, in ms (best of recent ping samples). */
-  clockOffset = 0;
-  /** Round-trip time of the best recent ping sample, in ms. */
-  rtt = Number.POSITIVE_INFINITY;
 
   private readonly host: ReactiveControllerHost;
   private readonly options: RoomConnectionOptions;
+  private readonly clock = new ServerClock();
+  private readonly retry: ReconnectSchedule;
+  private readonly replies: PendingReplies;
   private socket: WebSocket | null = null;
   private wanted = false;
   private hostIsConnected = false;
   private welcomed = false;
   private everWelcomed = false;
-  private attempt = 0;
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private welcomeTimer: ReturnType<typeof setTimeout> | null = null;
-  private pingTimer: ReturnType<typeof setInterval> | null = null;
-  private pending = new Map<string, Pending>();
-  private nextRef = 1;
-  private samples: { offset: number; rtt: number }[] = [];
   private snapshotCache: RoomSnapshot | null = null;
   /** The media ticket from the last welcome, unused so far, and when it came. */
   private welcomeTicket: { ticket: string; at: number } | null = null;
-  private ticketWaiters: { resolve: (t: string) => void; reject: (e: RoomCommandError) => void; timer: ReturnType<typeof setTimeout> }[] = [];
-  private tokenWaiter: { resolve: () => void; reject: (e: RoomCommandError) => void; timer: ReturnType<typeof setTimeout> } | null = null;
   private readonly onOnline = () => {
-    if (this.wanted && this.reconnectTimer !== null) {
-      clearTimeout(this.reconnectTimer);
-      this.reconnectTimer = null;
-      this.connect();
-    }
+    // Back online while waiting to retry: retry now.
+    if (this.wanted && this.retry.cancel()) this.connect();
   };
 
   constructor(host: ReactiveControllerHost, options: RoomConnectionOptions) {
     this.host = host;
     this.options = options;
+    this.retry = new ReconnectSchedule({ initialMs: options.backoffInitialMs ?? 250, maxMs: options.backoffMaxMs ?? 5000 });
+    this.replies = new PendingReplies(() => options.commandTimeoutMs ?? 10_000);
     host.addController(this);
+  }
+
+  /** Server time minus local time, in ms (best of recent ping samples). */
+  get clockOffset(): number {
+    return this.clock.offset;
+  }
+
+  /** Round-trip time of the best recent ping sample, in ms. */
+  get rtt(): number {
+    return this.clock.rtt;
   }
 
   /** Sequence number of the last event in the mirror (0 before any state). */
@@ -190,7 +81,7 @@ export class RoomConnection implements ReactiveController {
 
   /** Failed connection attempts since the last welcome (0 while all is well). */
   get attempts(): number {
-    return this.attempt;
+    return this.retry.attempt;
   }
 
   /** True between a welcome and the socket closing. */
@@ -200,7 +91,7 @@ export class RoomConnection implements ReactiveController {
 
   /** The server's clock now, corrected by the measured offset. */
   serverNow(): number {
-    return Date.now() + this.clockOffset;
+    return this.clock.now();
   }
 
   /** An immutable view of the connection; the same object until something changes. */
@@ -232,13 +123,10 @@ export class RoomConnection implements ReactiveController {
     this.wanted = true;
     this.error = null;
     if (this.status === 'left' || this.status === 'failed' || this.status === 'idle') {
-      this.attempt = 0;
+      this.retry.succeeded();
       this.setStatus('connecting');
     }
-    if (this.hostIsConnected && !this.socket) {
-      this.clearReconnect();
-      this.connect();
-    }
+    if (this.hostIsConnected && !this.socket) this.connect();
   }
 
   /**
@@ -274,7 +162,7 @@ export class RoomConnection implements ReactiveController {
     this.self = null;
     this.error = null;
     this.everWelcomed = false;
-    this.attempt = 0;
+    this.retry.succeeded();
     this.changed();
     if (this.wanted) {
       this.setStatus('connecting');
@@ -286,21 +174,8 @@ export class RoomConnection implements ReactiveController {
 
   /** Send a command; resolves with the server's ack, rejects with a `RoomCommandError`. */
   send(command: ClientCommand): Promise<CommandAck> {
-    const socket = this.socket;
-    if (!socket || !this.welcomed || socket.readyState !== 1) {
-      return Promise.reject(
-        new RoomCommandError('not-connected', 'Not connected to the session right now; try again in a moment.'),
-      );
-    }
-    const ref = `c${this.nextRef++}`;
-    return new Promise<CommandAck>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(ref);
-        reject(new RoomCommandError('timeout', 'The server did not answer in time.'));
-      }, this.options.commandTimeoutMs ?? 10_000);
-      this.pending.set(ref, { resolve, reject, timer });
-      this.sendRaw({ type: 'command', ref, command });
-    });
+    if (!this.ready) return Promise.reject(notConnected());
+    return this.replies.command((ref) => this.sendRaw({ type: 'command', ref, command }));
   }
 
   /**
@@ -311,21 +186,8 @@ export class RoomConnection implements ReactiveController {
     const held = this.welcomeTicket;
     this.welcomeTicket = null;
     if (held && Date.now() - held.at < (this.options.ticketFreshMs ?? 45_000)) return Promise.resolve(held.ticket);
-    if (!this.welcomed || this.socket?.readyState !== 1) {
-      return Promise.reject(new RoomCommandError('not-connected', 'Not connected to the session right now; try again in a moment.'));
-    }
-    return new Promise<string>((resolve, reject) => {
-      const waiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.ticketWaiters = this.ticketWaiters.filter((w) => w !== waiter);
-          reject(new RoomCommandError('timeout', 'The server did not answer in time.'));
-        }, this.options.commandTimeoutMs ?? 10_000),
-      };
-      this.ticketWaiters.push(waiter);
-      this.sendRaw({ type: 'media-ticket' });
-    });
+    if (!this.ready) return Promise.reject(notConnected());
+    return this.replies.ticket(() => this.sendRaw({ type: 'media-ticket' }));
   }
 
   /**
@@ -333,29 +195,20 @@ export class RoomConnection implements ReactiveController {
    * expires). Resolves once accepted; the token's role applies from then on.
    */
   refreshToken(token: string): Promise<void> {
-    if (!this.welcomed || this.socket?.readyState !== 1) {
-      // Not connected: the next connection says hello with the page's current token anyway.
-      return Promise.reject(new RoomCommandError('not-connected', 'Not connected to the session right now; try again in a moment.'));
-    }
-    this.tokenWaiter?.reject(new RoomCommandError('replaced', 'A newer token was sent.'));
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          if (this.tokenWaiter === waiter) this.tokenWaiter = null;
-          reject(new RoomCommandError('timeout', 'The server did not answer in time.'));
-        }, this.options.commandTimeoutMs ?? 10_000),
-      };
-      this.tokenWaiter = waiter;
-      this.sendRaw({ type: 'token', token });
-    });
+    // Not connected: the next connection says hello with the page's current token anyway.
+    if (!this.ready) return Promise.reject(notConnected());
+    return this.replies.tokenRefresh(() => this.sendRaw({ type: 'token', token }));
   }
 
   // -------------------------------------------------------------------------
 
+  /** Welcomed, with the socket open: requests can go out. */
+  private get ready(): boolean {
+    return this.welcomed && this.socket?.readyState === 1;
+  }
+
   private connect(): void {
-    this.clearReconnect();
+    this.retry.cancel();
     let target: RoomTarget;
     let url: string;
     try {
@@ -429,76 +282,37 @@ export class RoomConnection implements ReactiveController {
       }
       case 'history':
         return this.mergeHistory(msg.messages);
-      case 'media-ticket': {
-        const w = this.ticketWaiters.shift();
-        if (w) {
-          clearTimeout(w.timer);
-          w.resolve(msg.ticket);
-        }
-        return;
-      }
+      case 'media-ticket':
+        return this.replies.ticketArrived(msg.ticket);
       case 'token-expiring':
         this.options.onTokenExpiring?.(msg.expiresAt);
         return;
-      case 'token-accepted': {
-        const w = this.tokenWaiter;
-        this.tokenWaiter = null;
-        if (w) {
-          clearTimeout(w.timer);
-          w.resolve();
-        }
-        return;
-      }
+      case 'token-accepted':
+        return this.replies.tokenAccepted();
       case 'pong':
-        return this.onPong(msg.t, msg.serverTime);
-      case 'ack': {
-        const p = this.pending.get(msg.ref);
-        if (!p) return;
-        this.pending.delete(msg.ref);
-        clearTimeout(p.timer);
-        p.resolve({ seq: msg.seq });
+        if (this.clock.pong(msg.t, msg.serverTime)) this.changed();
         return;
-      }
-      case 'error': {
-        const error: RoomError = { code: msg.code, message: msg.message, fatal: !!msg.fatal };
-        const wait = msg.retryAfterMs;
-        if (typeof wait === 'number' && Number.isFinite(wait) && wait >= 0) error.retryAfterMs = Math.min(wait, 3_600_000);
-        const p = msg.ref ? this.pending.get(msg.ref) : undefined;
-        if (p && msg.ref) {
-          this.pending.delete(msg.ref);
-          clearTimeout(p.timer);
-          p.reject(new RoomCommandError(error.code, error.message, error.fatal, error.retryAfterMs));
-        }
-        // A refused token or ticket request carries no ref: it answers the oldest such request.
-        if (!msg.ref && !error.fatal && this.settleUnreferenced(error)) return;
-        if (error.fatal) {
-          this.fail(error);
-        } else if (!p) {
-          this.error = error;
-          this.changed();
-          this.options.onError?.(error);
-        }
-        return;
-      }
+      case 'ack':
+        return this.replies.ack(msg.ref, msg.seq);
+      case 'error':
+        return this.onServerError(msg);
     }
   }
 
-  /** A refusal without a ref: the answer to a pending token refresh or ticket request, if any. */
-  private settleUnreferenced(error: RoomError): boolean {
-    const w = (error.code === 'bad-token' || error.code === 'forbidden') && this.tokenWaiter ? this.tokenWaiter : null;
-    if (w) {
-      this.tokenWaiter = null;
-      clearTimeout(w.timer);
-      w.reject(new RoomCommandError(error.code, error.message));
-      return true;
+  private onServerError(msg: Extract<ServerMessage, { type: 'error' }>): void {
+    const error: RoomError = { code: msg.code, message: msg.message, fatal: !!msg.fatal };
+    const wait = msg.retryAfterMs;
+    if (typeof wait === 'number' && Number.isFinite(wait) && wait >= 0) error.retryAfterMs = Math.min(wait, 3_600_000);
+    const answered = msg.ref ? this.replies.refuse(msg.ref, error) : false;
+    // A refused token or ticket request carries no ref: it answers the oldest such request.
+    if (!msg.ref && !error.fatal && this.replies.settleUnreferenced(error)) return;
+    if (error.fatal) {
+      this.fail(error);
+    } else if (!answered) {
+      this.error = error;
+      this.changed();
+      this.options.onError?.(error);
     }
-    const t = error.code === 'not-joined' ? this.ticketWaiters.shift() : undefined;
-    if (t) {
-      clearTimeout(t.timer);
-      t.reject(new RoomCommandError(error.code, error.message));
-      return true;
-    }
-    return false;
   }
 
   private onWelcome(msg: Extract<ServerMessage, { type: 'welcome' }>): void {
@@ -508,11 +322,10 @@ export class RoomConnection implements ReactiveController {
     const resumed = this.everWelcomed && this.state !== null;
     this.welcomed = true;
     this.everWelcomed = true;
-    this.attempt = 0;
+    this.retry.succeeded();
     this.error = null;
     this.self = { ...msg.self };
-    // Rough offset until the first pong refines it.
-    if (this.samples.length === 0) this.clockOffset = msg.serverTime - Date.now();
+    this.clock.welcome(msg.serverTime);
     if (msg.snapshot) {
       this.state = msg.snapshot;
     } else if (msg.events && this.state) {
@@ -526,7 +339,9 @@ export class RoomConnection implements ReactiveController {
     }
     this.setStatus('connected');
     this.changed();
-    this.startPing();
+    this.clock.start((t) => {
+      if (this.welcomed) this.sendRaw({ type: 'ping', t });
+    }, this.options.pingIntervalMs ?? 10_000);
     this.options.onWelcome?.(this.self, { resumed, state: this.state });
   }
 
@@ -553,56 +368,21 @@ export class RoomConnection implements ReactiveController {
     this.options.onEvent?.(e, { previous, state, replayed });
   }
 
-  private startPing(): void {
-    this.stopPing();
-    const ping = () => {
-      if (this.welcomed) this.sendRaw({ type: 'ping', t: Date.now() });
-    };
-    ping();
-    this.pingTimer = setInterval(ping, this.options.pingIntervalMs ?? 10_000);
-  }
-
-  private stopPing(): void {
-    if (this.pingTimer !== null) clearInterval(this.pingTimer);
-    this.pingTimer = null;
-  }
-
-  private onPong(t: number, serverTime: number): void {
-    const now = Date.now();
-    const rtt = now - t;
-    if (rtt < 0) return;
-    this.samples.push({ offset: serverTime - (t + now) / 2, rtt });
-    if (this.samples.length > 6) this.samples.shift();
-    const best = this.samples.reduce((a, b) => (b.rtt < a.rtt ? b : a));
-    if (best.offset !== this.clockOffset || best.rtt !== this.rtt) {
-      this.clockOffset = best.offset;
-      this.rtt = best.rtt;
-      this.changed();
-    }
-  }
-
   /** The socket closed or was given up on; reconnect unless we are done. */
   private onSocketGone(delayOverride?: number): void {
     this.socket = null;
     this.welcomed = false;
-    this.stopPing();
+    this.clock.stop();
     if (this.welcomeTimer !== null) clearTimeout(this.welcomeTimer);
     this.welcomeTimer = null;
     this.rejectPending('disconnected', 'The connection to the session was interrupted.');
     if (!this.wanted || this.status === 'failed') return;
     this.setStatus(this.everWelcomed ? 'reconnecting' : 'connecting');
     if (!this.hostIsConnected) return;
-    const initial = this.options.backoffInitialMs ?? 250;
-    const max = this.options.backoffMaxMs ?? 5000;
-    const base = Math.min(max, initial * 2 ** this.attempt);
-    // A little jitter so a classroom does not reconnect in lockstep.
-    const delay = delayOverride ?? Math.round(base * (0.8 + Math.random() * 0.4));
-    this.attempt++;
-    this.changed();
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
+    this.retry.schedule(() => {
       if (this.wanted && this.hostIsConnected && !this.socket) this.connect();
-    }, Math.min(max, delay));
+    }, delayOverride);
+    this.changed();
   }
 
   private fail(error: RoomError): void {
@@ -616,8 +396,8 @@ export class RoomConnection implements ReactiveController {
 
   /** Close the socket and stop every timer, without changing status. */
   private teardown(reason: string): void {
-    this.clearReconnect();
-    this.stopPing();
+    this.retry.cancel();
+    this.clock.stop();
     if (this.welcomeTimer !== null) clearTimeout(this.welcomeTimer);
     this.welcomeTimer = null;
     this.dropSocket();
@@ -637,27 +417,8 @@ export class RoomConnection implements ReactiveController {
     }
   }
 
-  private clearReconnect(): void {
-    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
-  }
-
   private rejectPending(code: string, message: string): void {
-    for (const [, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new RoomCommandError(code, message));
-    }
-    this.pending.clear();
-    for (const w of this.ticketWaiters.splice(0)) {
-      clearTimeout(w.timer);
-      w.reject(new RoomCommandError(code, message));
-    }
-    const t = this.tokenWaiter;
-    this.tokenWaiter = null;
-    if (t) {
-      clearTimeout(t.timer);
-      t.reject(new RoomCommandError(code, message));
-    }
+    this.replies.rejectAll(code, message);
     this.welcomeTicket = null;
   }
 

@@ -6,9 +6,9 @@
  * Elements added later extend `KalturaEventDetailMap` by declaration merging.
  */
 import type { EndReason, HelpCall, Participant, Role } from '../../protocol/types.ts';
+import type { ConnectionStatus } from '../../client/connection-status.ts';
 
-/** Connection states of a room (see `RoomConnection.status`). */
-export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'left' | 'failed';
+export type { ConnectionStatus };
 
 export interface KalturaJoinedDetail {
   room: string;
@@ -137,6 +137,12 @@ export interface KalturaAttachmentsChangedDetail {
   change: 'uploaded' | 'edited' | 'deleted';
   attachment: import('../../protocol/sessions.ts').Attachment;
 }
+export interface KalturaAttachmentsLoadedDetail {
+  /** The session whose attachments were (re)loaded. */
+  sessionId: string;
+  /** The attachments as the server listed them. */
+  attachments: import('../../protocol/sessions.ts').Attachment[];
+}
 export interface KalturaRequestEditDetail {
   /** The session to edit; null for "+ Add session". */
   sessionId: string | null;
@@ -159,6 +165,7 @@ export interface KalturaEventDetailMap {
   'kaltura-request-invite': KalturaRequestInviteDetail;
   'kaltura-session-saved': KalturaSessionSavedDetail;
   'kaltura-attachments-changed': KalturaAttachmentsChangedDetail;
+  'kaltura-attachments-loaded': KalturaAttachmentsLoadedDetail;
   'kaltura-request-edit': KalturaRequestEditDetail;
   'kaltura-request-open': KalturaRequestOpenDetail;
   'kaltura-meeting-start': KalturaMeetingStartDetail;
