@@ -1,15 +1,13 @@
 /**
  * Who hears what on the room socket, in one place. A user who is in the room hears events by
- * each feature's audience rule (`canSee`); a user who is not present (left, removed, or the
- * session ended for them) hears only what concerns them: the session's own lifecycle and news
- * about themselves. No chat, no peer ids of others, no help calls. They may not post either:
- * only the commands that bring them back (or out) are accepted.
+ * each feature's audience rule (`hears`, composed in the protocol's `room.ts`); a user who is not
+ * present (left, removed, or the session ended for them) hears only what reaches outsiders
+ * (`reachesOutsider`): the session's own lifecycle and news about themselves. No chat, no peer ids
+ * of others, no help calls. They may not post either: only the commands that bring them back (or
+ * out) are accepted.
  */
-import { canSee } from '../../src/protocol/breakout.ts';
+import { hears, reachesOutsider } from '../../src/protocol/room.ts';
 import type { Actor, ClientCommand, RoomEvent, RoomState } from '../../src/protocol/types.ts';
-
-/** Events about the session itself, which someone outside it still needs (to rejoin, or to go). */
-const LIFECYCLE = new Set<string>(['session-ended', 'session-started', 'session-info', 'settings-changed']);
 
 /** Commands a connection whose user is not present may send. */
 const ABSENT_COMMANDS = new Set<string>(['session/start', 'session/join', 'session/leave']);
@@ -19,11 +17,9 @@ export function isPresent(state: RoomState, userId: string): boolean {
   return Object.hasOwn(state.participants, userId) && state.participants[userId]!.present;
 }
 
-/** Does this event concern `userId` in person (their own join, leave, removal, media)? */
+/** Does this event reach `userId` while they are not in the room (lifecycle news, news about themselves)? */
 export function concerns(event: RoomEvent, userId: string): boolean {
-  if (LIFECYCLE.has(event.type)) return true;
-  const e = event as { userId?: unknown; participant?: { id?: unknown } };
-  return e.userId === userId || e.participant?.id === userId;
+  return reachesOutsider(event, userId);
 }
 
 export type Hearing = 'hears' | 'hidden' | 'absent';
@@ -35,9 +31,8 @@ export type Hearing = 'hears' | 'hidden' | 'absent';
  */
 export function hearing(actor: Actor | null, observer: boolean, event: RoomEvent, before: RoomState): Hearing {
   if (!actor) return 'hidden';
-  if (!observer && !isPresent(before, actor.id) && !concerns(event, actor.id)) return 'absent';
-  const everyone = event.type !== 'chat' && event.type !== 'help-requested' && event.type !== 'help-cleared';
-  return everyone || canSee(event, before, actor) ? 'hears' : 'hidden';
+  if (!observer && !isPresent(before, actor.id) && !reachesOutsider(event, actor.id)) return 'absent';
+  return hears(event, before, actor) ? 'hears' : 'hidden';
 }
 
 /** The refusal for a command from a connection whose user is not in the room, or null when it may go on. */

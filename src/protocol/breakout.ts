@@ -1,142 +1,75 @@
 /**
- * Breakout rooms: the pure part. Decisions and state changes for configuring,
- * running, moving, gathering and ending breakout, plus the derived views the
- * server and browsers share (where a user is, who may hear an event, the next
- * deadline). Randomness arrives in commands (`breakout/deal`), time in `now`.
+ * Breakout rooms: configuring, running, moving, gathering and ending breakout, help calls, and
+ * who hears them. Randomness arrives in commands (`breakout/deal`), time in `now`. The state and
+ * the questions other features ask of it (where a user is) are in `breakout-state.ts`.
  */
+import * as v from 'valibot';
 import {
   DEFAULT_COUNTDOWN_MS,
+  MAX_BREAKOUT_ROOMS,
   ROOM_ID_LIMIT,
   isStaff,
   type Actor,
   type BreakoutCommand,
   type BreakoutConfig,
-  type BreakoutState,
-  type ErrorCode,
   type PendingMove,
-  type Role,
   type RoomEvent,
   type RoomState,
-  type ServerCommand,
 } from './types.ts';
 import { own, put } from './records.ts';
+import { closedBreakout, breakoutDeadline, deal, initialBreakout, locationOf, roomIds, validRoom } from './breakout-state.ts';
+import { chatText, keepRooms } from './chat.ts';
+import { NOT_JOINED, ok, refuse, type CommandOf, type DecideContext, type Decision, type RoomFeature, type Viewer } from './feature.ts';
+import { BreakoutTargetSchema, UserIdSchema, bare } from './fields.ts';
+import { hears, nextDeadline as roomDeadline, viewFor } from './room.ts';
 
-export const MAIN_ROOM = null;
+export {
+  MAIN_ROOM,
+  assignable,
+  deal,
+  forgetInBreakout,
+  initialBreakout,
+  locationOf,
+  roomName,
+} from './breakout-state.ts';
+export { historyOf } from './chat.ts';
+export type { Viewer } from './feature.ts';
 
-export function initialBreakout(): BreakoutState {
-  return {
-    config: null,
-    plan: {},
-    status: 'idle',
-    gathered: false,
-    location: {},
-    returnTo: {},
-    moves: {},
-    endsAt: null,
-    closingAt: null,
-    calls: [],
-    nextCallId: 1,
-    nextRoomId: 1,
-    startedAt: null,
-  };
-}
-
-/** The room a user is in now: a breakout room id, or null for the main room. */
-export function locationOf(state: RoomState, userId: string): string | null {
-  const b = state.breakout;
-  if (b.status !== 'running') return null;
-  return own(b.location, userId) ?? null;
-}
-
-export function roomName(state: RoomState, roomId: string | null): string {
-  if (roomId === null) return 'Main room';
-  return state.breakout.config?.rooms.find((r) => r.id === roomId)?.name ?? 'Breakout room';
-}
-
-/** Participants breakout assigns: present, and not hosts or moderators (they move themselves). */
-export function assignable(state: RoomState): string[] {
-  return Object.values(state.participants)
-    .filter((p) => p.present && !isStaff(p.role))
-    .map((p) => p.id);
-}
-
-/** Deal users into rooms in the given order, round robin, so sizes differ by at most one. */
-export function deal(order: string[], roomIds: string[]): Record<string, string> {
-  const plan: Record<string, string> = {};
-  if (roomIds.length === 0) return plan;
-  order.forEach((id, i) => put(plan, id, roomIds[i % roomIds.length]!));
-  return plan;
-}
-
-/** The earliest deadline the server must wake up for, or null. */
-export function nextDeadline(state: RoomState): number | null {
-  const b = state.breakout;
-  let next: number | null = state.hostAwayDeadline;
-  const consider = (t: number | null) => {
-    if (t !== null && (next === null || t < next)) next = t;
-  };
-  for (const m of Object.values(b.moves)) consider(m.at);
-  if (b.status === 'running' && b.closingAt === null) consider(b.endsAt);
-  consider(b.closingAt);
-  return next;
-}
-
-export interface Viewer {
-  id: string;
-  role: Role;
-}
-
-/**
- * Who may receive an event: chat in a breakout room goes to that room, help calls
- * to hosts, moderators and the caller; everything else to everyone.
- * `before` is the state the event was decided in (where people were).
- */
+/** Was: who may receive an event. Now the room's composed rule, `hears` in `room.ts`. */
 export function canSee(event: RoomEvent, before: RoomState, viewer: Viewer): boolean {
-  switch (event.type) {
-    case 'chat': {
-      const m = event.message;
-      if (m.broadcast) return true;
-      return (m.room ?? null) === locationOf(before, viewer.id);
-    }
-    case 'help-requested':
-      return isStaff(viewer.role) || event.call.userId === viewer.id;
-    case 'help-cleared':
-      return isStaff(viewer.role) || event.userIds.includes(viewer.id);
-    default:
-      return true;
-  }
+  return hears(event, before, viewer);
 }
 
-/** The state as one viewer may see it: their room's chat and broadcasts; calls for staff (or their own). */
+/** Was: the state as one viewer may see it. Now the room's composed `viewFor` in `room.ts`. */
 export function redactFor(state: RoomState, viewer: Viewer): RoomState {
-  const here = locationOf(state, viewer.id);
-  const chat = state.chat.filter((m) => m.broadcast || (m.room ?? null) === here);
-  const staff = isStaff(viewer.role);
-  const calls = staff ? state.breakout.calls : state.breakout.calls.filter((c) => c.userId === viewer.id);
-  if (chat.length === state.chat.length && calls === state.breakout.calls) return state;
-  return { ...state, chat, breakout: { ...state.breakout, calls } };
+  return viewFor(state, viewer);
 }
 
-/** Chat messages of one room (for someone who just moved in). */
-export function historyOf(state: RoomState, room: string | null): RoomState['chat'] {
-  return state.chat.filter((m) => m.broadcast || (m.room ?? null) === room);
+/** The earliest deadline the server must wake up for, or null (every feature's; see `room.ts`). */
+export function nextDeadline(state: RoomState): number | null {
+  return roomDeadline(state);
 }
+
+/** The breakout set-up form, shared by `<breakout-dashboard>` (live) and the server. */
+export const BreakoutConfigSchema = v.object({
+  type: v.literal('breakout/configure'),
+  rooms: v.pipe(
+    v.array(
+      v.pipe(v.string('Each room needs a name.'), v.trim(), v.minLength(1, 'Each room needs a name.'), v.maxLength(60, 'A room name can have at most 60 characters.')),
+      'rooms must be a list of names',
+    ),
+    v.minLength(1, 'Create at least one room.'),
+    v.maxLength(MAX_BREAKOUT_ROOMS, `You can create at most ${MAX_BREAKOUT_ROOMS} rooms.`),
+    v.check((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, 'Give each room a different name.'),
+  ),
+  timeLimitMinutes: v.nullable(v.pipe(v.number('The time limit must be a number of minutes.'), v.minValue(1, 'The time limit must be at least 1 minute.'), v.maxValue(600, 'The time limit can be at most 600 minutes.'))),
+  countdownSeconds: v.pipe(v.number('The countdown must be a number of seconds.'), v.integer('Use whole seconds for the countdown.'), v.minValue(0, 'The countdown cannot be negative.'), v.maxValue(60, 'The countdown can be at most 60 seconds.')),
+  assignment: v.picklist(['auto', 'manual', 'mixed'], 'Choose how participants are assigned: automatically, manually, or both.'),
+});
 
 // ---------------------------------------------------------------------------
 // Decide
 // ---------------------------------------------------------------------------
-
-type Decision = { ok: true; events: RoomEvent[] } | { ok: false; code: ErrorCode; message: string };
-const ok = (...events: RoomEvent[]): Decision => ({ ok: true, events });
-const refuse = (code: ErrorCode, message: string): Decision => ({ ok: false, code, message });
-
-function roomIds(b: BreakoutState): string[] {
-  return b.config?.rooms.map((r) => r.id) ?? [];
-}
-
-function validRoom(b: BreakoutState, to: string | null): boolean {
-  return to === null || roomIds(b).includes(to);
-}
 
 /** Moves for the given target rooms, after the configured countdown (at once when it is 0). */
 function movesTo(
@@ -183,157 +116,71 @@ function endingEvents(state: RoomState, now: number, reason: 'ended' | 'time-up'
   return [...events, { type: 'breakout-ending', closingAt: now + countdown, reason }];
 }
 
-export function decideBreakout(
-  state: RoomState,
-  command: BreakoutCommand | Extract<ServerCommand, { type: 'breakout/deal' }>,
-  actor: Actor | null,
-  now: number,
-): Decision {
-  const b = state.breakout;
-  if (!actor) return refuse('not-joined', 'Join the room first.');
-  if (state.status !== 'open') return refuse('session-ended', 'The session has ended.');
-  const staff = isStaff(actor.role);
-  const running = b.status === 'running';
-  const closing = b.closingAt !== null;
+const staffer = (state: RoomState, u: string) => isStaff(own(state.participants, u)?.role ?? 'participant');
 
-  // What participants may do.
-  if (command.type === 'breakout/call') {
-    const room = locationOf(state, actor.id);
-    if (room === null) return refuse('invalid', 'You can call a moderator from a breakout room.');
-    if (b.calls.some((c) => c.userId === actor.id)) return ok();
-    return ok({ type: 'help-requested', call: { id: b.nextCallId, userId: actor.id, room, at: now } });
-  }
-  if (command.type === 'breakout/cancel-call') {
-    const mine = b.calls.filter((c) => c.userId === actor.id).map((c) => c.id);
-    return mine.length ? ok({ type: 'help-cleared', callIds: mine, userIds: [actor.id], reason: 'cancelled' }) : ok();
-  }
-  if (!staff) return refuse('forbidden', 'Only hosts and moderators can manage breakout rooms.');
+/** Breakout's commands: the browsers' and the server's deal (which carries its random choices). */
+type BreakoutCommandType = BreakoutCommand['type'] | 'breakout/deal';
 
-  switch (command.type) {
-    case 'breakout/configure':
-      return refuse('internal', 'breakout/configure is dealt by the server.');
-    case 'breakout/deal': {
-      if (command.reason === 'configure') {
-        const c = command.configure!;
-        if (running) return refuse('invalid', 'End the breakout before creating new rooms.');
-        // Ids count up and start again at r1 after r999999 (the schema's limit), so they never
-        // run out; the rooms they replace are gone by then, and so is their chat.
-        let next = b.nextRoomId;
-        const rooms = c.rooms.map((name) => {
-          if (!(next >= 1 && next < ROOM_ID_LIMIT)) next = 1;
-          return { id: `r${next++}`, name };
-        });
-        if (next >= ROOM_ID_LIMIT) next = 1;
-        const config: BreakoutConfig = {
-          rooms,
-          timeLimitMs: c.timeLimitMinutes === null ? null : Math.round(c.timeLimitMinutes * 60_000),
-          countdownMs: Math.round(c.countdownSeconds * 1000),
-          assignment: c.assignment,
-        };
-        const plan = c.assignment === 'manual' ? {} : deal(command.order, rooms.map((r) => r.id));
-        return ok({ type: 'breakout-configured', config, plan, nextRoomId: next });
-      }
-      if (!b.config) return refuse('invalid', 'Create breakout rooms first.');
-      const plan = deal(command.order, roomIds(b));
-      const events: RoomEvent[] = [{ type: 'breakout-planned', plan }];
-      if (running && !b.gathered && !closing) {
-        const targets: Record<string, string | null> = {};
-        for (const id of command.order) put(targets, id, own(plan, id) ?? null);
-        events.push(...movesTo(state, targets, now));
-      }
-      return ok(...events);
-    }
-    case 'breakout/start': {
-      if (!b.config) return refuse('invalid', 'Create breakout rooms first.');
-      if (closing) return refuse('invalid', 'The breakout is closing; wait for everyone to return.');
-      if (running && !b.gathered) return refuse('invalid', 'Breakout is already running.');
-      if (running && b.gathered) return ok(...startEvents(state, now, { ...b.returnTo }, true));
-      const targets: Record<string, string | null> = {};
-      for (const [id, room] of Object.entries(b.plan)) {
-        const p = own(state.participants, id);
-        if (p && !isStaff(p.role)) put(targets, id, room);
-      }
-      return ok(...startEvents(state, now, targets, false));
-    }
-    case 'breakout/shuffle':
-      return refuse('internal', 'breakout/shuffle is dealt by the server.');
-    case 'breakout/rotate': {
-      if (!b.config) return refuse('invalid', 'Create breakout rooms first.');
-      const ids = roomIds(b);
-      const nextOf = (r: string) => ids[(ids.indexOf(r) + 1) % ids.length];
-      const plan: Record<string, string> = {};
-      for (const [u, r] of Object.entries(b.plan)) put(plan, u, nextOf(r));
-      const events: RoomEvent[] = [{ type: 'breakout-planned', plan }];
-      if (running && !b.gathered && !closing) {
-        const targets: Record<string, string | null> = {};
-        for (const [u, r] of Object.entries(b.location)) {
-          if (!isStaff(own(state.participants, u)?.role ?? 'participant')) put(targets, u, nextOf(r));
-        }
-        events.push(...movesTo(state, targets, now));
-      }
-      return ok(...events);
-    }
-    case 'breakout/move': {
-      if (!b.config) return refuse('invalid', 'Create breakout rooms first.');
-      if (!own(state.participants, command.userId)) return refuse('invalid', 'There is no such participant in this room.');
-      if (!validRoom(b, command.to)) return refuse('invalid', 'There is no such breakout room.');
-      const plan = { ...b.plan };
-      if (command.to === null) delete plan[command.userId];
-      else put(plan, command.userId, command.to);
-      const events: RoomEvent[] = [{ type: 'breakout-planned', plan }];
-      if (running && !closing && !b.gathered) events.push(...movesTo(state, { [command.userId]: command.to }, now));
-      return ok(...events);
-    }
-    case 'breakout/join': {
-      if (!running || closing) return refuse('invalid', 'Breakout is not running.');
-      if (!validRoom(b, command.to)) return refuse('invalid', 'There is no such breakout room.');
-      const events: RoomEvent[] = [];
-      if ((own(b.location, actor.id) ?? null) !== command.to || own(b.moves, actor.id)) {
-        events.push({ type: 'breakout-moved', moved: { [actor.id]: command.to } });
-      }
-      const answered = b.calls.filter((c) => c.room === command.to);
-      if (answered.length) {
-        events.push({ type: 'help-cleared', callIds: answered.map((c) => c.id), userIds: answered.map((c) => c.userId), reason: 'answered' });
-      }
-      return ok(...events);
-    }
-    case 'breakout/gather': {
-      if (!running || closing) return refuse('invalid', 'Breakout is not running.');
-      if (b.gathered) return refuse('invalid', 'Everyone is already gathered in the main room.');
-      const returnTo: Record<string, string> = {};
-      const staffer = (u: string) => isStaff(own(state.participants, u)?.role ?? 'participant');
-      for (const [u, r] of Object.entries(b.location)) if (!staffer(u)) put(returnTo, u, r);
-      for (const [u, m] of Object.entries(b.moves)) if (m.to !== null && !staffer(u)) put(returnTo, u, m.to);
-      return ok({ type: 'breakout-gathered', returnTo }, ...movesTo(state, everyoneToMain(state), now));
-    }
-    case 'breakout/end': {
-      if (!running) return refuse('invalid', 'Breakout is not running.');
-      if (closing) return ok();
-      return ok(...endingEvents(state, now, 'ended'));
-    }
-    case 'breakout/add-time': {
-      if (!running || closing) return refuse('invalid', 'Breakout is not running.');
-      if (b.endsAt === null) return refuse('invalid', 'No time limit was set for this breakout.');
-      return ok({ type: 'breakout-time-added', endsAt: Math.max(b.endsAt, now) + command.minutes * 60_000, minutes: command.minutes });
-    }
-    case 'breakout/broadcast': {
-      if (!running) return refuse('invalid', 'Broadcast reaches breakout rooms while breakout is running.');
-      const text = command.text.trim();
-      if (!text) return refuse('invalid', 'A broadcast cannot be empty.');
-      return ok({
-        type: 'chat',
-        message: { id: state.nextChatId, from: actor.id, name: actor.name, text, at: now, room: null, broadcast: true },
-      });
-    }
-    case 'breakout/dismiss': {
-      const call = b.calls.find((c) => c.id === command.callId);
-      if (!call) return ok();
-      return ok({ type: 'help-cleared', callIds: [call.id], userIds: [call.userId], reason: 'dismissed' });
-    }
-  }
+/**
+ * A breakout command handler, after the checks every breakout command shares: someone sent it,
+ * the session is open and, unless `anyone`, the sender is a host or moderator.
+ */
+function handler<K extends BreakoutCommandType>(
+  run: (state: RoomState, command: CommandOf<K>, actor: Actor, now: number) => Decision,
+  anyone = false,
+) {
+  return (state: RoomState, command: CommandOf<K>, ctx: DecideContext): Decision => {
+    const { actor, now } = ctx;
+    if (!actor) return refuse('not-joined', NOT_JOINED);
+    if (state.status !== 'open') return refuse('session-ended', 'The session has ended.');
+    if (!anyone && !isStaff(actor.role)) return refuse('forbidden', 'Only hosts and moderators can manage breakout rooms.');
+    return run(state, command, actor, now);
+  };
 }
 
-/** What the timer does when deadlines are due. */
+const serverDeals = (type: string) => handler(() => refuse('internal', `${type} is dealt by the server.`));
+
+function deal_(state: RoomState, command: CommandOf<'breakout/deal'>, now: number): Decision {
+  const b = state.breakout;
+  const running = b.status === 'running';
+  if (command.reason === 'configure') {
+    const c = command.configure!;
+    if (running) return refuse('invalid', 'End the breakout before creating new rooms.');
+    // Ids count up and start again at r1 after r999999 (the schema's limit), so they never
+    // run out; the rooms they replace are gone by then, and so is their chat.
+    let next = b.nextRoomId;
+    const rooms = c.rooms.map((name) => {
+      if (!(next >= 1 && next < ROOM_ID_LIMIT)) next = 1;
+      return { id: `r${next++}`, name };
+    });
+    if (next >= ROOM_ID_LIMIT) next = 1;
+    const config: BreakoutConfig = {
+      rooms,
+      timeLimitMs: c.timeLimitMinutes === null ? null : Math.round(c.timeLimitMinutes * 60_000),
+      countdownMs: Math.round(c.countdownSeconds * 1000),
+      assignment: c.assignment,
+    };
+    const plan = c.assignment === 'manual' ? {} : deal(command.order, rooms.map((r) => r.id));
+    return ok({ type: 'breakout-configured', config, plan, nextRoomId: next });
+  }
+  if (!b.config) return refuse('invalid', 'Create breakout rooms first.');
+  const plan = deal(command.order, roomIds(b));
+  const events: RoomEvent[] = [{ type: 'breakout-planned', plan }];
+  if (running && !b.gathered && b.closingAt === null) {
+    const targets: Record<string, string | null> = {};
+    for (const id of command.order) put(targets, id, own(plan, id) ?? null);
+    events.push(...movesTo(state, targets, now));
+  }
+  return ok(...events);
+}
+
+/** Breakout is running and not closing, or the refusal. */
+function live(state: RoomState): Decision | null {
+  const b = state.breakout;
+  return b.status !== 'running' || b.closingAt !== null ? refuse('invalid', 'Breakout is not running.') : null;
+}
+
+/** What the timer does when breakout deadlines are due. */
 export function decideDue(state: RoomState, now: number): RoomEvent[] {
   const b = state.breakout;
   const events: RoomEvent[] = [];
@@ -344,7 +191,8 @@ export function decideDue(state: RoomState, now: number): RoomEvent[] {
     events.push({ type: 'breakout-ended', at: now });
   } else if (b.status === 'running' && b.closingAt === null && b.endsAt !== null && b.endsAt <= now) {
     // Time is up: close with a countdown, as End breakout does.
-    const after = applyBreakoutAll(state, events);
+    let after = state;
+    for (const e of events) if (e.type === 'breakout-moved') after = applyMoved(after, e);
     events.push(...endingEvents(after, now, 'time-up'));
   }
   return events;
@@ -354,62 +202,213 @@ export function decideDue(state: RoomState, now: number): RoomEvent[] {
 // Apply
 // ---------------------------------------------------------------------------
 
-function applyBreakoutAll(state: RoomState, events: RoomEvent[]): RoomState {
-  let s = state;
-  for (const e of events) s = { ...s, breakout: applyBreakout(s.breakout, e) };
-  return s;
+function applyMoved(state: RoomState, event: Extract<RoomEvent, { type: 'breakout-moved' }>): RoomState {
+  const b = state.breakout;
+  const location = { ...b.location };
+  const moves = { ...b.moves };
+  for (const [u, to] of Object.entries(event.moved)) {
+    if (to === null) delete location[u];
+    else put(location, u, to);
+    delete moves[u];
+  }
+  return { ...state, breakout: { ...b, location, moves } };
 }
 
-/** Fold a breakout event into breakout state (other events: unchanged). */
-export function applyBreakout(b: BreakoutState, event: RoomEvent): BreakoutState {
-  switch (event.type) {
-    case 'breakout-configured':
-      return {
-        ...initialBreakout(),
-        config: event.config,
-        plan: event.plan,
-        nextRoomId: event.nextRoomId,
-        nextCallId: b.nextCallId,
-      };
-    case 'breakout-planned':
-      return { ...b, plan: event.plan };
-    case 'breakout-started':
-      return {
-        ...b,
+const withBreakout = (state: RoomState, change: Partial<RoomState['breakout']>): RoomState => ({
+  ...state,
+  breakout: { ...state.breakout, ...change },
+});
+
+export const breakout: RoomFeature<
+  BreakoutCommandType,
+  | 'breakout-configured'
+  | 'breakout-planned'
+  | 'breakout-started'
+  | 'breakout-moves'
+  | 'breakout-moved'
+  | 'breakout-gathered'
+  | 'breakout-ending'
+  | 'breakout-ended'
+  | 'breakout-time-added'
+  | 'help-requested'
+  | 'help-cleared'
+> = {
+  name: 'breakout',
+  commands: {
+    'breakout/configure': BreakoutConfigSchema,
+    'breakout/start': bare('breakout/start'),
+    'breakout/shuffle': bare('breakout/shuffle'),
+    'breakout/rotate': bare('breakout/rotate'),
+    'breakout/move': v.object({ type: v.literal('breakout/move'), userId: UserIdSchema, to: BreakoutTargetSchema }),
+    'breakout/join': v.object({ type: v.literal('breakout/join'), to: BreakoutTargetSchema }),
+    'breakout/gather': bare('breakout/gather'),
+    'breakout/end': bare('breakout/end'),
+    'breakout/add-time': v.object({
+      type: v.literal('breakout/add-time'),
+      minutes: v.pipe(v.number('minutes must be a number'), v.integer('Add whole minutes.'), v.minValue(1, 'Add at least 1 minute.'), v.maxValue(120, 'Add at most 120 minutes at a time.')),
+    }),
+    'breakout/broadcast': v.object({ type: v.literal('breakout/broadcast'), text: chatText('A broadcast', 'Broadcast supports text messages only, not files.') }),
+    'breakout/call': bare('breakout/call'),
+    'breakout/cancel-call': bare('breakout/cancel-call'),
+    'breakout/dismiss': v.object({ type: v.literal('breakout/dismiss'), callId: v.pipe(v.number('callId must be a number'), v.integer(), v.minValue(1)) }),
+  },
+  decide: {
+    // What participants may do.
+    'breakout/call': handler((state, _c, actor, now) => {
+      const room = locationOf(state, actor.id);
+      if (room === null) return refuse('invalid', 'You can call a moderator from a breakout room.');
+      const b = state.breakout;
+      if (b.calls.some((c) => c.userId === actor.id)) return ok();
+      return ok({ type: 'help-requested', call: { id: b.nextCallId, userId: actor.id, room, at: now } });
+    }, true),
+    'breakout/cancel-call': handler((state, _c, actor) => {
+      const mine = state.breakout.calls.filter((c) => c.userId === actor.id).map((c) => c.id);
+      return mine.length ? ok({ type: 'help-cleared', callIds: mine, userIds: [actor.id], reason: 'cancelled' }) : ok();
+    }, true),
+    // What hosts and moderators may do.
+    'breakout/configure': serverDeals('breakout/configure'),
+    'breakout/shuffle': serverDeals('breakout/shuffle'),
+    'breakout/deal': handler((state, command, _actor, now) => deal_(state, command, now)),
+    'breakout/start': handler((state, _c, _actor, now) => {
+      const b = state.breakout;
+      if (!b.config) return refuse('invalid', 'Create breakout rooms first.');
+      if (b.closingAt !== null) return refuse('invalid', 'The breakout is closing; wait for everyone to return.');
+      const running = b.status === 'running';
+      if (running && !b.gathered) return refuse('invalid', 'Breakout is already running.');
+      if (running && b.gathered) return ok(...startEvents(state, now, { ...b.returnTo }, true));
+      const targets: Record<string, string | null> = {};
+      for (const [id, room] of Object.entries(b.plan)) {
+        const p = own(state.participants, id);
+        if (p && !isStaff(p.role)) put(targets, id, room);
+      }
+      return ok(...startEvents(state, now, targets, false));
+    }),
+    'breakout/rotate': handler((state, _c, _actor, now) => {
+      const b = state.breakout;
+      if (!b.config) return refuse('invalid', 'Create breakout rooms first.');
+      const ids = roomIds(b);
+      const nextOf = (r: string) => ids[(ids.indexOf(r) + 1) % ids.length];
+      const plan: Record<string, string> = {};
+      for (const [u, r] of Object.entries(b.plan)) put(plan, u, nextOf(r));
+      const events: RoomEvent[] = [{ type: 'breakout-planned', plan }];
+      if (b.status === 'running' && !b.gathered && b.closingAt === null) {
+        const targets: Record<string, string | null> = {};
+        for (const [u, r] of Object.entries(b.location)) if (!staffer(state, u)) put(targets, u, nextOf(r));
+        events.push(...movesTo(state, targets, now));
+      }
+      return ok(...events);
+    }),
+    'breakout/move': handler((state, command, _actor, now) => {
+      const b = state.breakout;
+      if (!b.config) return refuse('invalid', 'Create breakout rooms first.');
+      if (!own(state.participants, command.userId)) return refuse('invalid', 'There is no such participant in this room.');
+      if (!validRoom(b, command.to)) return refuse('invalid', 'There is no such breakout room.');
+      const plan = { ...b.plan };
+      if (command.to === null) delete plan[command.userId];
+      else put(plan, command.userId, command.to);
+      const events: RoomEvent[] = [{ type: 'breakout-planned', plan }];
+      if (b.status === 'running' && b.closingAt === null && !b.gathered) events.push(...movesTo(state, { [command.userId]: command.to }, now));
+      return ok(...events);
+    }),
+    'breakout/join': handler((state, command, actor) => {
+      const b = state.breakout;
+      const notLive = live(state);
+      if (notLive) return notLive;
+      if (!validRoom(b, command.to)) return refuse('invalid', 'There is no such breakout room.');
+      const events: RoomEvent[] = [];
+      if ((own(b.location, actor.id) ?? null) !== command.to || own(b.moves, actor.id)) {
+        events.push({ type: 'breakout-moved', moved: { [actor.id]: command.to } });
+      }
+      const answered = b.calls.filter((c) => c.room === command.to);
+      if (answered.length) {
+        events.push({ type: 'help-cleared', callIds: answered.map((c) => c.id), userIds: answered.map((c) => c.userId), reason: 'answered' });
+      }
+      return ok(...events);
+    }),
+    'breakout/gather': handler((state, _c, _actor, now) => {
+      const b = state.breakout;
+      const notLive = live(state);
+      if (notLive) return notLive;
+      if (b.gathered) return refuse('invalid', 'Everyone is already gathered in the main room.');
+      const returnTo: Record<string, string> = {};
+      for (const [u, r] of Object.entries(b.location)) if (!staffer(state, u)) put(returnTo, u, r);
+      for (const [u, m] of Object.entries(b.moves)) if (m.to !== null && !staffer(state, u)) put(returnTo, u, m.to);
+      return ok({ type: 'breakout-gathered', returnTo }, ...movesTo(state, everyoneToMain(state), now));
+    }),
+    'breakout/end': handler((state, _c, _actor, now) => {
+      const b = state.breakout;
+      if (b.status !== 'running') return refuse('invalid', 'Breakout is not running.');
+      if (b.closingAt !== null) return ok();
+      return ok(...endingEvents(state, now, 'ended'));
+    }),
+    'breakout/add-time': handler((state, command, _actor, now) => {
+      const b = state.breakout;
+      const notLive = live(state);
+      if (notLive) return notLive;
+      if (b.endsAt === null) return refuse('invalid', 'No time limit was set for this breakout.');
+      return ok({ type: 'breakout-time-added', endsAt: Math.max(b.endsAt, now) + command.minutes * 60_000, minutes: command.minutes });
+    }),
+    'breakout/broadcast': handler((state, command, actor, now) => {
+      if (state.breakout.status !== 'running') return refuse('invalid', 'Broadcast reaches breakout rooms while breakout is running.');
+      const text = command.text.trim();
+      if (!text) return refuse('invalid', 'A broadcast cannot be empty.');
+      return ok({
+        type: 'chat',
+        message: { id: state.nextChatId, from: actor.id, name: actor.name, text, at: now, room: null, broadcast: true },
+      });
+    }),
+    'breakout/dismiss': handler((state, command) => {
+      const call = state.breakout.calls.find((c) => c.id === command.callId);
+      if (!call) return ok();
+      return ok({ type: 'help-cleared', callIds: [call.id], userIds: [call.userId], reason: 'dismissed' });
+    }),
+  },
+  apply: {
+    // The new rooms replace the old ones: their chat goes with them.
+    'breakout-configured': (state, event) => ({
+      ...state,
+      chat: keepRooms(state.chat, event.config.rooms.map((r) => r.id)),
+      breakout: { ...initialBreakout(), config: event.config, plan: event.plan, nextRoomId: event.nextRoomId, nextCallId: state.breakout.nextCallId },
+    }),
+    'breakout-planned': (state, event) => withBreakout(state, { plan: event.plan }),
+    'breakout-started': (state, event) =>
+      withBreakout(state, {
         status: 'running',
         gathered: false,
-        returnTo: event.resumed ? {} : b.returnTo,
+        returnTo: event.resumed ? {} : state.breakout.returnTo,
         endsAt: event.endsAt,
         closingAt: null,
-        startedAt: event.resumed ? b.startedAt : event.at,
-      };
-    case 'breakout-moves':
-      return { ...b, moves: { ...b.moves, ...event.moves } };
-    case 'breakout-moved': {
-      const location = { ...b.location };
-      const moves = { ...b.moves };
-      for (const [u, to] of Object.entries(event.moved)) {
-        if (to === null) delete location[u];
-        else put(location, u, to);
-        delete moves[u];
-      }
-      return { ...b, location, moves };
-    }
-    case 'breakout-gathered':
-      return { ...b, gathered: true, returnTo: event.returnTo };
-    case 'breakout-ending':
-      return { ...b, closingAt: event.closingAt };
-    case 'breakout-ended':
-      return { ...b, status: 'idle', gathered: false, location: {}, moves: {}, returnTo: {}, endsAt: null, closingAt: null, calls: [], startedAt: null };
-    case 'breakout-time-added':
-      return { ...b, endsAt: event.endsAt };
-    case 'help-requested':
-      return { ...b, calls: [...b.calls, event.call], nextCallId: event.call.id + 1 };
-    case 'help-cleared':
-      return { ...b, calls: b.calls.filter((c) => !event.callIds.includes(c.id)) };
-    case 'session-ended':
-      return { ...b, status: 'idle', gathered: false, location: {}, moves: {}, returnTo: {}, endsAt: null, closingAt: null, calls: [], startedAt: null };
-    default:
-      return b;
-  }
-}
+        startedAt: event.resumed ? state.breakout.startedAt : event.at,
+      }),
+    'breakout-moves': (state, event) => withBreakout(state, { moves: { ...state.breakout.moves, ...event.moves } }),
+    'breakout-moved': applyMoved,
+    'breakout-gathered': (state, event) => withBreakout(state, { gathered: true, returnTo: event.returnTo }),
+    'breakout-ending': (state, event) => withBreakout(state, { closingAt: event.closingAt }),
+    'breakout-ended': (state) => ({ ...state, breakout: closedBreakout(state.breakout) }),
+    'breakout-time-added': (state, event) => withBreakout(state, { endsAt: event.endsAt }),
+    'help-requested': (state, event) => withBreakout(state, { calls: [...state.breakout.calls, event.call], nextCallId: event.call.id + 1 }),
+    'help-cleared': (state, event) => withBreakout(state, { calls: state.breakout.calls.filter((c) => !event.callIds.includes(c.id)) }),
+  },
+  audience: {
+    'breakout-configured': { to: 'everyone', snapshot: true },
+    'breakout-planned': { to: 'everyone', snapshot: true },
+    'breakout-started': { to: 'everyone', snapshot: true },
+    'breakout-moves': { to: 'everyone', snapshot: true },
+    'breakout-moved': { to: 'everyone', snapshot: true },
+    'breakout-gathered': { to: 'everyone', snapshot: true },
+    'breakout-ending': { to: 'everyone', snapshot: true },
+    'breakout-ended': { to: 'everyone', snapshot: true },
+    'breakout-time-added': { to: 'everyone', snapshot: true },
+    // Help calls go to hosts and moderators, and to the callers they are about.
+    'help-requested': { to: (e, _before, viewer) => isStaff(viewer.role) || e.call.userId === viewer.id, snapshot: true },
+    'help-cleared': { to: (e, _before, viewer) => isStaff(viewer.role) || e.userIds.includes(viewer.id), snapshot: true },
+  },
+  /** Help calls: all of them for hosts and moderators, a participant's own otherwise. */
+  view: (state, viewer) => {
+    if (isStaff(viewer.role)) return state;
+    const calls = state.breakout.calls.filter((c) => c.userId === viewer.id);
+    return calls.length === state.breakout.calls.length ? state : withBreakout(state, { calls });
+  },
+  due: decideDue,
+  deadline: breakoutDeadline,
+};

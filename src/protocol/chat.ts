@@ -1,6 +1,9 @@
 /**
- * Chat history: what the room keeps so latecomers and people changing rooms can
- * read back. Bounded per room (`CHAT_HISTORY` messages for the main room and for
+ * Chat: messages in the main room and in each breakout room (a moderator's broadcast from the
+ * main room reaches every room). Each message is heard in the room it was said in, and someone
+ * who changes rooms reads back that room's history.
+ *
+ * History is bounded per room (`CHAT_HISTORY` messages for the main room and for
  * each breakout room) and for all rooms together (`CHAT_TOTAL` messages and
  * `CHAT_TOTAL_CHARS` characters of text): when the whole is over its bound, the
  * room holding the most text loses its oldest message first, so one busy room
@@ -9,7 +12,10 @@
  *
  * Pure and deterministic; the server and each browser run the same code.
  */
-import { CHAT_HISTORY, CHAT_TOTAL, CHAT_TOTAL_CHARS, type ChatMessage } from './types.ts';
+import * as v from 'valibot';
+import { locationOf } from './breakout-state.ts';
+import { NOT_JOINED, ok, refuse, type RoomFeature } from './feature.ts';
+import { CHAT_HISTORY, CHAT_MAX_LENGTH, CHAT_TOTAL, CHAT_TOTAL_CHARS, type ChatMessage, type RoomState } from './types.ts';
 
 /** The room a message belongs to, for the bounds: broadcasts count with the main room. */
 function roomKey(m: ChatMessage): string | null {
@@ -67,3 +73,65 @@ export function keepRooms(chat: ChatMessage[], rooms: readonly string[]): ChatMe
   const out = chat.filter((m) => roomKey(m) === null || keep.has(m.room!));
   return out.length === chat.length ? chat : out;
 }
+
+/** Chat messages of one room (for someone who just moved in), broadcasts included. */
+export function historyOf(state: RoomState, room: string | null): RoomState['chat'] {
+  return state.chat.filter((m) => m.broadcast || (m.room ?? null) === room);
+}
+
+/** A chat text as browsers may send it: trimmed, not empty, not too long (`what` names it in messages). */
+export function chatText(what: string, notText: string) {
+  return v.pipe(
+    v.string(notText),
+    v.trim(),
+    v.minLength(1, `${what} cannot be empty.`),
+    v.maxLength(CHAT_MAX_LENGTH, `${what} can have at most ${CHAT_MAX_LENGTH} characters.`),
+  );
+}
+
+export const chat: RoomFeature<'chat/send', 'chat'> = {
+  name: 'chat',
+  commands: {
+    /** `mood` is added by the server (sentiment analysis), never taken from a browser. */
+    'chat/send': v.object({ type: v.literal('chat/send'), text: chatText('A chat message', 'text must be a string') }),
+  },
+  decide: {
+    'chat/send': (state, command, { actor, now }) => {
+      if (!actor) return refuse('not-joined', NOT_JOINED);
+      if (state.status !== 'open') return refuse('session-ended', 'The session has ended; chat is closed.');
+      const text = command.text.trim();
+      if (!text) return refuse('invalid', 'A chat message cannot be empty.');
+      const room = locationOf(state, actor.id);
+      const mood = typeof command.mood === 'number' && Number.isFinite(command.mood) ? Math.max(-1, Math.min(1, command.mood)) : undefined;
+      return ok({
+        type: 'chat',
+        message: {
+          id: state.nextChatId,
+          from: actor.id,
+          name: actor.name,
+          text,
+          at: now,
+          ...(room !== null ? { room } : {}),
+          ...(mood !== undefined ? { mood } : {}),
+        },
+      });
+    },
+  },
+  apply: {
+    chat: (state, event) => ({
+      ...state,
+      chat: addChat(state.chat, event.message),
+      nextChatId: Math.max(state.nextChatId, event.message.id + 1),
+    }),
+  },
+  audience: {
+    // Said in a room: heard in that room (where the listener was when it was said); broadcasts everywhere.
+    chat: { to: (event, before, viewer) => event.message.broadcast === true || (event.message.room ?? null) === locationOf(before, viewer.id) },
+  },
+  /** Only the chat of the viewer's room, and broadcasts. */
+  view: (state, viewer) => {
+    const here = locationOf(state, viewer.id);
+    const mine = state.chat.filter((m) => m.broadcast || (m.room ?? null) === here);
+    return mine.length === state.chat.length ? state : { ...state, chat: mine };
+  },
+};

@@ -4,15 +4,19 @@
  * everyone leaving when the session ends, and forgetting people who left long ago
  * so a room's state stays bounded however many people come and go.
  *
- * Pure: time comes in as `now`; the reducer composes these into decide/apply.
+ * Pure: time comes in as `now`. The meeting's own join and leave (`session/join`,
+ * `session/leave`, the restart) are in `meeting.ts` and use the helpers here.
  */
-import { own, without } from './records.ts';
+import * as v from 'valibot';
+import { own, withKey, without } from './records.ts';
+import { forgetInBreakout } from './breakout-state.ts';
+import { NOT_JOINED, ok, refuse, type RoomFeature } from './feature.ts';
+import { UserIdSchema } from './fields.ts';
 import {
   LEFT_KEEP_MS,
   MAX_LEFT,
   isStaff,
   type Actor,
-  type BreakoutState,
   type Participant,
   type RoomEvent,
   type RoomState,
@@ -97,6 +101,14 @@ export function hostAwayAfterGoing(state: RoomState, p: Participant, now: number
   return [];
 }
 
+/** What `userId` leaving changes (nothing when they are not in the room). */
+export function leaveEvents(state: RoomState, userId: string, now: number): RoomEvent[] {
+  const p = participantOf(state, userId);
+  if (!p || !p.present) return [];
+  const left: RoomEvent = { type: 'participant-left', userId: p.id, at: now };
+  return [left, ...hostAwayAfterGoing(state, p, now), ...pruneEvents(applyLeft(state, left), now)];
+}
+
 function gone(p: Participant, at: number): Participant {
   return { ...p, present: false, peerId: null, audio: false, video: false, engaged: false, leftAt: at };
 }
@@ -110,16 +122,72 @@ export function leftParticipant(p: Participant, at: number): Participant {
   return gone(p, at);
 }
 
-/** Breakout state without any trace of these users (where they are, are going, will return, their calls, their plan). */
-export function forgetInBreakout(b: BreakoutState, userIds: readonly string[]): BreakoutState {
-  const ids = new Set(userIds);
-  const calls = b.calls.filter((c) => !ids.has(c.userId));
-  return {
-    ...b,
-    plan: without(b.plan, ids),
-    location: without(b.location, ids),
-    moves: without(b.moves, ids),
-    returnTo: without(b.returnTo, ids),
-    calls: calls.length === b.calls.length ? b.calls : calls,
-  };
+function applyLeft(state: RoomState, event: Extract<RoomEvent, { type: 'participant-left' }>): RoomState {
+  const p = participantOf(state, event.userId);
+  if (!p) return state;
+  return { ...state, participants: withKey(state.participants, p.id, leftParticipant(p, event.at)) };
 }
+
+/** News about a person reaches them even while they are not in the room (their own join, leave, removal). */
+const aboutThem = { outsiders: (e: { userId: string }, userId: string) => e.userId === userId } as const;
+
+export const presence: RoomFeature<
+  'presence/join' | 'presence/leave' | 'participant/remove',
+  'participant-joined' | 'participant-left' | 'participant-removed' | 'participants-pruned'
+> = {
+  name: 'presence',
+  commands: {
+    /** Take someone out of the session until it is started again (hosts and moderators only). */
+    'participant/remove': v.object({ type: v.literal('participant/remove'), userId: UserIdSchema }),
+  },
+  decide: {
+    'presence/join': (state, command, { actor, now }) => {
+      if (!actor) return refuse('not-joined', 'A join needs a verified user.');
+      if (isRemoved(state, actor.id)) return refuse('removed', REMOVED_MESSAGE);
+      // An ended session has nobody in it: whoever is still connected joins again when it restarts.
+      if (state.status !== 'open') return ok();
+      return ok(...joinEvents(state, actor, command.peerId, now, command.hostAwayMs));
+    },
+    'presence/leave': (state, command, { now }) => ok(...leaveEvents(state, command.userId, now)),
+    'participant/remove': (state, command, { actor, now }) => {
+      if (!actor) return refuse('not-joined', NOT_JOINED);
+      if (!isStaff(actor.role)) return refuse('forbidden', 'Only hosts and moderators can remove someone from the session.');
+      if (state.status !== 'open') return refuse('session-ended', 'The session has ended.');
+      const p = participantOf(state, command.userId);
+      if (!p) return refuse('invalid', 'There is no such participant in this room.');
+      if (p.id === actor.id) return refuse('invalid', 'You cannot remove yourself; leave the session instead.');
+      if (p.role === 'host' && actor.role !== 'host') return refuse('forbidden', 'A moderator cannot remove a host.');
+      if (isRemoved(state, p.id)) return ok();
+      return ok({ type: 'participant-removed', userId: p.id, by: actor.id, at: now }, ...hostAwayAfterGoing(state, p, now));
+    },
+  },
+  apply: {
+    'participant-joined': (state, event) => ({
+      ...state,
+      participants: withKey(state.participants, event.participant.id, event.participant),
+    }),
+    'participant-left': applyLeft,
+    'participant-removed': (state, event) => {
+      const p = participantOf(state, event.userId);
+      const removed = state.removed ?? [];
+      return {
+        ...state,
+        participants: p ? withKey(state.participants, p.id, leftParticipant(p, event.at)) : state.participants,
+        removed: removed.includes(event.userId) ? removed : [...removed, event.userId],
+        breakout: forgetInBreakout(state.breakout, [event.userId]),
+      };
+    },
+    'participants-pruned': (state, event) => ({
+      ...state,
+      participants: without(state.participants, event.userIds),
+      breakout: forgetInBreakout(state.breakout, event.userIds),
+    }),
+  },
+  audience: {
+    'participant-joined': { to: 'everyone', outsiders: (e, userId) => e.participant.id === userId, snapshot: true },
+    'participant-left': { to: 'everyone', ...aboutThem, snapshot: true },
+    'participant-removed': { to: 'everyone', ...aboutThem, snapshot: true },
+    'participants-pruned': { to: 'everyone' },
+  },
+  due: (state, now) => pruneEvents(state, now),
+};

@@ -4,7 +4,8 @@
  * before anything else sees it.
  */
 import * as v from 'valibot';
-import { CHAT_MAX_LENGTH, MAX_BREAKOUT_ROOMS, type ClientMessage, type Role } from './types.ts';
+import { clientCommandSchemas } from './room.ts';
+import type { ClientMessage, Role } from './types.ts';
 
 /** Largest room-socket frame the server reads (characters of JSON). */
 export const MAX_FRAME = 16 * 1024;
@@ -16,75 +17,15 @@ export const PEER_ID = /^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$/;
 
 export const RoleSchema = v.picklist(['host', 'moderator', 'participant'] satisfies Role[], 'role must be host, moderator or participant');
 
-const UserIdSchema = v.pipe(v.string('userId must be a string'), v.minLength(1, 'userId is missing'), v.maxLength(128, 'userId is too long'));
-/** A breakout room id, or null for the main room. */
-const BreakoutTargetSchema = v.nullable(v.pipe(v.string('to must be a room id or null'), v.regex(/^r[0-9]{1,6}$/, 'to must be a breakout room id (like "r3") or null for the main room')));
+export { BreakoutConfigSchema } from './breakout.ts';
 
-/** The breakout set-up form, shared by `<breakout-dashboard>` (live) and the server. */
-export const BreakoutConfigSchema = v.object({
-  type: v.literal('breakout/configure'),
-  rooms: v.pipe(
-    v.array(
-      v.pipe(v.string('Each room needs a name.'), v.trim(), v.minLength(1, 'Each room needs a name.'), v.maxLength(60, 'A room name can have at most 60 characters.')),
-      'rooms must be a list of names',
-    ),
-    v.minLength(1, 'Create at least one room.'),
-    v.maxLength(MAX_BREAKOUT_ROOMS, `You can create at most ${MAX_BREAKOUT_ROOMS} rooms.`),
-    v.check((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, 'Give each room a different name.'),
-  ),
-  timeLimitMinutes: v.nullable(v.pipe(v.number('The time limit must be a number of minutes.'), v.minValue(1, 'The time limit must be at least 1 minute.'), v.maxValue(600, 'The time limit can be at most 600 minutes.'))),
-  countdownSeconds: v.pipe(v.number('The countdown must be a number of seconds.'), v.integer('Use whole seconds for the countdown.'), v.minValue(0, 'The countdown cannot be negative.'), v.maxValue(60, 'The countdown can be at most 60 seconds.')),
-  assignment: v.picklist(['auto', 'manual', 'mixed'], 'Choose how participants are assigned: automatically, manually, or both.'),
-});
-
+/**
+ * Every client command, from the features' schemas (each feature module declares the commands
+ * it owns; `room.ts` collects them). The variant picks the schema by `type`.
+ */
 const ClientCommandSchema = v.variant(
   'type',
-  [
-    v.object({
-      type: v.literal('chat/send'),
-      text: v.pipe(
-        v.string('text must be a string'),
-        v.trim(),
-        v.minLength(1, 'A chat message cannot be empty.'),
-        v.maxLength(CHAT_MAX_LENGTH, `A chat message can have at most ${CHAT_MAX_LENGTH} characters.`),
-      ),
-    }),
-    v.object({
-      type: v.literal('media/state'),
-      audio: v.boolean('audio must be true or false'),
-      video: v.boolean('video must be true or false'),
-    }),
-    v.object({ type: v.literal('engagement/report'), engaged: v.boolean('engaged must be true or false') }),
-    v.object({ type: v.literal('session/leave') }),
-    v.object({ type: v.literal('session/end') }),
-    v.object({ type: v.literal('session/start') }),
-    v.object({ type: v.literal('session/join') }),
-    v.object({ type: v.literal('participant/remove'), userId: UserIdSchema }),
-    BreakoutConfigSchema,
-    v.object({ type: v.literal('breakout/start') }),
-    v.object({ type: v.literal('breakout/shuffle') }),
-    v.object({ type: v.literal('breakout/rotate') }),
-    v.object({ type: v.literal('breakout/move'), userId: UserIdSchema, to: BreakoutTargetSchema }),
-    v.object({ type: v.literal('breakout/join'), to: BreakoutTargetSchema }),
-    v.object({ type: v.literal('breakout/gather') }),
-    v.object({ type: v.literal('breakout/end') }),
-    v.object({
-      type: v.literal('breakout/add-time'),
-      minutes: v.pipe(v.number('minutes must be a number'), v.integer('Add whole minutes.'), v.minValue(1, 'Add at least 1 minute.'), v.maxValue(120, 'Add at most 120 minutes at a time.')),
-    }),
-    v.object({
-      type: v.literal('breakout/broadcast'),
-      text: v.pipe(
-        v.string('Broadcast supports text messages only, not files.'),
-        v.trim(),
-        v.minLength(1, 'A broadcast cannot be empty.'),
-        v.maxLength(CHAT_MAX_LENGTH, `A broadcast can have at most ${CHAT_MAX_LENGTH} characters.`),
-      ),
-    }),
-    v.object({ type: v.literal('breakout/call') }),
-    v.object({ type: v.literal('breakout/cancel-call') }),
-    v.object({ type: v.literal('breakout/dismiss'), callId: v.pipe(v.number('callId must be a number'), v.integer(), v.minValue(1)) }),
-  ],
+  [...clientCommandSchemas().values()] as unknown as v.VariantOptions<'type'>,
   (issue) => `Unknown command type ${JSON.stringify(issue.input)}.`,
 );
 

@@ -128,6 +128,37 @@ export interface BreakoutState {
 export const MAX_BREAKOUT_ROOMS = 100;
 export const DEFAULT_COUNTDOWN_MS = 10_000;
 
+// ---------------------------------------------------------------------------
+// Share content (a screen, window or tab; one share per room at a time)
+// ---------------------------------------------------------------------------
+
+/** Which of a person's media a stream carries. */
+export type MediaSource = 'camera' | 'screen';
+
+/** One stream, addressed by person and source. */
+export interface MediaRef {
+  userId: string;
+  source: MediaSource;
+}
+
+export interface ActiveShare {
+  userId: string;
+  /** The room it is shared to: a breakout room id, or null for the main room. */
+  room: string | null;
+  startedAt: number;
+  /** The share carries sound (when the browser offered it). */
+  audio: boolean;
+}
+
+export interface ShareState {
+  /** Participants may share content (hosts and moderators always may). Off by default. */
+  allowParticipants: boolean;
+  /** The shares now, at most one per room. */
+  active: ActiveShare[];
+}
+
+export type ShareStopReason = 'stopped' | 'taken-over' | 'left' | 'moved' | 'ended' | 'not-allowed';
+
 export type SessionStatus = 'open' | 'ended';
 export type EndReason = 'ended-by-host' | 'host-away';
 
@@ -154,6 +185,8 @@ export interface RoomState {
    * snapshots written before removal existed (read it with `removedUsers`).
    */
   removed?: string[];
+  /** Share content. Absent in snapshots written before sharing existed (read it with `shareState`). */
+  share?: ShareState;
 }
 
 /** Chat kept per room (the main room, each breakout room). */
@@ -189,7 +222,15 @@ export type ClientCommand =
   | { type: 'session/join'; peerId?: string }
   /** Take someone out of the session until it is started again (hosts and moderators only). */
   | { type: 'participant/remove'; userId: string }
-  | BreakoutCommand;
+  | BreakoutCommand
+  | ShareCommand;
+
+/** Share content: start (or take over this room's share), stop, and let participants share. */
+export type ShareCommand =
+  | { type: 'share/start'; audio: boolean; takeOver?: boolean }
+  /** Stop your own share; hosts and moderators may stop someone else's (`userId`). */
+  | { type: 'share/stop'; userId?: string }
+  | { type: 'share/allow'; allowed: boolean };
 
 /** Breakout commands from browsers. Everything but call/cancel-call is for hosts and moderators only. */
 export type BreakoutCommand =
@@ -263,6 +304,10 @@ export type RoomEvent =
   | { type: 'help-requested'; call: HelpCall }
   /** `userIds`: the callers whose calls were cleared (so each caller learns of it). */
   | { type: 'help-cleared'; callIds: number[]; userIds: string[]; reason: 'dismissed' | 'cancelled' | 'answered' }
+  | { type: 'share-started'; share: ActiveShare }
+  /** `by`: who stopped it, when that was not the sharer (a take-over, a host, allow turned off). */
+  | { type: 'share-stopped'; userId: string; room: string | null; reason: ShareStopReason; by?: string }
+  | { type: 'share-allowed'; allowed: boolean; by: string }
   /** Stands in, for this connection, for an event meant for others (keeps sequence numbers whole). */
   | { type: 'redacted' };
 
@@ -335,4 +380,6 @@ export type ErrorCode =
   | 'storage-unavailable'
   /** Too many messages or connections: wait `retryAfterMs` (when given) and try again. */
   | 'rate-limited'
+  /** Someone else shares content in this room: take over (`takeOver`) or wait. */
+  | 'share-busy'
   | 'internal';
