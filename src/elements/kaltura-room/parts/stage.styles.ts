@@ -83,7 +83,7 @@ export const stageStyles = css`
   }
 
   /* The bar under the videos: the controls centred, the layout switch at the end. */
-  .stage-bar { display: grid; grid-template-columns: 1fr auto 1fr; align-items: center; gap: 0.5rem; }
+  .stage-bar { flex: none; display: grid; grid-template-columns: 1fr auto 1fr; align-items: center; gap: 0.5rem; }
   .stage-bar-main { grid-column: 2; display: flex; flex-direction: column; align-items: center; gap: 0.5rem; min-width: 0; }
   .stage-bar-main:empty { display: none; }
   .layout-switch { grid-column: 3; justify-self: end; display: inline-flex; padding: 0.15rem; gap: 0.15rem; border-radius: 999px; background: rgb(255 255 255 / 0.1); }

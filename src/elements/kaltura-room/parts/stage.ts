@@ -11,6 +11,22 @@
  * (./stage.styles.ts) is its css. The element keeps the state (layout, pin, who speaks, from
  * `ActiveSpeaker`) and passes it in; the stage never owns I/O. Video elements take their streams
  * through `live()`: re-setting `srcObject` on every render restarts a video.
+ *
+ * Parts (for the element's JSDoc):
+ *   stage          the stage region (overlay, videos, bar)
+ *   grid           grid view's box of tiles
+ *   tile           one person's tile; also tile-self (the user), tile-speaking (the ring),
+ *                  tile-pinned, tile-featured (speaker view's large tile)
+ *   video          the `<video>` in a tile
+ *   avatar         the initials shown when a camera is off
+ *   name           a tile's name label (full name in its title)
+ *   role-badge     Host / Moderator beside the name (in the corner, shortened, on small tiles)
+ *   pin-button     Pin <name> (aria-pressed) in each tile
+ *   content        the shared content (figure); content-video its `<video>`; content-label "<Name> is sharing"
+ *   strip          the scrollable row or column of cameras in speaker view and while content is shared
+ *   layout-switch  the Layout group; layout-option each of Grid and Speaker (aria-pressed)
+ * Custom properties: --kaltura-stage-background, --kaltura-speaking-ring-color, --kaltura-tile-radius
+ * (defaults in ./stage.styles.ts), and the room's --kaltura-tile-bg, --kaltura-gap, --kaltura-accent.
  */
 import { html, nothing, svg, type ElementPart, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { AsyncDirective, directive, type PartInfo, PartType } from 'lit/async-directive.js';
