@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canSee, historyOf, locationOf, redactFor } from './breakout.ts';
-import { applySequenced, decide, initialState, reduce } from './reducer.ts';
+import { applySequenced, decide, initialState, reduce } from './room.ts';
 import { parseClientMessage } from './schema.ts';
 import {
   CHAT_HISTORY,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canSee, deal, locationOf, nextDeadline, redactFor } from './breakout.ts';
-import { decide, initialState, reduce } from './reducer.ts';
+import { decide, initialState, reduce } from './room.ts';
 import type { Actor, Command, RoomState } from './types.ts';
 
 const host: Actor = { id: 'h', name: 'Host', role: 'host' };

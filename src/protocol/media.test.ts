@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exchangesMedia, mediaPeers } from './media.ts';
-import { initialState, reduce } from './reducer.ts';
+import { exchangesMedia, mediaPeers, receives, screenAudience } from './media.ts';
+import { initialState, reduce } from './room.ts';
 import type { Actor, Command, RoomState } from './types.ts';
 
 const host: Actor = { id: 'h', name: 'Dr. Host', role: 'host' };
@@ -63,5 +63,50 @@ describe('media: who exchanges media with whom', () => {
     const s = joined(host, ann);
     assert.equal(exchangesMedia(s, 'a', 'constructor'), false);
     assert.deepEqual(ids(s, 'constructor'), []);
+  });
+});
+
+describe('media: streams by person and source', () => {
+  const refs = (s: RoomState, user: string) => receives(s, user).map((r) => `${r.source}:${r.userId}`).sort();
+  const audience = (s: RoomState, user: string) => screenAudience(s, user).map((p) => p.id).sort();
+
+  it('without a share: every media peer’s camera, and nobody gets a screen', () => {
+    const s = joined(host, ann, bob);
+    assert.deepEqual(refs(s, 'a'), ['camera:b', 'camera:h']);
+    assert.deepEqual(audience(s, 'h'), []);
+  });
+
+  it('a share in the room: the others receive the sharer’s screen too; the sharer sends it to them and receives no screen', () => {
+    const s = run(joined(host, ann, bob), { type: 'share/start', audio: true }, host);
+    assert.deepEqual(refs(s, 'a'), ['camera:b', 'camera:h', 'screen:h']);
+    assert.deepEqual(refs(s, 'h'), ['camera:a', 'camera:b']);
+    assert.deepEqual(audience(s, 'h'), ['a', 'b']);
+    assert.deepEqual(audience(s, 'a'), []);
+  });
+
+  it('breakout rooms: a screen reaches its own room only', () => {
+    let s = joined(host, ann, bob, proto);
+    s = run(s, { type: 'share/allow', allowed: true }, host);
+    s = run(s, { type: 'breakout/deal', reason: 'configure', order: ['a', 'b', '__proto__'], configure: { type: 'breakout/configure', rooms: ['One', 'Two'], timeLimitMinutes: null, countdownSeconds: 0, assignment: 'auto' } }, host);
+    s = run(s, { type: 'breakout/start' }, host); // a and __proto__ in r1, b in r2
+    s = run(s, { type: 'share/start', audio: false }, ann);
+    s = run(s, { type: 'share/start', audio: false }, host);
+    assert.deepEqual(refs(s, '__proto__'), ['camera:a', 'screen:a']);
+    assert.deepEqual(refs(s, 'b'), []);
+    assert.deepEqual(audience(s, 'a'), ['__proto__']);
+    assert.deepEqual(audience(s, 'h'), [], 'nobody else is in the main room');
+  });
+
+  it('nobody receives a screen once its sharer has left, nor after the session ended', () => {
+    const s = run(joined(host, ann), { type: 'share/start', audio: false }, host);
+    assert.deepEqual(refs(run(s, { type: 'session/leave' }, host), 'a'), []);
+    assert.deepEqual(refs(run(s, { type: 'session/end' }, host), 'a'), []);
+    assert.deepEqual(audience(run(s, { type: 'session/end' }, host), 'h'), []);
+  });
+
+  it('a state that still lists a share of someone no longer a media peer gives no screen (defensive)', () => {
+    const s = joined(host, ann);
+    const stale: RoomState = { ...s, share: { allowParticipants: false, active: [{ userId: 'gone', room: null, startedAt: 0, audio: false }] } };
+    assert.deepEqual(refs(stale, 'a'), ['camera:h']);
   });
 });

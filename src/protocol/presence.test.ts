@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decide, initialState, reduce } from './reducer.ts';
+import { decide, initialState, reduce } from './room.ts';
 import { LEFT_KEEP_MS, MAX_LEFT, type Actor, type Command, type RoomState } from './types.ts';
 
 const host: Actor = { id: 'h', name: 'Dr. Host', role: 'host' };

@@ -30,6 +30,31 @@ describe('parseClientMessage', () => {
     }
   });
 
+  it('takes the share commands; takeOver and the stopped user are optional', () => {
+    for (const command of [
+      { type: 'share/start', audio: true },
+      { type: 'share/start', audio: false, takeOver: true },
+      { type: 'share/stop' },
+      { type: 'share/stop', userId: '__proto__' },
+      { type: 'share/allow', allowed: false },
+    ]) {
+      const r = parseClientMessage(JSON.stringify({ type: 'command', command }));
+      assert.deepEqual(r.ok && r.value, { type: 'command', command }, JSON.stringify(r));
+    }
+    const cases: [object, RegExp][] = [
+      [{ type: 'share/start' }, /command\.audio: /],
+      [{ type: 'share/start', audio: 'yes' }, /command\.audio: audio must be true or false/],
+      [{ type: 'share/start', audio: true, takeOver: 'yes' }, /command\.takeOver: takeOver must be true or false/],
+      [{ type: 'share/stop', userId: '' }, /command\.userId: userId is missing/],
+      [{ type: 'share/allow', allowed: null }, /command\.allowed: allowed must be true or false/],
+    ];
+    for (const [command, re] of cases) {
+      const r = parseClientMessage(JSON.stringify({ type: 'command', command }));
+      assert.equal(!r.ok && r.code, 'bad-message', JSON.stringify(command));
+      assert.match(!r.ok ? r.message : '', re);
+    }
+  });
+
   it('names what is wrong', () => {
     const cases: [string, string, RegExp][] = [
       ['{not json', 'bad-message', /not valid JSON/],

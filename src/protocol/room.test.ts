@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { apply, applySequenced, decide, initialState, reduce } from './reducer.ts';
+import { apply, applySequenced, decide, initialState, reduce } from './room.ts';
 import { CHAT_HISTORY, type Actor, type Command, type RoomState } from './types.ts';
 
 const host: Actor = { id: 'h', name: 'Dr. Host', role: 'host' };
@@ -20,7 +20,7 @@ function joined(...actors: Actor[]): RoomState {
   return s;
 }
 
-describe('reducer: presence', () => {
+describe('room: presence', () => {
   it('adds a participant with role and peer id, present', () => {
     const s = joined(host, ann);
     assert.deepEqual(Object.keys(s.participants), ['h', 'a']);
@@ -51,7 +51,7 @@ describe('reducer: presence', () => {
   });
 });
 
-describe('reducer: host away', () => {
+describe('room: host away', () => {
   it('starts the timer when the last host leaves, with the room deadline', () => {
     const s = run(joined(host, ann), { type: 'presence/leave', userId: 'h' }, null, 5000);
     assert.equal(s.hostAwayDeadline, 5000 + 60_000);
@@ -96,7 +96,7 @@ describe('reducer: host away', () => {
   });
 });
 
-describe('reducer: session lifecycle', () => {
+describe('room: session lifecycle', () => {
   it('host and moderator may end; participants may not', () => {
     const s = joined(host, mod, ann);
     const refused = decide(s, { type: 'session/end' }, { actor: ann, now: 1 });
@@ -126,7 +126,7 @@ describe('reducer: session lifecycle', () => {
   });
 });
 
-describe('reducer: chat and media', () => {
+describe('room: chat and media', () => {
   it('numbers messages, keeps the text as given and the name from the token', () => {
     let s = run(joined(host, ann), { type: 'chat/send', text: '  <b>hi</b>  ' }, ann, 42);
     s = run(s, { type: 'chat/send', text: 'second' }, host);
@@ -156,7 +156,7 @@ describe('reducer: chat and media', () => {
   });
 });
 
-describe('reducer: determinism and sequencing', () => {
+describe('room: determinism and sequencing', () => {
   it('server and browser reach the same state from the same events', () => {
     const commands: [Command, Actor | null][] = [
       [{ type: 'presence/join', peerId: 'p1' }, host],
