@@ -16,6 +16,7 @@ import { defineOnUse } from './elements/shared/define-on-use.ts';
 
 defineOnUse('event-agenda', () => import('./elements/event-agenda/event-agenda.ts'));
 defineOnUse('session-editor', () => import('./elements/session-editor/session-editor.ts'));
+defineOnUse('session-attachments', () => import('./elements/session-attachments/session-attachments.ts'));
 defineOnUse('agenda-glance', () => import('./elements/agenda-glance/agenda-glance.ts'));
 
 export { KalturaRoom } from './elements/kaltura-room/kaltura-room.component.ts';

@@ -5,6 +5,7 @@
 export { KalturaRoom } from './elements/kaltura-room/kaltura-room.component.ts';
 export { BreakoutDashboard } from './elements/breakout-dashboard/breakout-dashboard.component.ts';
 export { SessionEditor } from './elements/session-editor/session-editor.component.ts';
+export { SessionAttachments } from './elements/session-attachments/session-attachments.component.ts';
 export { EventAgenda } from './elements/event-agenda/event-agenda.component.ts';
 export { AgendaGlance } from './elements/agenda-glance/agenda-glance.component.ts';
 export {

@@ -91,9 +91,11 @@ export class Combobox implements ReactiveController {
     this.host.renderRoot.querySelector<HTMLElement>(`#${CSS.escape(this.config.ids.input)}`)?.focus();
   }
 
+  /** Change what shows; the host renders again only when something did change. */
   private set(p: Partial<Pick<Combobox, 'query' | 'expanded' | 'active'>>): void {
+    const changed = (Object.keys(p) as (keyof typeof p)[]).some((k) => this[k] !== p[k]);
     Object.assign(this, p);
-    this.host.requestUpdate();
+    if (changed) this.host.requestUpdate();
   }
 
   private openList(active = this.expanded ? this.active : -1): void {

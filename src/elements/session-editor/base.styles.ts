@@ -186,6 +186,10 @@ export const baseStyles = [
     .notice > span {
       flex: 1;
     }
+    /* An empty notice region (see notice.ts) takes no room, nor a grid's gap. */
+    .live:empty {
+      margin-bottom: calc(-1 * var(--kaltura-gap));
+    }
     .menu-wrap {
       position: relative;
     }

@@ -1,8 +1,10 @@
 import { css } from 'lit';
+import { nestedAttachmentsStyles } from '../session-attachments/session-attachments.styles.ts';
 import { baseStyles } from './base.styles.ts';
 
 export const styles = [
   ...baseStyles,
+  nestedAttachmentsStyles,
   css`
     .base {
       display: grid;
@@ -238,95 +240,6 @@ export const styles = [
       gap: 0.25rem;
       margin-left: -0.5rem;
     }
-    .att-head {
-      display: flex;
-      align-items: center;
-      justify-content: space-between;
-      gap: var(--kaltura-gap);
-    }
-    .uploads,
-    .attachments {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-      display: grid;
-      gap: 0.5rem;
-    }
-    .upload,
-    .attachment {
-      display: flex;
-      align-items: center;
-      gap: 0.75rem;
-      padding: 0.6rem 0.75rem;
-      border: 1px solid var(--kaltura-border);
-      border-radius: 8px;
-      min-width: 0;
-    }
-    .upload .name {
-      flex: 0 1 14rem;
-      min-width: 0;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .upload {
-      flex-wrap: wrap;
-    }
-    .upload .error {
-      order: 3;
-      flex-basis: 100%;
-      margin: 0;
-    }
-    .upload .name:has(+ .error) {
-      flex: 1;
-    }
-    progress {
-      flex: 1;
-      min-width: 4rem;
-      height: 0.5rem;
-      accent-color: var(--kaltura-accent);
-    }
-    .ext {
-      display: grid;
-      place-items: center;
-      width: 2.6rem;
-      height: 2.6rem;
-      flex: none;
-      border-radius: 6px;
-      background: var(--kaltura-surface-2);
-      font-size: 0.7rem;
-      font-weight: 700;
-      text-transform: uppercase;
-    }
-    .att-text {
-      flex: 1;
-      min-width: 0;
-      display: grid;
-    }
-    .att-text > * {
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .info {
-      display: grid;
-      grid-template-columns: auto 1fr;
-      gap: 0.4rem 1rem;
-      margin: 0;
-    }
-    .info dt {
-      font-weight: 600;
-    }
-    .info dd {
-      margin: 0;
-      overflow-wrap: anywhere;
-    }
-    dialog .field + .field {
-      margin-top: 0.9rem;
-    }
-    dialog .muted {
-      margin-bottom: 0.9rem;
-    }
     @container (max-width: 560px) {
       .base {
         padding: var(--kaltura-gap);
@@ -334,10 +247,6 @@ export const styles = [
       .row,
       .header {
         grid-template-columns: 1fr;
-      }
-      .att-head {
-        flex-direction: column;
-        align-items: stretch;
       }
     }
   `,

@@ -4,7 +4,8 @@ import { get as $, $$, mustButton, text } from '../../testing/shadow-dom.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import './session-editor.ts';
 import type { SessionEditor } from './session-editor.component.ts';
-import { FakeApi, SERVER, EVENT, TOKENS, type FakeXhrLike } from '../../testing/fake-sessions-api.ts';
+import type { SessionAttachments } from '../session-attachments/session-attachments.component.ts';
+import { FakeApi, SERVER, EVENT, TOKENS } from '../../testing/fake-sessions-api.ts';
 import { SESSION_WORDING } from '../../protocol/sessions.ts';
 
 let api: FakeApi;
@@ -51,7 +52,7 @@ async function editing(id = 's2', extra: Partial<{ url: string }> = {}): Promise
   return el;
 }
 
-async function chooseFiles(el: SessionEditor, sel: string, files: File[]): Promise<void> {
+async function chooseFiles(el: SessionEditor | SessionAttachments, sel: string, files: File[]): Promise<void> {
   const input = $<HTMLInputElement>(el, sel);
   const dt = new DataTransfer();
   for (const f of files) dt.items.add(f);
@@ -227,6 +228,30 @@ describe('<session-editor>: tags', () => {
     await sendKeys({ press: 'Escape' });
     await el.updateComplete;
     expect($(el, '#tags-list').hidden).to.equal(true);
+  });
+
+  it('moves through the suggestions with Home and End; Space ticks the highlighted tag, and types a space otherwise', async () => {
+    const el = await newForm();
+    await openPicker(el, 'tags', 'o');
+    const input = $<HTMLInputElement>(el, '#tags-input');
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'End' });
+    await el.updateComplete;
+    expect(input.getAttribute('aria-activedescendant')).to.equal('tags-opt-3');
+    await sendKeys({ press: 'Home' });
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(input.getAttribute('aria-activedescendant')).to.equal('tags-opt-1');
+    await sendKeys({ press: 'Space' });
+    await el.updateComplete;
+    expect($$(el, '.chip').map((c) => c.textContent!.trim())).to.include('Keynote');
+    // Choosing cleared what was typed; with nothing highlighted, Space is a space.
+    expect(input.value).to.equal('');
+    expect(input.hasAttribute('aria-activedescendant')).to.equal(false);
+    await sendKeys({ press: 'Space' });
+    await el.updateComplete;
+    expect(input.value).to.equal(' ');
+    expect($$(el, '.chip').map((c) => c.textContent!.trim()).filter((t) => t === 'Keynote')).to.have.length(1);
   });
 
   it('shows why a new tag name is refused', async () => {
@@ -427,7 +452,10 @@ describe('<session-editor>: edit mode', () => {
   });
 });
 
-describe('<session-editor>: attachments', () => {
+describe('<session-editor>: the Attachments tab', () => {
+  // The attachments themselves are tested beside <session-attachments>; here, how the editor holds them.
+  const attachmentsOf = (el: SessionEditor) => $(el, 'session-attachments') as SessionAttachments;
+
   async function attachmentsTab(): Promise<SessionEditor> {
     const el = await editing('s2');
     $(el, '#tab-attachments').click();
@@ -435,249 +463,70 @@ describe('<session-editor>: attachments', () => {
     return el;
   }
 
-  it('uploads several files, each with its own progress bar, and confirms each', async () => {
+  it('holds <session-attachments> for the session, and its label counts them as they change', async () => {
     api.autoUpload = false;
-    const el = await attachmentsTab();
-    expect($<HTMLInputElement>(el, '#att-file').multiple).to.equal(true);
-    await chooseFiles(el, '#att-file', [
-      new File(['a'.repeat(1000)], 'Slides.PPTX'),
-      new File(['%PDF-1.4 '.repeat(200)], 'Roadmap.pdf', { type: 'application/pdf' }),
-    ]);
-    await waitUntil(() => api.xhrs.length === 2);
-    const bars = () => $$<HTMLProgressElement>(el, 'progress');
-    expect(bars()).to.have.length(2);
-    expect(bars()[0]!.getAttribute('aria-label')).to.equal('Uploading Slides.PPTX');
-    const [slides, roadmap] = api.xhrs as [FakeXhrLike, FakeXhrLike];
-    expect(slides.headers['x-file-name']).to.equal('Slides.PPTX');
-    expect(slides.headers.authorization).to.equal(`Bearer ${TOKENS.organizer}`);
-    slides.progress(250);
-    roadmap.progress(1800);
-    await el.updateComplete;
-    expect(bars().map((b) => b.value)).to.deep.equal([25, 100]);
-    expect(text(el)).to.contain('25%');
-    await expect(el).to.be.accessible();
-    slides.finish();
-    await waitUntil(() => text(el).includes('Upload complete. "Slides.PPTX" is attached.'));
-    roadmap.finish();
-    await waitUntil(() => $$(el, '.attachment').length === 2);
-    expect(bars()).to.have.length(0);
-    expect($$(el, '.attachment strong').map((s) => s.textContent)).to.deep.equal(['Slides', 'Roadmap']);
-    expect($(el, '#tab-attachments').textContent).to.contain('(2)');
-  });
-
-  it('refuses types outside the shared lists before uploading, and shows the server\'s size limit', async () => {
-    const el = await attachmentsTab();
-    api.maxUploadBytes = 100;
-    await chooseFiles(el, '#att-file', [new File(['x'], 'virus.exe'), new File(['y'.repeat(200)], 'Big.MP4')]);
-    await waitUntil(() => $$(el, '.upload .error').length === 2);
-    const errors = $$(el, '.upload .error').map((e) => e.textContent);
-    expect(errors[0]).to.contain('"virus.exe" cannot be attached: .exe files are not supported.');
-    expect(errors[1]).to.equal('"Big.MP4" is larger than the 100 B upload limit.');
-    expect(api.xhrs).to.have.length(1);
-    expect($(el, '.notice.bad').textContent).to.contain('"Big.MP4" was not uploaded');
-    button(el, 'Dismiss virus.exe').click();
-    await el.updateComplete;
-    expect($$(el, '.upload')).to.have.length(1);
-  });
-
-  it('edits the title and description of an attachment', async () => {
-    const a = api.attach('s2', 'Roadmap.doc');
-    const el = await attachmentsTab();
-    const menuButton = button(el, 'Actions for Roadmap');
-    expect(menuButton.getAttribute('aria-haspopup')).to.equal('menu');
-    menuButton.focus();
-    await sendKeys({ press: 'ArrowDown' });
-    await el.updateComplete;
-    expect(root(el).activeElement?.textContent).to.equal('Edit');
-    await sendKeys({ press: 'ArrowDown' });
-    expect(root(el).activeElement?.textContent).to.equal('Download');
-    await sendKeys({ press: 'Escape' });
-    await el.updateComplete;
-    expect(root(el).activeElement === menuButton).to.equal(true);
-    menuButton.click();
-    await el.updateComplete;
-    button(el, 'Edit').click();
-    const dialog = $<HTMLDialogElement>(el, '#edit-dialog');
-    await waitUntil(() => dialog.open);
-    expect($<HTMLInputElement>(el, '#d-title').value).to.equal('Roadmap');
-    await typeInto(el, '#d-title', '');
-    expect($(el, '#de-title').textContent).to.equal('Enter a title for this file.');
-    await typeInto(el, '#d-title', 'Roadmap internal');
-    await typeInto(el, '#d-description', 'The latest enhancements.');
-    await expect(el).to.be.accessible();
-    dialog.querySelector<HTMLButtonElement>('.btn.primary')!.click();
-    await waitUntil(() => !dialog.open);
-    expect(api.calls('PATCH', new RegExp(`attachments/${a.id}$`))[0]!.body).to.deep.equal({ title: 'Roadmap internal', description: 'The latest enhancements.' });
-    await el.updateComplete;
-    expect($(el, '.attachment strong').textContent).to.equal('Roadmap internal');
-    expect(text(el)).to.contain('Saved the details of "Roadmap internal".');
-  });
-
-  it('shows more info: title, description, file type, size and creation date', async () => {
-    api.attach('s2', 'Roadmap.doc', undefined, { title: 'Roadmap internal', description: "We're thrilled to share the latest enhancements." });
-    const el = await attachmentsTab();
-    button(el, 'Actions for Roadmap internal').click();
-    await el.updateComplete;
-    button(el, 'More info').click();
-    const dialog = $<HTMLDialogElement>(el, '#info-dialog');
-    await waitUntil(() => dialog.open);
-    const info = dialog.textContent!.replace(/\s+/g, ' ');
-    expect(info).to.contain('Roadmap.doc');
-    expect(info).to.contain('Title: Roadmap internal');
-    expect(info).to.contain("Description: We're thrilled to share the latest enhancements.");
-    expect(info).to.contain('File type: doc document');
-    expect(info).to.contain('Size: 870 KB');
-    expect(info).to.contain(`Creation date: ${new Date('2024-10-10T09:00:00Z').toLocaleDateString(undefined, { year: '2-digit', month: '2-digit', day: '2-digit' })}`);
-    await expect(el).to.be.accessible();
-    dialog.querySelector<HTMLButtonElement>('[aria-label="Close"]')!.click();
-    await waitUntil(() => !dialog.open);
-  });
-
-  it('downloads the same bytes under the original name', async () => {
-    const bytes = new Uint8Array([37, 80, 68, 70, 0, 255, 1, 2]);
-    const a = api.attach('s2', 'Roadmap.pdf', bytes);
-    const el = await attachmentsTab();
-    button(el, 'Actions for Roadmap').click();
-    await el.updateComplete;
-    const link = $<HTMLAnchorElement>(el, 'a[role="menuitem"]');
-    expect(link.textContent).to.equal('Download');
-    expect(link.getAttribute('download')).to.equal('Roadmap.pdf');
-    const url = new URL(link.href);
-    expect(url.pathname + url.search).to.equal(a.downloadUrl);
-    expect(url.searchParams.get('signature')).to.be.a('string');
-    expect(link.href).not.to.contain(TOKENS.organizer);
-    expect(url.searchParams.has('access_token')).to.equal(false);
-    const got = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
-    expect([...got]).to.deep.equal([...bytes]);
-  });
-
-  it('asks before deleting, with the exact prompt; Cancel keeps it, Delete removes it', async () => {
     api.attach('s2', 'Roadmap.doc');
     const el = await attachmentsTab();
-    button(el, 'Actions for Roadmap').click();
-    await el.updateComplete;
-    button(el, 'Delete').click();
-    const dialog = $<HTMLDialogElement>(el, '#delete-dialog');
-    await waitUntil(() => dialog.open);
-    expect($(el, '#delete-dialog-title').textContent).to.equal('Delete attachment');
-    expect($(el, '#delete-dialog-message').textContent).to.equal('You\'re about to permanently delete "Roadmap". You cannot undo this action.');
-    // As the product text has it: "Cancel Delete", and a keyboard user starts on the safe one.
-    expect([...dialog.querySelectorAll('button')].map((b) => b.textContent!.trim())).to.deep.equal(['Cancel', 'Delete']);
-    expect(root(el).activeElement).to.equal(dialog.querySelector('[part="dialog-cancel"]'));
+    const inner = attachmentsOf(el);
+    expect(inner.getAttribute('session-id')).to.equal('s2');
+    expect(inner.server).to.equal(SERVER);
+    expect(inner.event).to.equal(EVENT);
+    expect(inner.token).to.equal(TOKENS.organizer);
+    await waitUntil(() => $(el, '#tab-attachments').textContent!.includes('(1)'), 'the count from the loaded list');
+    expect($(el, '#panel-attachments').contains(inner)).to.equal(true);
     await expect(el).to.be.accessible();
-    const closed = oneEvent(dialog, 'close');
-    dialog.querySelector<HTMLButtonElement>('[part="dialog-cancel"]')!.click();
-    await closed;
-    expect(api.calls('DELETE', /attachments/)).to.have.length(0);
-    expect($$(el, '.attachment')).to.have.length(1);
 
-    button(el, 'Actions for Roadmap').click();
-    await el.updateComplete;
-    button(el, 'Delete').click();
-    await waitUntil(() => dialog.open);
-    setTimeout(() => dialog.querySelector<HTMLButtonElement>('[part="dialog-confirm"]')!.click());
-    const changed = await oneEvent(el, 'kaltura-attachments-changed');
-    expect(changed.detail.change).to.equal('deleted');
-    await el.updateComplete;
-    expect($$(el, '.attachment')).to.have.length(0);
-    expect(text(el)).to.contain('Deleted. "Roadmap" is no longer attached.');
+    await chooseFiles(inner, '#att-file', [new File(['a'.repeat(1000)], 'Slides.PPTX'), new File(['%PDF-1.4'], 'Notes.pdf')]);
+    await waitUntil(() => api.xhrs.length === 2);
+    const changed = oneEvent(el, 'kaltura-attachments-changed');
+    api.xhrs[0]!.finish();
+    // The nested element's event reaches the page through the editor, as before.
+    expect((await changed).detail.change).to.equal('uploaded');
+    api.xhrs[1]!.finish();
+    await waitUntil(() => $(el, '#tab-attachments').textContent!.includes('(3)'), 'the count after two uploads');
+    expect(text(inner)).to.contain('Upload complete. "Notes.pdf" is attached.');
+
+    mustButton(inner, 'Actions for Roadmap').click();
+    await inner.updateComplete;
+    mustButton(inner, 'Delete', '[role="menuitem"]').click();
+    await waitUntil(() => $<HTMLDialogElement>(inner, '#delete-dialog').open);
+    $(inner, '#delete-dialog [part="dialog-confirm"]').click();
+    await waitUntil(() => $(el, '#tab-attachments').textContent!.includes('(2)'), 'the count after a delete');
   });
 
-  it('explains a failed delete', async () => {
-    const a = api.attach('s2', 'Roadmap.doc');
+  it('counts what a reload found: a file someone else removed', async () => {
+    api.linkLifetimeS = -1;
+    const a = api.attach('s2', 'Roadmap.pdf');
     const el = await attachmentsTab();
+    const inner = attachmentsOf(el);
+    await waitUntil(() => $(el, '#tab-attachments').textContent!.includes('(1)'));
     api.attachments.set('s2', []);
-    button(el, 'Actions for Roadmap').click();
-    await el.updateComplete;
-    button(el, 'Delete').click();
-    await waitUntil(() => $<HTMLDialogElement>(el, '#delete-dialog').open);
-    $(el, '#delete-dialog [part="dialog-confirm"]').click();
-    await waitUntil(() => root(el).querySelector('.notice.bad'));
-    expect($(el, '.notice.bad').textContent).to.contain(`"Roadmap" was not deleted: There is no attachment "${a.id}" in this session.`);
+    api.files.delete(a.id);
+    mustButton(inner, 'Actions for Roadmap').click();
+    await inner.updateComplete;
+    $<HTMLAnchorElement>(inner, 'a[role="menuitem"]').click();
+    await waitUntil(() => text(inner).includes('"Roadmap" is no longer attached.'), 'the loss said');
+    await waitUntil(() => $(el, '#tab-attachments').textContent!.includes('(0)'), 'the count follows the reload');
+  });
+
+  it('shows the attachments in the editor\'s theme and with the editor\'s parts', async () => {
+    api.attach('s2', 'Roadmap.doc');
+    const el = await fixture<SessionEditor>(html`<session-editor server=${SERVER} event=${EVENT} token=${TOKENS.organizer} session-id="s2"
+      style="--kaltura-accent: rgb(200, 0, 100); --kaltura-font-size: 19px"></session-editor>`);
+    await waitUntil(() => root(el).querySelector('session-attachments'), 'the attachments element');
+    const inner = attachmentsOf(el);
+    await waitUntil(() => $$(inner, '.attachment').length === 1, 'the attachment');
+    const style = getComputedStyle($(inner, '[part="upload-button"]'));
+    expect(style.backgroundColor).to.equal('rgb(200, 0, 100)');
+    expect(getComputedStyle($(inner, '.root')).fontSize).to.equal('19px');
+    const exported = inner.getAttribute('exportparts')!.split(',').map((p) => p.trim());
+    expect(exported).to.include.members(['attachments', 'attachment', 'upload', 'progress', 'menu', 'menu-item', 'dialog', 'dialog-title', 'dialog-confirm', 'dialog-cancel', 'notice']);
   });
 });
 
 describe('<session-editor>: file links that expire', () => {
-  /** Links the browser itself follows (not held back by the element); the download is stopped here. */
-  function followed(el: SessionEditor): string[] {
-    const got: string[] = [];
-    root(el).addEventListener('click', (e) => {
-      const a = e.target as HTMLElement;
-      if (a instanceof HTMLAnchorElement && a.hasAttribute('download') && !e.defaultPrevented) {
-        got.push(a.href);
-        e.preventDefault();
-      }
-    });
-    return got;
-  }
-  const listings = () => api.calls('GET', /\/sessions\/s2\/attachments$/).length;
   /** Every fake request the element started before this one has been answered and recorded. */
   const settled = () => fetch(`${SERVER}/api/events/${EVENT}`, { headers: { authorization: `Bearer ${TOKENS.organizer}` } });
-
-  async function downloadFrom(el: SessionEditor, title: string): Promise<void> {
-    button(el, `Actions for ${title}`).click();
-    await el.updateComplete;
-    $<HTMLAnchorElement>(el, 'a[role="menuitem"]').click();
-  }
-
-  it('asks for a fresh link before a Download whose link has expired, and follows that one', async () => {
-    const bytes = new Uint8Array([37, 80, 68, 70, 7, 7]);
-    api.linkLifetimeS = -1; // what the editor got has already expired
-    api.attach('s2', 'Roadmap.pdf', bytes);
-    const el = await editing('s2');
-    $(el, '#tab-attachments').click();
-    await waitUntil(() => $$(el, '.attachment').length === 1, 'the attachment');
-    const old = $<HTMLAnchorElement>(el, 'a[role="menuitem"]').href;
-    expect((await fetch(old)).status, 'the server refuses the expired link').to.equal(403);
-    const links = followed(el);
-    const before = listings();
-    api.linkLifetimeS = 600;
-    await downloadFrom(el, 'Roadmap');
-    await waitUntil(() => links.length === 1, 'the fresh link followed');
-    expect(listings()).to.equal(before + 1);
-    expect(links[0]).not.to.equal(old);
-    expect(Number(new URL(links[0]!).searchParams.get('expires')) * 1000).to.be.greaterThan(Date.now() + 300_000);
-    expect([...new Uint8Array(await (await fetch(links[0]!)).arrayBuffer())]).to.deep.equal([...bytes]);
-    expect($<HTMLAnchorElement>(el, 'a[role="menuitem"]').href, 'the menu holds the fresh link too').to.equal(links[0]);
-    expect(links[0]).not.to.contain(TOKENS.organizer);
-  });
-
-  it('leaves a link with minutes to live to the browser, without asking again', async () => {
-    api.linkLifetimeS = 600;
-    api.attach('s2', 'Roadmap.pdf');
-    const el = await editing('s2');
-    $(el, '#tab-attachments').click();
-    await waitUntil(() => $$(el, '.attachment').length === 1, 'the attachment');
-    const links = followed(el);
-    const before = listings();
-    await downloadFrom(el, 'Roadmap');
-    expect(links).to.deep.equal([$<HTMLAnchorElement>(el, 'a[role="menuitem"]').href]);
-    await settled();
-    expect(listings()).to.equal(before);
-  });
-
-  it('says when the file is gone or the server fails, asks once per click and follows nothing', async () => {
-    api.linkLifetimeS = -1;
-    const a = api.attach('s2', 'Roadmap.pdf');
-    const el = await editing('s2');
-    $(el, '#tab-attachments').click();
-    await waitUntil(() => $$(el, '.attachment').length === 1, 'the attachment');
-    const links = followed(el);
-    const before = listings();
-    api.override = { method: 'GET', path: /\/attachments$/, reply: { status: 503, body: { error: 'The server cannot read its storage. Try again in a minute.' } } };
-    await downloadFrom(el, 'Roadmap');
-    await waitUntil(() => text(el).includes('Could not download "Roadmap.pdf": The server cannot read its storage.'), 'the failure said');
-    await settled();
-    expect(listings()).to.equal(before + 1);
-    api.attachments.set('s2', []);
-    api.files.delete(a.id);
-    await downloadFrom(el, 'Roadmap');
-    await waitUntil(() => text(el).includes('"Roadmap" is no longer attached.'), 'the loss said');
-    await settled();
-    expect(listings()).to.equal(before + 2);
-    expect(links).to.deep.equal([]);
-    expect($$(el, '.attachment')).to.have.length(0);
-  });
 
   it('re-fetches a header image that failed to load once, shows the fresh link, and stops if that fails too', async () => {
     const header = (v: number) => ({ name: 'Banner.png', contentType: 'image/png', size: 4, updatedAt: '2030-10-10T12:00:00.000Z', url: `/api/events/${EVENT}/sessions/s2/header?v=${v}&expires=4102444800&signature=sig-s2` });

@@ -1,4 +1,6 @@
 import { SessionEditor } from './session-editor.component.ts';
+// The Attachments tab.
+import '../session-attachments/session-attachments.ts';
 
 export { SessionEditor };
 export default SessionEditor;
