@@ -190,7 +190,9 @@ describe('start-up and storage faults', () => {
     assert.ok(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(bytes(3000, 1))));
   });
 
-  it('answers a write the store cannot make with 503 storage-unavailable, keeps serving reads, and recovers', async () => {
+  // A store fails either way: by throwing (SQLite is synchronous underneath) or with a rejected
+  // promise (a database over the network, such as PostgreSQL).
+  for (const failing of ['throws', 'rejects'] as const) it(`answers a write the store cannot make (it ${failing}) with 503 storage-unavailable, keeps serving reads, and recovers`, async () => {
     const broken = { on: false };
     const full = () => Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13 });
     const writes = /^(create|upsert|ensure|insert|update|set|delete)/;
@@ -200,7 +202,10 @@ describe('start-up and storage faults', () => {
           const value = Reflect.get(target, key);
           if (typeof value !== 'function') return value;
           return (...args: unknown[]) => {
-            if (broken.on && typeof key === 'string' && writes.test(key)) throw full();
+            if (broken.on && typeof key === 'string' && writes.test(key)) {
+              if (failing === 'throws') throw full();
+              return Promise.reject(full());
+            }
             return value.apply(target, args);
           };
         },

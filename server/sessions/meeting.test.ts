@@ -182,7 +182,7 @@ describe('demo: POST /api/demo/event-token', () => {
     dir = mkdtempSync(join(tmpdir(), 'meeting-demo-'));
     db = new DatabaseSync(join(dir, 'rooms.db'));
     const clock = { now: () => Date.UTC(2025, 9, 10, 12) };
-    seedDemoEvent({ db, clock });
+    await seedDemoEvent({ db, clock });
     const verifier = await createVerifier({ secret: SECRET });
     app = new Hono()
       .route('/api', createSessionsApi({ db, verifier, clock, dataDir: dir, maxUploadBytes: 1024 }))
@@ -218,7 +218,7 @@ describe('demo: POST /api/demo/event-token', () => {
     // Only the demo event: demo mode signs nothing for other events, even ones that exist.
     res = await ask({ event: 'no-such-event', user: 'alex-kim' });
     assert.equal(res.status, 403);
-    seedDemoEvent({ db, clock: { now: () => Date.UTC(2025, 9, 10, 12) } }, { event: 'real-event' });
+    await seedDemoEvent({ db, clock: { now: () => Date.UTC(2025, 9, 10, 12) } }, { event: 'real-event' });
     res = await ask({ event: 'real-event', user: 'olivia-grant' });
     assert.equal(res.status, 403);
     assert.match((await res.json()).error, /only for the demo event "demo-summit"/);

@@ -76,11 +76,11 @@ export function meetingRoutes(deps: MeetingDeps): Hono {
     const auth = await authenticate(deps.verifier, bearerToken(c.req.header('authorization')));
     if (!auth.ok) return problem(c, { status: 401, error: auth.reason });
     const actor = auth.actor;
-    const entered = service.enterEvent(actor, c.req.param('event'));
+    const entered = await service.enterEvent(actor, c.req.param('event'));
     if (!entered.ok) return problem(c, entered);
-    const found = service.visibleSession(actor, entered.value.id, c.req.param('id'));
+    const found = await service.visibleSession(actor, entered.value.id, c.req.param('id'));
     if (!found.ok) return problem(c, found);
-    const session = service.toSession(found.value);
+    const session = await service.toSession(found.value);
     if (session.type !== 'interactive') return problem(c, { status: 409, error: 'Only interactive room sessions have a meeting room.' });
     if (!deps.secret) {
       return problem(c, { status: 501, error: 'This server cannot sign room join tokens (it has no TOKEN_SECRET): the event portal must issue them.' });
@@ -110,8 +110,8 @@ export function meetingRoutes(deps: MeetingDeps): Hono {
       if (event !== DEMO_EVENT) {
         return c.json({ error: `Demo mode signs event tokens only for the demo event "${DEMO_EVENT}"; your portal signs them for its events.` }, 403);
       }
-      if (!store.getEvent(event)) return c.json({ error: `There is no event "${event}".` }, 404);
-      const person = store.getPerson(event, user);
+      if (!(await store.getEvent(event))) return c.json({ error: `There is no event "${event}".` }, 404);
+      const person = await store.getPerson(event, user);
       if (!person) return c.json({ error: `There is no one with id "${user}" in event "${event}".` }, 404);
       if (!deps.secret) return problem(c, { status: 501, error: 'Demo event tokens need TOKEN_SECRET.' });
       // Their strongest role: an organizer who also moderates signs in as the organizer.

@@ -42,10 +42,10 @@ const PEOPLE: Record<EventRole, PersonRef[]> = {
 
 const TAGS = ['Keynote', 'Workshop', 'Biology', 'Q&A'];
 
-export function seedDemoEvent(
+export async function seedDemoEvent(
   deps: { db?: DatabaseSync; store?: SessionsStore; clock: { now(): number } },
   opts: { event?: string; name?: string; timeZone?: string; withSessions?: boolean } = {},
-): DemoEvent {
+): Promise<DemoEvent> {
   const store = deps.store ?? new SqliteSessionsStore(deps.db!);
   const event = opts.event ?? DEMO_EVENT;
   const name = opts.name ?? 'Life Sciences Summit';
@@ -53,20 +53,20 @@ export function seedDemoEvent(
   const [creator] = PEOPLE.organizer;
   const organizer: EventActor = { id: creator.id, name: creator.name, event, role: 'organizer' };
 
-  const existed = store.getEvent(event) !== null;
+  const existed = (await store.getEvent(event)) !== null;
   if (!existed) {
-    const made = service.createEvent(organizer, { name, timeZone: opts.timeZone ?? 'UTC' });
+    const made = await service.createEvent(organizer, { name, timeZone: opts.timeZone ?? 'UTC' });
     if (!made.ok) throw new Error(`Could not seed the demo event: ${made.error}`);
     for (const [role, people] of Object.entries(PEOPLE) as [EventRole, PersonRef[]][]) {
-      for (const p of people) store.upsertPerson(event, p, [role]);
+      for (const p of people) await store.upsertPerson(event, p, [role]);
     }
-    for (const t of TAGS) service.createTag(organizer, event, { name: t });
+    for (const t of TAGS) await service.createTag(organizer, event, { name: t });
   }
-  const tags = store.listTags(event);
+  const tags = await store.listTags(event);
   const tagId = (n: string) => tags.find((t) => t.name === n)!.id;
 
   if (!existed && opts.withSessions !== false) {
-    const record = store.getEvent(event)!;
+    const record = (await store.getEvent(event))!;
     const day = new Date(deps.clock.now() + 7 * 86_400_000).toISOString().slice(0, 10);
     const sessions = [
       {
@@ -107,10 +107,10 @@ export function seedDemoEvent(
       },
     ];
     for (const s of sessions) {
-      const made = service.createSession(organizer, record, s);
+      const made = await service.createSession(organizer, record, s);
       if (!made.ok) throw new Error(`Could not seed the demo session "${s.title}": ${made.error}`);
     }
   }
 
-  return { event, name: store.getEvent(event)!.name, people: PEOPLE, tags, created: !existed };
+  return { event, name: (await store.getEvent(event))!.name, people: PEOPLE, tags, created: !existed };
 }

@@ -3,7 +3,8 @@
  * see and change what, field validation (the shared schemas plus the checks only
  * the server can make: tags exist, people hold the right role), the creator as
  * moderator, and version checks. Every method takes the verified actor and
- * returns a value or a failure with a status and a sentence.
+ * resolves to a value or a failure with a status and a sentence (the store is
+ * asynchronous; its faults reject, and the API answers them with 503).
  */
 import * as v from 'valibot';
 import {
@@ -87,7 +88,7 @@ export class SessionsService {
 
   // ---- events and people ----
 
-  createEvent(actor: EventActor, input: unknown): Result<EventInfo> {
+  async createEvent(actor: EventActor, input: unknown): Promise<Result<EventInfo>> {
     if (actor.role !== 'organizer') return fail(403, 'Only an organizer can create an event.');
     const parsed = v.safeParse(EventInputSchema, input);
     if (!parsed.success) return invalid(formFieldErrors(parsed.issues));
@@ -99,21 +100,21 @@ export class SessionsService {
       createdAt: this.clock.now(),
     };
     // The organizer who creates an event is also its moderator.
-    if (!this.store.createEvent(record, { id: actor.id, name: actor.name, roles: ['organizer', 'moderator'] })) {
+    if (!(await this.store.createEvent(record, { id: actor.id, name: actor.name, roles: ['organizer', 'moderator'] }))) {
       return fail(409, `The event "${actor.event}" already exists.`);
     }
-    return { ok: true, value: this.eventInfo(actor, record) };
+    return { ok: true, value: await this.eventInfo(actor, record) };
   }
 
   /** The event the actor's token is for, after recording them in its people. */
-  enterEvent(actor: EventActor, eventId: string): Result<EventRecord> {
+  async enterEvent(actor: EventActor, eventId: string): Promise<Result<EventRecord>> {
     if (actor.event !== eventId) return fail(403, `Your event token is for event "${actor.event}", not "${eventId}".`);
-    const event = this.store.getEvent(eventId);
+    const event = await this.store.getEvent(eventId);
     if (!event) return fail(404, `There is no event "${eventId}".`);
-    const known = this.store.getPerson(eventId, actor.id);
+    const known = await this.store.getPerson(eventId, actor.id);
     if (!known || known.name !== actor.name || !known.roles.includes(actor.role)) {
       try {
-        this.store.upsertPerson(eventId, { id: actor.id, name: actor.name }, [actor.role]);
+        await this.store.upsertPerson(eventId, { id: actor.id, name: actor.name }, [actor.role]);
       } catch (err) {
         // A full or read-only disk must not stop anyone reading: they are recorded next time.
         if (!(err instanceof StorageUnavailableError)) throw err;
@@ -123,9 +124,9 @@ export class SessionsService {
     return { ok: true, value: event };
   }
 
-  eventInfo(actor: EventActor, event: EventRecord): EventInfo {
-    const isFirst = this.store.countSessions(event.id) === 0;
-    const names = this.store.peopleNames(event.id, [event.createdBy]);
+  async eventInfo(actor: EventActor, event: EventRecord): Promise<EventInfo> {
+    const isFirst = (await this.store.countSessions(event.id)) === 0;
+    const names = await this.store.peopleNames(event.id, [event.createdBy]);
     const creator = { id: event.createdBy, name: names.get(event.createdBy) ?? event.createdBy };
     return {
       id: event.id,
@@ -133,13 +134,13 @@ export class SessionsService {
       timeZone: event.timeZone,
       createdBy: creator,
       createdAt: new Date(event.createdAt).toISOString(),
-      counts: this.store.roleCounts(event.id),
-      sessionCount: this.store.listSessions(event.id, { visibilities: listedVisibilities(actor) }).length,
+      counts: await this.store.roleCounts(event.id),
+      sessionCount: (await this.store.listSessions(event.id, { visibilities: listedVisibilities(actor) })).length,
       sessionDefaults: { moderators: isFirst ? [creator] : [] },
     };
   }
 
-  listPeople(actor: EventActor, event: string, query: { role?: string; q?: string; limit?: string }): Result<Person[]> {
+  async listPeople(actor: EventActor, event: string, query: { role?: string; q?: string; limit?: string }): Promise<Result<Person[]>> {
     if (!isEditor(actor)) return fail(403, 'Only the event\'s organizers and moderators can look people up.');
     const role = query.role || undefined;
     if (role !== undefined && !(['organizer', 'moderator', 'speaker', 'attendee'] as string[]).includes(role)) {
@@ -148,64 +149,63 @@ export class SessionsService {
     const limit = query.limit ? Number(query.limit) : 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) return fail(400, 'limit must be a whole number from 1 to 500.');
     const q = (query.q ?? '').slice(0, 80);
-    return { ok: true, value: this.store.listPeople(event, { role: role as EventRole | undefined, q, limit }) };
+    return { ok: true, value: await this.store.listPeople(event, { role: role as EventRole | undefined, q, limit }) };
   }
 
-  addPerson(actor: EventActor, event: string, input: unknown): Result<Person> {
+  async addPerson(actor: EventActor, event: string, input: unknown): Promise<Result<Person>> {
     if (actor.role !== 'organizer') return fail(403, 'Only the event\'s organizers can add people.');
     const parsed = v.safeParse(PersonInputSchema, input);
     if (!parsed.success) return invalid(formFieldErrors(parsed.issues));
     const { id, name, roles } = parsed.output;
-    this.store.upsertPerson(event, { id, name }, roles);
-    return { ok: true, value: this.store.getPerson(event, id)! };
+    await this.store.upsertPerson(event, { id, name }, roles);
+    return { ok: true, value: (await this.store.getPerson(event, id))! };
   }
 
   // ---- tags ----
 
-  listTags(event: string, q?: string): Tag[] {
+  listTags(event: string, q?: string): Promise<Tag[]> {
     return this.store.listTags(event, q?.slice(0, 80));
   }
 
-  createTag(actor: EventActor, event: string, input: unknown): Result<{ tag: Tag; created: boolean }> {
+  async createTag(actor: EventActor, event: string, input: unknown): Promise<Result<{ tag: Tag; created: boolean }>> {
     if (!isEditor(actor)) return fail(403, 'Only the event\'s organizers and moderators can create tags.');
     const parsed = v.safeParse(TagInputSchema, input);
     if (!parsed.success) return invalid(formFieldErrors(parsed.issues));
-    return { ok: true, value: this.store.ensureTag(event, { id: this.newId('tag'), name: parsed.output.name }) };
+    return { ok: true, value: await this.store.ensureTag(event, { id: this.newId('tag'), name: parsed.output.name }) };
   }
 
   // ---- sessions ----
 
-  listSessions(actor: EventActor, event: string, tags: string[]): Session[] {
-    return this.store
-      .listSessions(event, { visibilities: listedVisibilities(actor), tags })
-      .map((s) => this.toSession(s));
+  async listSessions(actor: EventActor, event: string, tags: string[]): Promise<Session[]> {
+    const records = await this.store.listSessions(event, { visibilities: listedVisibilities(actor), tags });
+    return Promise.all(records.map((s) => this.toSession(s)));
   }
 
   /** A session the actor may see; hidden ones are reported as missing. */
-  visibleSession(actor: EventActor, event: string, id: string): Result<SessionRecord> {
-    const s = this.store.getSession(event, id);
+  async visibleSession(actor: EventActor, event: string, id: string): Promise<Result<SessionRecord>> {
+    const s = await this.store.getSession(event, id);
     if (!s || !canSee(actor, s)) return fail(404, `There is no session "${id}" in this event.`);
     return { ok: true, value: s };
   }
 
   /** A session the actor may change. */
-  editableSession(actor: EventActor, event: string, id: string): Result<SessionRecord> {
-    const found = this.visibleSession(actor, event, id);
+  async editableSession(actor: EventActor, event: string, id: string): Promise<Result<SessionRecord>> {
+    const found = await this.visibleSession(actor, event, id);
     if (!found.ok) return found;
     if (!isEditor(actor)) return fail(403, EDIT_FORBIDDEN);
     return found;
   }
 
-  createSession(actor: EventActor, event: EventRecord, input: unknown): Result<Session> {
+  async createSession(actor: EventActor, event: EventRecord, input: unknown): Promise<Result<Session>> {
     if (!isEditor(actor)) return fail(403, EDIT_FORBIDDEN);
     if (!isPlainObject(input)) return fail(400, 'Send the session as a JSON object of its fields.');
     let body = input;
     // The organizer who created the event moderates the first session created in it.
-    if (this.store.countSessions(event.id) === 0) {
+    if ((await this.store.countSessions(event.id)) === 0) {
       const given = Array.isArray(body.moderators) ? body.moderators : body.moderators === undefined ? [] : null;
       if (given && !given.includes(event.createdBy)) body = { ...body, moderators: [event.createdBy, ...given] };
     }
-    const checked = this.checkFields(event.id, body, null);
+    const checked = await this.checkFields(event.id, body, null);
     if (!checked.ok) return checked;
     const now = this.clock.now();
     const record: SessionRecord = {
@@ -218,12 +218,12 @@ export class SessionsService {
       createdAt: now,
       updatedAt: now,
     };
-    this.store.insertSession(record);
-    return { ok: true, value: this.toSession(record) };
+    await this.store.insertSession(record);
+    return { ok: true, value: await this.toSession(record) };
   }
 
-  updateSession(actor: EventActor, event: string, id: string, input: unknown, version: number | null): Result<Session> {
-    const found = this.editableSession(actor, event, id);
+  async updateSession(actor: EventActor, event: string, id: string, input: unknown, version: number | null): Promise<Result<Session>> {
+    const found = await this.editableSession(actor, event, id);
     if (!found.ok) return found;
     const current = found.value;
     if (!isPlainObject(input)) return fail(400, 'Send the changed fields as a JSON object.');
@@ -233,29 +233,29 @@ export class SessionsService {
     if (version !== current.version) return this.conflict(current);
     const merged: Record<string, unknown> = { ...fieldsOf(current) };
     for (const key of SESSION_FIELDS) if (key in input) merged[key] = input[key];
-    const checked = this.checkFields(event, merged, current);
+    const checked = await this.checkFields(event, merged, current);
     if (!checked.ok) return checked;
-    const saved = this.store.updateSession(event, id, version, checked.value, this.clock.now());
+    const saved = await this.store.updateSession(event, id, version, checked.value, this.clock.now());
     if (saved === null) return fail(404, `There is no session "${id}" in this event.`);
-    if (saved === 'conflict') return this.conflict(this.store.getSession(event, id)!);
-    return { ok: true, value: this.toSession(saved) };
+    if (saved === 'conflict') return this.conflict((await this.store.getSession(event, id))!);
+    return { ok: true, value: await this.toSession(saved) };
   }
 
-  deleteSession(actor: EventActor, event: string, id: string, version: number | null) {
-    const found = this.editableSession(actor, event, id);
+  async deleteSession(actor: EventActor, event: string, id: string, version: number | null) {
+    const found = await this.editableSession(actor, event, id);
     if (!found.ok) return found;
-    const removed = this.store.deleteSession(event, id, version);
+    const removed = await this.store.deleteSession(event, id, version);
     if (removed === null) return fail(404, `There is no session "${id}" in this event.`);
     if (removed === 'conflict') return this.conflict(found.value);
     return { ok: true as const, value: removed };
   }
 
-  private conflict(current: SessionRecord): Failure {
-    return fail(409, SESSION_WORDING.conflict, { current: this.toSession(current) });
+  private async conflict(current: SessionRecord): Promise<Failure> {
+    return fail(409, SESSION_WORDING.conflict, { current: await this.toSession(current) });
   }
 
   /** The shared schema, then what only the server knows: tags exist, people hold their roles. */
-  private checkFields(event: string, input: unknown, current: SessionRecord | null): Result<SessionFields> {
+  private async checkFields(event: string, input: unknown, current: SessionRecord | null): Promise<Result<SessionFields>> {
     const checked = checkSessionFields(input);
     if (!checked.ok) return invalid(checked.fields);
     const f = checked.value;
@@ -265,28 +265,32 @@ export class SessionsService {
     const added = (ids: string[], before: string[] | undefined) => ids.filter((id) => !before?.includes(id));
     const newTags = added(f.tags, current?.tags);
     if (newTags.length) {
-      const known = new Set(this.store.getTags(event, newTags).map((t) => t.id));
+      const known = new Set((await this.store.getTags(event, newTags)).map((t) => t.id));
       const missing = newTags.filter((t) => !known.has(t));
       if (missing.length) fields.tags = missing.map((t) => `There is no tag "${t}" in this event; create it first.`);
     }
-    const checkRole = (field: 'speakers' | 'moderators', role: EventRole, label: string) => {
+    const checkRole = async (field: 'speakers' | 'moderators', role: EventRole, label: string) => {
       const ids = added(f[field], current?.[field]);
       const problems: string[] = [];
       for (const id of ids) {
-        const p = this.store.getPerson(event, id);
+        const p = await this.store.getPerson(event, id);
         if (!p) problems.push(`There is no one with id "${id}" in this event.`);
         else if (!p.roles.includes(role)) problems.push(`${p.name} has not been assigned the ${label} role.`);
       }
       if (problems.length) fields[field] = problems;
     };
-    checkRole('speakers', 'speaker', 'Speaker');
-    checkRole('moderators', 'moderator', 'Moderator');
+    await checkRole('speakers', 'speaker', 'Speaker');
+    await checkRole('moderators', 'moderator', 'Moderator');
     if (Object.keys(fields).length) return invalid(fields);
     return { ok: true, value: f };
   }
 
-  toSession(s: SessionRecord): Session {
-    const names = this.store.peopleNames(s.event, [...s.speakers, ...s.moderators, s.createdBy]);
+  async toSession(s: SessionRecord): Promise<Session> {
+    const [names, tags, attachmentCount] = await Promise.all([
+      this.store.peopleNames(s.event, [...s.speakers, ...s.moderators, s.createdBy]),
+      this.store.getTags(s.event, s.tags),
+      this.store.countAttachments(s.event, s.id),
+    ]);
     const ref = (id: string): PersonRef => ({ id, name: names.get(id) ?? id });
     const base = `${this.basePath}/events/${encodeURIComponent(s.event)}/sessions/${encodeURIComponent(s.id)}`;
     return {
@@ -296,7 +300,7 @@ export class SessionsService {
       type: s.type,
       title: s.title,
       description: s.description,
-      tags: this.store.getTags(s.event, s.tags),
+      tags,
       date: s.date,
       time: s.time,
       duration: s.duration,
@@ -313,7 +317,7 @@ export class SessionsService {
             url: this.signed(`${base}/header?v=${s.header.updatedAt}`, { kind: 'header', event: s.event, session: s.id, file: String(s.header.updatedAt) }),
           }
         : null,
-      attachmentCount: this.store.countAttachments(s.event, s.id),
+      attachmentCount,
       version: s.version,
       createdBy: ref(s.createdBy),
       createdAt: new Date(s.createdAt).toISOString(),
@@ -323,19 +327,19 @@ export class SessionsService {
 
   // ---- attachments ----
 
-  editAttachment(actor: EventActor, event: string, session: string, id: string, input: unknown): Result<Attachment> {
-    const found = this.editableSession(actor, event, session);
+  async editAttachment(actor: EventActor, event: string, session: string, id: string, input: unknown): Promise<Result<Attachment>> {
+    const found = await this.editableSession(actor, event, session);
     if (!found.ok) return found;
     if (!isPlainObject(input)) return fail(400, 'Send the title and description as a JSON object.');
     const parsed = v.safeParse(AttachmentEditSchema, input);
     if (!parsed.success) return invalid(formFieldErrors(parsed.issues));
-    const saved = this.store.updateAttachment(event, session, id, parsed.output, this.clock.now());
+    const saved = await this.store.updateAttachment(event, session, id, parsed.output, this.clock.now());
     if (!saved) return fail(404, `There is no attachment "${id}" in this session.`);
-    return { ok: true, value: this.toAttachment(saved) };
+    return { ok: true, value: await this.toAttachment(saved) };
   }
 
-  toAttachment(a: AttachmentRecord): Attachment {
-    const names = this.store.peopleNames(a.event, [a.createdBy]);
+  async toAttachment(a: AttachmentRecord): Promise<Attachment> {
+    const names = await this.store.peopleNames(a.event, [a.createdBy]);
     return {
       id: a.id,
       session: a.session,

@@ -2,10 +2,22 @@
  * The default SessionsStore: its own tables (all prefixed `event`) in the same
  * SQLite file as the rooms, through `node:sqlite`. Every multi-row write runs in
  * one transaction; a session save checks and raises the version in the same
- * UPDATE, so two writers can never both win.
+ * UPDATE, so two writers can never both win. `node:sqlite` is synchronous: each
+ * method does all its work before it returns its promise, so a transaction is
+ * never interleaved with another request's.
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { EVENT_ROLES, type EventRole } from '../../src/protocol/sessions.ts';
+import {
+  likeAnywhere,
+  nameKey,
+  plainTag,
+  SCHEMA,
+  sortRoles,
+  toAttachment,
+  type AttachmentRow,
+  type SessionRow,
+} from './sessions-sqlite-schema.ts';
 import type {
   AttachmentRecord,
   EventRecord,
@@ -18,128 +30,6 @@ import type {
   SessionsStore,
   TagRecord,
 } from './sessions-store.ts';
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    time_zone TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS event_people (
-    event_id TEXT NOT NULL,
-    person_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    name_key TEXT NOT NULL,
-    PRIMARY KEY (event_id, person_id)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS event_person_roles (
-    event_id TEXT NOT NULL,
-    role TEXT NOT NULL,
-    person_id TEXT NOT NULL,
-    PRIMARY KEY (event_id, role, person_id)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS event_tags (
-    event_id TEXT NOT NULL,
-    id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    name_key TEXT NOT NULL,
-    PRIMARY KEY (event_id, id),
-    UNIQUE (event_id, name_key)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS event_sessions (
-    event_id TEXT NOT NULL,
-    id TEXT NOT NULL,
-    type TEXT NOT NULL,
-    title TEXT NOT NULL,
-    description TEXT NOT NULL,
-    date TEXT NOT NULL,
-    time TEXT NOT NULL,
-    duration INTEGER NOT NULL,
-    ai_assistant INTEGER NOT NULL,
-    visibility TEXT NOT NULL,
-    header TEXT,
-    version INTEGER NOT NULL,
-    created_by TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
-    PRIMARY KEY (event_id, id)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS event_session_tags (
-    event_id TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    tag_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    PRIMARY KEY (event_id, session_id, tag_id)
-  ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS event_session_tags_by_tag ON event_session_tags (event_id, tag_id);
-  CREATE TABLE IF NOT EXISTS event_session_people (
-    event_id TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    role TEXT NOT NULL,
-    person_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    PRIMARY KEY (event_id, session_id, role, person_id)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS event_attachments (
-    event_id TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    title TEXT NOT NULL,
-    description TEXT NOT NULL,
-    extension TEXT NOT NULL,
-    family TEXT NOT NULL,
-    content_type TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    path TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
-    PRIMARY KEY (event_id, session_id, id)
-  ) WITHOUT ROWID;
-`;
-
-interface SessionRow {
-  event_id: string;
-  id: string;
-  type: string;
-  title: string;
-  description: string;
-  date: string;
-  time: string;
-  duration: number;
-  ai_assistant: number;
-  visibility: string;
-  header: string | null;
-  version: number;
-  created_by: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface AttachmentRow {
-  event_id: string;
-  session_id: string;
-  id: string;
-  name: string;
-  title: string;
-  description: string;
-  extension: string;
-  family: string;
-  content_type: string;
-  size: number;
-  path: string;
-  created_by: string;
-  created_at: number;
-  updated_at: number;
-}
-
-/** Lower-cased key for case-insensitive matching and ordering of names. */
-const nameKey = (s: string) => s.toLocaleLowerCase('en');
-/** A LIKE pattern matching `q` anywhere, with its wildcards escaped. */
-const likeAnywhere = (q: string) => `%${nameKey(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export class SqliteSessionsStore implements SessionsStore {
   readonly db: DatabaseSync;
@@ -248,7 +138,7 @@ export class SqliteSessionsStore implements SessionsStore {
 
   // ---- events and people ----
 
-  createEvent(event: EventRecord, creator: { id: string; name: string; roles: EventRole[] }): boolean {
+  async createEvent(event: EventRecord, creator: { id: string; name: string; roles: EventRole[] }): Promise<boolean> {
     return this.tx(() => {
       const r = this.s.insertEvent.run(event.id, event.name, event.timeZone, event.createdBy, event.createdAt);
       if (Number(r.changes) === 0) return false;
@@ -257,14 +147,14 @@ export class SqliteSessionsStore implements SessionsStore {
     });
   }
 
-  getEvent(id: string): EventRecord | null {
+  async getEvent(id: string): Promise<EventRecord | null> {
     const row = this.s.getEvent.get(id) as
       | { id: string; name: string; time_zone: string; created_by: string; created_at: number }
       | undefined;
     return row ? { id: row.id, name: row.name, timeZone: row.time_zone, createdBy: row.created_by, createdAt: row.created_at } : null;
   }
 
-  upsertPerson(event: string, person: { id: string; name: string }, roles: readonly EventRole[]): void {
+  async upsertPerson(event: string, person: { id: string; name: string }, roles: readonly EventRole[]): Promise<void> {
     this.tx(() => this.addPerson(event, person, roles));
   }
 
@@ -273,14 +163,14 @@ export class SqliteSessionsStore implements SessionsStore {
     for (const role of roles) this.s.addRole.run(event, role, person.id);
   }
 
-  getPerson(event: string, id: string): PersonRecord | null {
+  async getPerson(event: string, id: string): Promise<PersonRecord | null> {
     const row = this.s.getPerson.get(event, id) as { id: string; name: string } | undefined;
     if (!row) return null;
     const roles = (this.s.personRoles.all(event, id) as { role: EventRole }[]).map((r) => r.role);
     return { id: row.id, name: row.name, roles: sortRoles(roles) };
   }
 
-  listPeople(event: string, query: PeopleQuery = {}): PersonRecord[] {
+  async listPeople(event: string, query: PeopleQuery = {}): Promise<PersonRecord[]> {
     const q = query.q?.trim();
     const rows = this.s.listPeople.all(event, query.role ?? null, q ? likeAnywhere(q) : null, query.limit ?? -1) as {
       id: string;
@@ -290,13 +180,13 @@ export class SqliteSessionsStore implements SessionsStore {
     return rows.map((r) => ({ id: r.id, name: r.name, roles: sortRoles(JSON.parse(r.roles) as EventRole[]) }));
   }
 
-  peopleNames(event: string, ids: readonly string[]): Map<string, string> {
+  async peopleNames(event: string, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const rows = this.s.peopleNames.all(event, JSON.stringify(ids)) as { id: string; name: string }[];
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  roleCounts(event: string): Record<EventRole, number> {
+  async roleCounts(event: string): Promise<Record<EventRole, number>> {
     const out = Object.fromEntries(EVENT_ROLES.map((r) => [r, 0])) as Record<EventRole, number>;
     for (const row of this.s.roleCounts.all(event) as { role: EventRole; n: number }[]) {
       if (row.role in out) out[row.role] = Number(row.n);
@@ -306,19 +196,19 @@ export class SqliteSessionsStore implements SessionsStore {
 
   // ---- tags ----
 
-  listTags(event: string, q?: string): TagRecord[] {
+  async listTags(event: string, q?: string): Promise<TagRecord[]> {
     const t = q?.trim();
     return (this.s.listTags.all(event, t ? likeAnywhere(t) : null) as unknown as TagRecord[]).map(plainTag);
   }
 
-  getTags(event: string, ids: readonly string[]): TagRecord[] {
+  async getTags(event: string, ids: readonly string[]): Promise<TagRecord[]> {
     if (ids.length === 0) return [];
     const rows = (this.s.getTags.all(event, JSON.stringify(ids)) as unknown as TagRecord[]).map(plainTag);
     const byId = new Map(rows.map((t) => [t.id, t]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  ensureTag(event: string, tag: TagRecord): { tag: TagRecord; created: boolean } {
+  async ensureTag(event: string, tag: TagRecord): Promise<{ tag: TagRecord; created: boolean }> {
     return this.tx(() => {
       const key = nameKey(tag.name);
       const existing = this.s.tagByKey.get(event, key) as TagRecord | undefined;
@@ -330,22 +220,26 @@ export class SqliteSessionsStore implements SessionsStore {
 
   // ---- sessions ----
 
-  countSessions(event: string): number {
+  async countSessions(event: string): Promise<number> {
     return Number((this.s.countSessions.get(event) as { n: number }).n);
   }
 
-  listSessions(event: string, query: SessionQuery = {}): SessionRecord[] {
+  async listSessions(event: string, query: SessionQuery = {}): Promise<SessionRecord[]> {
     const vis = query.visibilities ? JSON.stringify(query.visibilities) : null;
     const tags = query.tags && query.tags.length > 0 ? JSON.stringify(query.tags) : null;
     return (this.s.listSessions.all(event, vis, tags) as unknown as SessionRow[]).map((r) => this.toSession(r));
   }
 
-  getSession(event: string, id: string): SessionRecord | null {
+  async getSession(event: string, id: string): Promise<SessionRecord | null> {
+    return this.readSession(event, id);
+  }
+
+  private readSession(event: string, id: string): SessionRecord | null {
     const row = this.s.getSession.get(event, id) as SessionRow | undefined;
     return row ? this.toSession(row) : null;
   }
 
-  insertSession(x: SessionRecord): void {
+  async insertSession(x: SessionRecord): Promise<void> {
     this.tx(() => {
       this.s.insertSession.run(
         x.event, x.id, x.type, x.title, x.description, x.date, x.time, x.duration, x.aiAssistant ? 1 : 0, x.visibility,
@@ -355,7 +249,7 @@ export class SqliteSessionsStore implements SessionsStore {
     });
   }
 
-  updateSession(event: string, id: string, expectedVersion: number, x: SessionPatch, now: number): SessionRecord | 'conflict' | null {
+  async updateSession(event: string, id: string, expectedVersion: number, x: SessionPatch, now: number): Promise<SessionRecord | 'conflict' | null> {
     return this.tx(() => {
       const r = this.s.updateSession.run(
         x.type, x.title, x.description, x.date, x.time, x.duration, x.aiAssistant ? 1 : 0, x.visibility, now,
@@ -365,7 +259,7 @@ export class SqliteSessionsStore implements SessionsStore {
       this.s.clearSessionTags.run(event, id);
       this.s.clearSessionPeople.run(event, id);
       this.writeLinks(event, id, x);
-      return this.getSession(event, id);
+      return this.readSession(event, id);
     });
   }
 
@@ -375,7 +269,7 @@ export class SqliteSessionsStore implements SessionsStore {
     x.moderators.forEach((p, i) => this.s.addSessionPerson.run(event, id, 'moderator', p, i));
   }
 
-  setHeader(event: string, id: string, header: HeaderRecord | null): { previous: HeaderRecord | null } | null {
+  async setHeader(event: string, id: string, header: HeaderRecord | null): Promise<{ previous: HeaderRecord | null } | null> {
     return this.tx(() => {
       const row = this.s.getSession.get(event, id) as SessionRow | undefined;
       if (!row) return null;
@@ -384,16 +278,16 @@ export class SqliteSessionsStore implements SessionsStore {
     });
   }
 
-  deleteSession(
+  async deleteSession(
     event: string,
     id: string,
     expectedVersion: number | null,
-  ): { attachments: AttachmentRecord[]; header: HeaderRecord | null } | 'conflict' | null {
+  ): Promise<{ attachments: AttachmentRecord[]; header: HeaderRecord | null } | 'conflict' | null> {
     return this.tx(() => {
       const row = this.s.getSession.get(event, id) as SessionRow | undefined;
       if (!row) return null;
       if (expectedVersion !== null && row.version !== expectedVersion) return 'conflict';
-      const attachments = this.listAttachments(event, id);
+      const attachments = (this.s.listAttachments.all(event, id) as unknown as AttachmentRow[]).map(toAttachment);
       this.s.deleteSessionAttachments.run(event, id);
       this.s.clearSessionTags.run(event, id);
       this.s.clearSessionPeople.run(event, id);
@@ -429,77 +323,54 @@ export class SqliteSessionsStore implements SessionsStore {
 
   // ---- attachments ----
 
-  storageUsed(event: string): number {
+  async storageUsed(event: string): Promise<number> {
     return Number((this.s.storageUsed.get(event) as { n: number }).n);
   }
 
-  countAttachments(event: string, session: string): number {
+  async countAttachments(event: string, session: string): Promise<number> {
     return Number((this.s.countAttachments.get(event, session) as { n: number }).n);
   }
 
-  listAttachments(event: string, session: string): AttachmentRecord[] {
+  async listAttachments(event: string, session: string): Promise<AttachmentRecord[]> {
     return (this.s.listAttachments.all(event, session) as unknown as AttachmentRow[]).map(toAttachment);
   }
 
-  getAttachment(event: string, session: string, id: string): AttachmentRecord | null {
+  async getAttachment(event: string, session: string, id: string): Promise<AttachmentRecord | null> {
+    return this.readAttachment(event, session, id);
+  }
+
+  private readAttachment(event: string, session: string, id: string): AttachmentRecord | null {
     const row = this.s.getAttachment.get(event, session, id) as AttachmentRow | undefined;
     return row ? toAttachment(row) : null;
   }
 
-  insertAttachment(a: AttachmentRecord): void {
+  async insertAttachment(a: AttachmentRecord): Promise<void> {
     this.s.insertAttachment.run(
       a.event, a.session, a.id, a.name, a.title, a.description, a.extension, a.family, a.contentType, a.size, a.path,
       a.createdBy, a.createdAt, a.updatedAt,
     );
   }
 
-  updateAttachment(
+  async updateAttachment(
     event: string,
     session: string,
     id: string,
     patch: { title?: string; description?: string },
     now: number,
-  ): AttachmentRecord | null {
+  ): Promise<AttachmentRecord | null> {
     const r = this.s.updateAttachment.run(patch.title ?? null, patch.description ?? null, now, event, session, id);
-    return Number(r.changes) === 0 ? null : this.getAttachment(event, session, id);
+    return Number(r.changes) === 0 ? null : this.readAttachment(event, session, id);
   }
 
-  deleteAttachment(event: string, session: string, id: string): AttachmentRecord | null {
+  async deleteAttachment(event: string, session: string, id: string): Promise<AttachmentRecord | null> {
     return this.tx(() => {
-      const a = this.getAttachment(event, session, id);
+      const a = this.readAttachment(event, session, id);
       if (a) this.s.deleteAttachment.run(event, session, id);
       return a;
     });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.owned && this.db.isOpen) this.db.close();
   }
-}
-
-function sortRoles(roles: EventRole[]): EventRole[] {
-  return EVENT_ROLES.filter((r) => roles.includes(r));
-}
-
-function plainTag(t: TagRecord): TagRecord {
-  return { id: t.id, name: t.name };
-}
-
-function toAttachment(r: AttachmentRow): AttachmentRecord {
-  return {
-    event: r.event_id,
-    session: r.session_id,
-    id: r.id,
-    name: r.name,
-    title: r.title,
-    description: r.description,
-    extension: r.extension,
-    family: r.family as AttachmentRecord['family'],
-    contentType: r.content_type,
-    size: Number(r.size),
-    path: r.path,
-    createdBy: r.created_by,
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
 }

@@ -95,36 +95,41 @@ export interface PeopleQuery {
   limit?: number;
 }
 
+/**
+ * Every method is asynchronous, so a store over a network database (PostgreSQL) fits the same
+ * interface. A method that changes several rows does so atomically (one transaction), and a
+ * session's version check and raise happen in the same write, so two writers can never both win.
+ */
 export interface SessionsStore {
   /** Create an event and record its creator with the given roles; false when the id is taken. */
-  createEvent(event: EventRecord, creator: { id: string; name: string; roles: EventRole[] }): boolean;
-  getEvent(id: string): EventRecord | null;
+  createEvent(event: EventRecord, creator: { id: string; name: string; roles: EventRole[] }): Promise<boolean>;
+  getEvent(id: string): Promise<EventRecord | null>;
 
   /** Add a person (or more roles to them) and keep their latest name. */
-  upsertPerson(event: string, person: { id: string; name: string }, roles: readonly EventRole[]): void;
-  getPerson(event: string, id: string): PersonRecord | null;
+  upsertPerson(event: string, person: { id: string; name: string }, roles: readonly EventRole[]): Promise<void>;
+  getPerson(event: string, id: string): Promise<PersonRecord | null>;
   /** People in the order of their names. */
-  listPeople(event: string, query?: PeopleQuery): PersonRecord[];
+  listPeople(event: string, query?: PeopleQuery): Promise<PersonRecord[]>;
   /** Names of these people, when known (unknown ids are left out). */
-  peopleNames(event: string, ids: readonly string[]): Map<string, string>;
-  roleCounts(event: string): Record<EventRole, number>;
+  peopleNames(event: string, ids: readonly string[]): Promise<Map<string, string>>;
+  roleCounts(event: string): Promise<Record<EventRole, number>>;
 
-  listTags(event: string, q?: string): TagRecord[];
-  getTags(event: string, ids: readonly string[]): TagRecord[];
+  listTags(event: string, q?: string): Promise<TagRecord[]>;
+  getTags(event: string, ids: readonly string[]): Promise<TagRecord[]>;
   /** Create a tag, or return the existing one with the same name (any case). */
-  ensureTag(event: string, tag: TagRecord): { tag: TagRecord; created: boolean };
+  ensureTag(event: string, tag: TagRecord): Promise<{ tag: TagRecord; created: boolean }>;
 
-  countSessions(event: string): number;
-  listSessions(event: string, query?: SessionQuery): SessionRecord[];
-  getSession(event: string, id: string): SessionRecord | null;
-  insertSession(session: SessionRecord): void;
+  countSessions(event: string): Promise<number>;
+  listSessions(event: string, query?: SessionQuery): Promise<SessionRecord[]>;
+  getSession(event: string, id: string): Promise<SessionRecord | null>;
+  insertSession(session: SessionRecord): Promise<void>;
   /**
    * Save new fields when the stored version is `expectedVersion`, raising it by one.
    * Returns the saved record, 'conflict' when the version moved on, or null when gone.
    */
-  updateSession(event: string, id: string, expectedVersion: number, patch: SessionPatch, now: number): SessionRecord | 'conflict' | null;
+  updateSession(event: string, id: string, expectedVersion: number, patch: SessionPatch, now: number): Promise<SessionRecord | 'conflict' | null>;
   /** Replace (or clear) the header image record; returns the previous one. */
-  setHeader(event: string, id: string, header: HeaderRecord | null): { previous: HeaderRecord | null } | null;
+  setHeader(event: string, id: string, header: HeaderRecord | null): Promise<{ previous: HeaderRecord | null } | null>;
   /**
    * Delete a session with its tag and people links and attachment records, when
    * the version matches (any version when null). Returns the attachment files
@@ -134,19 +139,26 @@ export interface SessionsStore {
     event: string,
     id: string,
     expectedVersion: number | null,
-  ): { attachments: AttachmentRecord[]; header: HeaderRecord | null } | 'conflict' | null;
+  ): Promise<{ attachments: AttachmentRecord[]; header: HeaderRecord | null } | 'conflict' | null>;
 
   /** Bytes the event's attachments and header images take (its storage quota counts these). */
-  storageUsed(event: string): number;
+  storageUsed(event: string): Promise<number>;
 
-  countAttachments(event: string, session: string): number;
-  listAttachments(event: string, session: string): AttachmentRecord[];
-  getAttachment(event: string, session: string, id: string): AttachmentRecord | null;
-  insertAttachment(attachment: AttachmentRecord): void;
-  updateAttachment(event: string, session: string, id: string, patch: { title?: string; description?: string }, now: number): AttachmentRecord | null;
-  deleteAttachment(event: string, session: string, id: string): AttachmentRecord | null;
+  countAttachments(event: string, session: string): Promise<number>;
+  listAttachments(event: string, session: string): Promise<AttachmentRecord[]>;
+  getAttachment(event: string, session: string, id: string): Promise<AttachmentRecord | null>;
+  insertAttachment(attachment: AttachmentRecord): Promise<void>;
+  updateAttachment(
+    event: string,
+    session: string,
+    id: string,
+    patch: { title?: string; description?: string },
+    now: number,
+  ): Promise<AttachmentRecord | null>;
+  deleteAttachment(event: string, session: string, id: string): Promise<AttachmentRecord | null>;
 
-  close(): void;
+  /** Release the database (a borrowed one is left open for its owner). */
+  close(): Promise<void>;
 }
 
 /**
@@ -177,18 +189,26 @@ export function isStorageFault(err: unknown): boolean {
   return false;
 }
 
-/** The same store, with its storage faults turned into `StorageUnavailableError`s. */
+const asStorageError = (err: unknown): unknown =>
+  isStorageFault(err) && !(err instanceof StorageUnavailableError) ? new StorageUnavailableError(err) : err;
+
+/**
+ * The same store, with its storage faults (thrown, or a rejected promise) turned into
+ * `StorageUnavailableError`s, which the API answers with 503; any other error passes unchanged.
+ */
 export function guardStore(store: SessionsStore): SessionsStore {
   return new Proxy(store, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
+        let out: unknown;
         try {
-          return value.apply(target, args);
+          out = value.apply(target, args);
         } catch (err) {
-          throw isStorageFault(err) && !(err instanceof StorageUnavailableError) ? new StorageUnavailableError(err) : err;
+          throw asStorageError(err);
         }
+        return out instanceof Promise ? out.catch((err: unknown) => Promise.reject(asStorageError(err))) : out;
       };
     },
   });
