@@ -1,38 +1,22 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import { safeParse } from 'valibot';
 import { RoomConnection } from '../../client/room-connection.ts';
 import { roomContext, type RoomContextValue } from '../../context/room-context.ts';
 import { roomName } from '../../protocol/breakout.ts';
-import { BreakoutConfigSchema, fieldErrors } from '../../protocol/schema.ts';
-import { isStaff, type AssignMode, type ClientCommand, type HelpCall, type Participant, type RoomEvent, type RoomState } from '../../protocol/types.ts';
+import { BreakoutConfigSchema } from '../../protocol/schema.ts';
+import { isStaff, type ClientCommand, type RoomEvent, type RoomState } from '../../protocol/types.ts';
 import { askConfirm, confirmDialog } from '../shared/confirm-dialog.ts';
 import { icon } from '../shared/icons.ts';
-import { formatDuration } from '../shared/format.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
+import { MenuButton } from '../shared/menu-button.ts';
 // Shared with the room (already in the drop-in): the bell and the once-a-second re-render.
 import { Ticker } from '../kaltura-room/ticker.ts';
+import { chipSelector, MIME, renderRooms } from './parts/rooms.ts';
+import { initialSetup, renderSetupForm, setupCommand, setupInput, type SetupForm } from './parts/setup-form.ts';
+import { clock, renderToolbar } from './parts/toolbar.ts';
 import { styles } from './breakout-dashboard.styles.ts';
-
-/** The drag-and-drop type of a dragged name; its data is the user's id. */
-const MIME = 'application/x-kaltura-user';
-
-/** Time left, as everywhere else (m:ss, h:mm:ss, or days and hours). */
-const clock = (ms: number): string => formatDuration(ms, 'up');
-/** A number field's value; NaN when empty (the schema then names the field). */
-const num = (v: string): number => (v.trim() ? Number(v) : NaN);
-
-interface Form {
-  count: string;
-  /** Every name typed so far; the first `count` are the rooms. */
-  names: string[];
-  limit: string;
-  noLimit: boolean;
-  countdown: string;
-  assign: AssignMode;
-}
 
 /**
  * @summary The moderators' breakout console: create rooms, start, move people by drag and drop
@@ -112,9 +96,7 @@ export class BreakoutDashboard extends KalturaElement {
   private ctx?: RoomContextValue;
 
   @state() private setup = false;
-  @state() private form: Form = { count: '2', names: [], limit: '15', noLimit: false, countdown: '10', assign: 'auto' };
-  /** Whose "Move to" menu is open. */
-  @state() private menu: string | null = null;
+  @state() private form: SetupForm = initialSetup();
   /** The panel under a dragged name: a room id, '' for the main room. */
   @state() private over: string | null = null;
   /** Nested: the room the moderator dragged their own name to, joined on Close. undefined: none. */
@@ -136,25 +118,12 @@ export class BreakoutDashboard extends KalturaElement {
     onError: (e) => this.emit('kaltura-error', { code: e.code, message: e.message, fatal: e.fatal }),
   });
   private readonly ticker = new Ticker(this, () => this.src.serverNow());
+  /** The "Move to" menus, one per movable name (keyed by user id), one open at a time. */
+  private readonly moveMenu = new MenuButton(this, chipSelector);
   private opened = false;
   private seen: RoomState | null = null;
   /** A name to keep focused (after a keyboard move) until it shows in its new room. */
   private focusId: { id: string; to: string | null } | null = null;
-  private readonly onDocDown = (e: Event): void => {
-    const li = this.renderRoot.querySelector('.menu')?.parentElement;
-    if (li && !e.composedPath().includes(li)) this.menu = null;
-  };
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('pointerdown', this.onDocDown, true);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('pointerdown', this.onDocDown, true);
-  }
-
   /** The room state the dashboard shows (immutable; a new object on every change), or null before it has one. */
   get roomState(): RoomState | null {
     return this.src.state;
@@ -294,7 +263,7 @@ export class BreakoutDashboard extends KalturaElement {
 
   private move(id: string, to: string | null): void {
     const s = this.src.state!;
-    this.menu = null;
+    this.moveMenu.close();
     this.focusId = { id, to };
     if (id === this.me) {
       // Our own name: nested, we go when the dashboard closes; standalone, at once.
@@ -335,61 +304,13 @@ export class BreakoutDashboard extends KalturaElement {
     if (e.type === 'drop') this.move(dt.getData(MIME), to || null);
   }
 
-  private async openMenu(id: string): Promise<void> {
-    this.menu = this.menu === id ? null : id;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('.menu button')?.focus();
-  }
-
-  /** The menu pattern: arrows, Home and End move; Enter picks (a button); Escape and Tab close. */
-  private onMenuKey(e: KeyboardEvent): void {
-    const items = [...this.renderRoot.querySelectorAll<HTMLElement>('.menu button')];
-    const n = items.length;
-    const i = items.indexOf(e.composedPath()[0] as HTMLElement);
-    const next = { ArrowDown: i + 1, ArrowUp: i - 1 + n, Home: 0, End: n - 1 }[e.key];
-    if (next !== undefined) {
-      e.preventDefault();
-      items[next % n].focus();
-    } else if (e.key === 'Escape' || e.key === 'Tab') {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        this.focusId = { id: this.menu!, to: this.where(this.src.state!, this.menu!) };
-      }
-      this.menu = null;
-    }
-  }
-
   // ---------------------------------------------------------------------------
   // Configure form
   // ---------------------------------------------------------------------------
 
-  /** The form as a configure command (validated live with the server's own schema). */
-  private get draft(): Extract<ClientCommand, { type: 'breakout/configure' }> {
-    const f = this.form;
-    const n = Math.min(101, Math.max(0, Math.floor(num(f.count)) || 0));
-    return {
-      type: 'breakout/configure',
-      rooms: Array.from({ length: n }, (_, i) => f.names[i] ?? `Room ${i + 1}`),
-      timeLimitMinutes: f.noLimit ? null : num(f.limit),
-      countdownSeconds: num(f.countdown),
-      assignment: f.assign,
-    };
-  }
-
-  private onForm(e: Event): void {
-    const t = e.target as HTMLInputElement;
-    const f: Form = { ...this.form, names: [...this.form.names] };
-    const k = t.name as 'count' | 'limit' | 'countdown';
-    if (t.dataset.i) f.names[+t.dataset.i] = t.value;
-    else if (t.type === 'checkbox') f.noLimit = t.checked;
-    else if (t.type === 'radio') f.assign = t.value as AssignMode;
-    else f[k] = t.value;
-    this.form = f;
-  }
-
   private async onCreate(e: Event): Promise<void> {
     e.preventDefault();
-    const r = safeParse(BreakoutConfigSchema, this.draft);
+    const r = safeParse(BreakoutConfigSchema, setupCommand(this.form));
     if (!r.success) this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     else if (await this.send(r.output, 'Breakout rooms created.')) {
       this.setup = false;
@@ -444,7 +365,18 @@ export class BreakoutDashboard extends KalturaElement {
     return html`<div class="base" part="base">
       <header class="bar" part="toolbar">
         <h2 id="dash-title" tabindex="-1">Breakout rooms</h2>
-        ${rooms ? this.renderTools(s) : html`<div class="tools"></div>`}
+        ${rooms
+          ? renderToolbar({
+              breakout: s.breakout,
+              now: this.src.serverNow(),
+              castOpen: this.castOpen,
+              timeOpen: this.timeOpen,
+              onToggle: (which) => void this.toggle(which),
+              onCommand: (type) => void this.send({ type }),
+              onSetUp: () => void this.setUp(),
+              onStart: () => void this.start(),
+            })
+          : html`<div class="tools"></div>`}
         ${this.ctx
           ? html`<button class="icon-btn" part="close-button" aria-label="Close dashboard" @click=${this.close}>${icon('close')}</button>`
           : nothing}
@@ -459,7 +391,16 @@ export class BreakoutDashboard extends KalturaElement {
           ? html`<p class="empty">Only hosts and moderators can manage breakout rooms.</p>`
           : rooms
             ? this.renderRooms(s)
-            : this.renderConfigure(s)}
+            : renderSetupForm({
+                form: this.form,
+                hasRooms: !!s.breakout.config,
+                onInput: (e) => (this.form = setupInput(this.form, e)),
+                onSubmit: (e) => void this.onCreate(e),
+                onKeep: () => {
+                  this.setup = false;
+                  void this.focusLater('[part="start-button"], #dash-title');
+                },
+              })}
       <p class="visually-hidden" role="status">${this.note}</p>
       ${confirmDialog({
         id: 'setup-dialog',
@@ -472,190 +413,29 @@ export class BreakoutDashboard extends KalturaElement {
     </div>`;
   }
 
-  private renderTools(s: RoomState): TemplateResult {
-    const b = s.breakout;
-    const run = b.status === 'running';
-    const closing = b.closingAt !== null;
-    const live = run && !closing;
-    const now = this.src.serverNow();
-    const cmd = (label: string, type: 'breakout/shuffle' | 'breakout/rotate' | 'breakout/end', cls = '', part = '') =>
-      html`<button class="btn ${cls}" part=${part || nothing} @click=${() => this.send({ type })}>${label}</button>`;
-    return html`<div class="tools">
-        ${live ? html`<button class="btn" aria-expanded=${this.castOpen} @click=${() => this.toggle('castOpen')}>Broadcast</button>` : nothing}
-        ${live && b.endsAt !== null
-          ? html`<button class="btn" part="timer" aria-expanded=${this.timeOpen} @click=${() => this.toggle('timeOpen')}>
-              Remaining time <span class="time">${clock(b.endsAt - now)}</span>
-            </button>`
-          : nothing}
-        ${closing ? html`<span class="closing" part="timer">Breakout ends in <span class="time">${clock(b.closingAt! - now)}</span></span>` : nothing}
-      </div>
-      <div class="tools end">
-        ${closing ? nothing : [cmd('Shuffle', 'breakout/shuffle'), cmd('Move to next room', 'breakout/rotate')]}
-        ${run ? nothing : html`<button class="btn" @click=${this.setUp}>Set up rooms</button>`}
-        ${!run || (b.gathered && !closing)
-          ? html`<button class="btn primary" part="start-button" @click=${this.start}>Start breakout</button>`
-          : nothing}
-        ${live ? cmd('End breakout', 'breakout/end', 'danger', 'end-button') : nothing}
-      </div>`;
-  }
-
   private renderRooms(s: RoomState): TemplateResult {
-    const b = s.breakout;
-    const live = b.status === 'running' && b.closingAt === null;
-    const people = Object.values(s.participants).sort(
-      (p, q) => Number(isStaff(p.role)) - Number(isStaff(q.role)) || p.name.localeCompare(q.name),
-    );
-    // The main room lists who is here; a breakout room also who left while in it.
-    const inRoom = (to: string | null) => people.filter((p) => this.where(s, p.id) === to && (p.present || !!to));
-    return html`${live && this.castOpen
-        ? html`<form class="panel" part="broadcast" @submit=${this.onCast}>
-            <label for="cast-text">Message</label>
-            <textarea id="cast-text" name="text" rows="2" maxlength="2000" aria-describedby="cast-note cast-error"
-              @dragover=${this.noFiles} @drop=${this.noFiles} @paste=${this.noFiles}></textarea>
-            <p id="cast-note" class="hint">At this time we only support sending text messages and not files.</p>
-            <p id="cast-error" class="err">${this.castError}</p>
-            <button class="btn primary">Broadcast</button>
-          </form>`
-        : nothing}
-      ${live && b.endsAt !== null && this.timeOpen
-        ? html`<form class="panel" part="add-time" @submit=${this.onAddTime}>
-            <label>Minutes <input name="minutes" type="number" min="1" max="120" value="5" required /></label>
-            <button class="btn primary">Add time</button>
-          </form>`
-        : nothing}
-      ${this.selfTo !== undefined
-        ? html`<p class="notice">You will join ${roomName(s, this.selfTo)} when you close the dashboard.
-            <button class="link" @click=${() => (this.selfTo = undefined)}>Stay here</button></p>`
-        : nothing}
-      <p class="hint" id="dnd-hint">Drag a name to another room, or select it to choose a room.</p>
-      <div class="rooms">
-        ${this.renderPanel(s, null, 'Main room', inRoom(null), live && !b.gathered
-          ? html`<button class="btn" part="gather-button" @click=${() => this.send({ type: 'breakout/gather' })}>Gather everyone</button>`
-          : nothing)}
-        <div class="grid">
-          ${repeat(b.config!.rooms, (r) => r.id, (r) => this.renderPanel(s, r.id, r.name, inRoom(r.id), live
-            ? html`<button class="btn" part="join-button" aria-describedby="n-${r.id}" @click=${() => this.join(r.id)}>${this.ctx ? 'Join room' : 'Open room…'}</button>`
-            : nothing))}
-        </div>
-      </div>`;
-  }
-
-  private renderPanel(s: RoomState, id: string | null, name: string, members: Participant[], action: unknown): TemplateResult {
-    const key = id ?? '';
-    const calls = s.breakout.calls.filter((c) => c.room === id);
-    const over = this.over === key;
-    return html`<section
-      class="room ${over ? 'over' : ''}"
-      part=${id ? (over ? 'room room-over' : 'room') : 'main-room'}
-      data-to=${key}
-      aria-labelledby="n-${id ?? 'main'}"
-      @dragover=${this.onZone}
-      @dragleave=${this.onZone}
-      @drop=${this.onZone}
-    >
-      <h3 part="room-name" id="n-${id ?? 'main'}">${name} <span class="tag">${members.length}<span class="visually-hidden"> in the room</span></span></h3>
-      <ul>
-        ${calls
-          .filter((c) => !members.some((p) => p.id === c.userId))
-          .map((c) => html`<li class="calling" part="call">${icon('bell')} ${this.nameOf(s, c.userId)} ${this.renderCall(s, c)}</li>`)}
-        ${repeat(members, (p) => p.id, (p) => this.renderMember(s, p, calls.filter((c) => c.userId === p.id)))}
-      </ul>
-      ${action}
-    </section>`;
-  }
-
-  private renderCall(s: RoomState, c: HelpCall): TemplateResult {
-    // Standalone, the console cannot join: its button opens the room through the page, and says so.
-    const label = this.ctx ? 'Join' : 'Open room…';
-    return html`<span class="acts"><button class="btn call" part="join-button" @click=${() => this.join(c.room, c.id)}>${label}</button>
-      <button class="icon-btn" aria-label="Dismiss call from ${this.nameOf(s, c.userId)}" @click=${() => this.send({ type: 'breakout/dismiss', callId: c.id })}>
-        ${icon('close')}
-      </button></span>`;
-  }
-
-  private renderMember(s: RoomState, p: Participant, calls: HelpCall[]): TemplateResult {
-    const b = s.breakout;
-    const mine = p.id === this.me;
-    const open = this.menu === p.id;
-    const marker = mine && this.selfTo !== undefined ? 'when you close' : b.moves[p.id] ? 'moving…' : p.present ? '' : 'away';
-    const label = html`${calls.length ? icon('bell') : nothing}${p.name}${mine ? ' (You)' : ''}${calls.length
-        ? html`<span class="visually-hidden">, asking for help</span>`
-        : nothing}
-      ${marker ? html`<span class="tag">${marker}</span>` : nothing}`;
-    // While breakout runs anyone can be moved; before, only participants (staff move themselves).
-    const movable = b.status === 'running' ? b.closingAt === null : !isStaff(p.role);
-    return html`<li class=${calls.length ? 'calling' : ''} part=${calls.length ? 'member call' : 'member'}>
-      ${movable
-        ? html`<button
-            class="chip"
-            data-id=${p.id}
-            draggable="true"
-            aria-haspopup="menu"
-            aria-expanded=${open}
-            aria-describedby="dnd-hint"
-            @click=${() => this.openMenu(p.id)}
-            @dragstart=${(e: DragEvent) => e.dataTransfer?.setData(MIME, p.id)}
-            @dragend=${() => (this.over = null)}
-          >${label}</button>`
-        : html`<span class="chip">${label}</span>`}
-      ${calls.map((c) => this.renderCall(s, c))}
-      ${open
-        ? html`<div class="menu" part="move-menu" role="menu" aria-label="Move ${p.name} to" @keydown=${this.onMenuKey}>
-            ${[null, ...b.config!.rooms.map((r) => r.id)]
-              .filter((t) => t !== this.where(s, p.id))
-              .map((t) => html`<button role="menuitem" tabindex="-1" @click=${() => this.move(p.id, t)}>${roomName(s, t)}</button>`)}
-          </div>`
-        : nothing}
-    </li>`;
-  }
-
-  private renderConfigure(s: RoomState): TemplateResult {
-    const f = this.form;
-    const d = this.draft;
-    const r = safeParse(BreakoutConfigSchema, d);
-    const errs: Record<string, string[]> = r.success ? {} : fieldErrors(r.issues);
-    const field = (key: string, id: string, label: string, value: string, attrs: { min: number; max: number; disabled?: boolean }) =>
-      html`<label for=${id}>${label}</label>
-        <input id=${id} name=${id} type="number" min=${attrs.min} max=${attrs.max} .value=${value} ?disabled=${attrs.disabled}
-          aria-invalid=${!!errs[key]} aria-describedby="${id}-error" />
-        <p class="err" id="${id}-error">${errs[key]?.join(' ')}</p>`;
-    return html`<form class="configure" part="configure" novalidate @input=${this.onForm} @submit=${this.onCreate}>
-      ${field('rooms', 'count', 'Number of rooms', f.count, { min: 1, max: 100 })}
-      <fieldset>
-        <legend>Room names</legend>
-        <ol>
-          ${d.rooms.map((v, i) => html`<li>
-            <input data-i=${i} .value=${v} maxlength="60" aria-label="Name of room ${i + 1}"
-              aria-invalid=${!!errs[`rooms.${i}`]} aria-describedby="name-error-${i}" />
-            <p class="err" id="name-error-${i}">${errs[`rooms.${i}`]?.join(' ')}</p>
-          </li>`)}
-        </ol>
-      </fieldset>
-      <fieldset>
-        <legend>Time limit</legend>
-        ${field('timeLimitMinutes', 'limit', 'Minutes', f.limit, { min: 1, max: 600, disabled: f.noLimit })}
-        <label><input type="checkbox" .checked=${f.noLimit} /> No time limit</label>
-      </fieldset>
-      ${field('countdownSeconds', 'countdown', 'Countdown before people move (seconds)', f.countdown, { min: 0, max: 60 })}
-      <fieldset>
-        <legend>Assign participants</legend>
-        ${(
-          [
-            ['auto', 'Automatically'],
-            ['manual', 'Manually'],
-            ['mixed', 'Both (automatic, then adjust by hand)'],
-          ] as const
-        ).map(([v, text]) => html`<label><input type="radio" name="assign" value=${v} .checked=${f.assign === v} /> ${text}</label>`)}
-      </fieldset>
-      <div class="actions">
-        ${s.breakout.config
-          ? html`<button type="button" class="btn" @click=${() => {
-              this.setup = false;
-              void this.focusLater('[part="start-button"], #dash-title');
-            }}>Keep existing rooms</button>`
-          : nothing}
-        <button class="btn primary">Create rooms</button>
-      </div>
-    </form>`;
+    return renderRooms({
+      state: s,
+      me: this.me,
+      nested: !!this.ctx,
+      selfTo: this.selfTo,
+      over: this.over,
+      castOpen: this.castOpen,
+      castError: this.castError,
+      timeOpen: this.timeOpen,
+      menu: this.moveMenu,
+      where: (id) => this.where(s, id),
+      nameOf: (id) => this.nameOf(s, id),
+      onCast: (e) => void this.onCast(e),
+      onAddTime: (e) => void this.onAddTime(e),
+      noFiles: (e) => this.noFiles(e),
+      onStay: () => (this.selfTo = undefined),
+      onGather: () => void this.send({ type: 'breakout/gather' }),
+      onJoin: (to, callId) => void this.join(to, callId),
+      onDismiss: (callId) => void this.send({ type: 'breakout/dismiss', callId }),
+      onMove: (id, to) => this.move(id, to),
+      onZone: (e) => this.onZone(e),
+      onDragEnd: () => (this.over = null),
+    });
   }
 }

@@ -355,6 +355,25 @@ describe('<breakout-dashboard> nested in a room', () => {
       expect(panel(el, 'Room 2').contains(root(el).activeElement)).to.be.true;
     });
 
+    it('opens the "Move to" menu from the arrow keys, as every menu button does, and Tab closes it', async () => {
+      const { el, room } = await nested((r) => r.start());
+      chip(el, SAM.id).focus();
+      await sendKeys({ press: 'ArrowUp' });
+      await el.updateComplete;
+      expect(chip(el, SAM.id).getAttribute('aria-expanded')).to.equal('true');
+      expect(root(el).activeElement!.textContent).to.equal('Room 2');
+      await sendKeys({ press: 'Home' });
+      expect(root(el).activeElement!.textContent).to.equal('Main room');
+      await sendKeys({ press: 'Tab' });
+      await settle(el);
+      expect($(el, '[role="menu"]')).to.not.exist;
+      chip(el, SAM.id).focus();
+      await sendKeys({ press: 'ArrowDown' });
+      await el.updateComplete;
+      expect(root(el).activeElement!.textContent).to.equal('Main room');
+      expect(room.sent).to.deep.equal([]);
+    });
+
     it('closes the menu on a click elsewhere', async () => {
       const { el } = await nested((r) => r.start());
       chip(el, SAM.id).click();
