@@ -84,14 +84,6 @@ export const styles = [
       text-overflow: ellipsis;
       white-space: nowrap;
     }
-    /* Right to left: the menu opens towards the row's start. */
-    .menu {
-      right: auto;
-      inset-inline-end: 0;
-    }
-    .menu-item {
-      text-align: start;
-    }
     .field {
       min-width: 0;
     }

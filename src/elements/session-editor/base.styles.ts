@@ -161,7 +161,8 @@ export const baseStyles = [
       display: inline-flex;
       align-items: center;
       gap: 0.2rem;
-      padding: 0.1rem 0.3rem 0.1rem 0.7rem;
+      padding-block: 0.1rem;
+      padding-inline: 0.7rem 0.3rem;
       border-radius: 999px;
       background: var(--kaltura-surface-2);
       font-size: 0.875rem;
@@ -173,7 +174,8 @@ export const baseStyles = [
       display: flex;
       align-items: center;
       gap: 0.6rem;
-      padding: 0.55rem 0.6rem 0.55rem 0.9rem;
+      padding-block: 0.55rem;
+      padding-inline: 0.9rem 0.6rem;
       border-radius: 8px;
       margin-bottom: var(--kaltura-gap);
       background: #e7f6ed;
@@ -195,7 +197,7 @@ export const baseStyles = [
     }
     .menu {
       position: absolute;
-      right: 0;
+      inset-inline-end: 0;
       top: 100%;
       z-index: 5;
       min-width: 10rem;
@@ -212,7 +214,7 @@ export const baseStyles = [
       border: none;
       border-radius: 6px;
       background: none;
-      text-align: left;
+      text-align: start;
       text-decoration: none;
       color: inherit;
       cursor: pointer;

@@ -33,7 +33,7 @@ export const styles = [
       height: 100%;
       align-content: start;
       padding: 1rem;
-      text-align: left;
+      text-align: start;
       border: 1px solid var(--kaltura-border);
       border-radius: var(--kaltura-radius);
       background: var(--kaltura-bg);
@@ -182,7 +182,7 @@ export const styles = [
       content: '';
       position: absolute;
       top: 0.2rem;
-      left: 0.2rem;
+      inset-inline-start: 0.2rem;
       width: 1rem;
       height: 1rem;
       border-radius: 50%;
@@ -194,6 +194,9 @@ export const styles = [
     }
     [aria-checked='true'] > .track::after {
       transform: translateX(1.1rem);
+    }
+    [aria-checked='true'] > .track:dir(rtl)::after {
+      transform: translateX(-1.1rem);
     }
     legend {
       padding: 0;
@@ -238,7 +241,7 @@ export const styles = [
       display: flex;
       flex-wrap: wrap;
       gap: 0.25rem;
-      margin-left: -0.5rem;
+      margin-inline-start: -0.5rem;
     }
     @container (max-width: 560px) {
       .base {

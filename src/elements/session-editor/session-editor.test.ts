@@ -382,6 +382,23 @@ describe('<session-editor>: edit mode', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('works right to left: the assistant switch turns on towards the left, the tabs\' arrows are mirrored', async () => {
+    const knob = (el: SessionEditor) => new DOMMatrix(getComputedStyle($(el, '.track'), '::after').transform).m41;
+    const ltr = await editing('s2');
+    expect(knob(ltr), 'left to right: on is to the right').to.be.greaterThan(0);
+    const wrap = await fixture<HTMLDivElement>(html`<div dir="rtl"><session-editor server=${SERVER} event=${EVENT} token=${TOKENS.organizer}
+      session-id="s2"></session-editor></div>`);
+    const el = wrap.querySelector('session-editor')!;
+    await waitUntil(() => root(el).querySelector('#f-title'), 'edit form');
+    expect($(el, '[role="switch"]').getAttribute('aria-checked')).to.equal('true');
+    expect(knob(el), 'right to left: on is to the left').to.be.lessThan(0);
+    $(el, '#tab-basics').focus();
+    await sendKeys({ press: 'ArrowLeft' });
+    await el.updateComplete;
+    expect(root(el).activeElement?.id).to.equal('tab-attachments');
+    await expect(el).to.be.accessible();
+  });
+
   it('moves between tabs with the arrow keys (tabs pattern)', async () => {
     const el = await editing('s2');
     $(el, '#tab-basics').focus();
