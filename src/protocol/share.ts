@@ -98,7 +98,7 @@ export const share: RoomFeature<'share/start' | 'share/stop' | 'share/allow', 's
     'share/stop': (state, command, { actor }) => {
       if (!actor) return refuse('not-joined', NOT_JOINED);
       const userId = command.userId ?? actor.id;
-      if (userId !== actor.id && !isStaff(actor.role)) return refuse('forbidden', 'Only hosts and moderators can stop someone else’s share.');
+      if (userId !== actor.id && !isStaff(actor.role)) return refuse('forbidden', "Only hosts and moderators can stop someone else's share.");
       const current = shareBy(state, userId);
       if (!current) return ok();
       return ok(stopped(current, 'stopped', userId === actor.id ? undefined : actor.id));
