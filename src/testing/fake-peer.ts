@@ -2,7 +2,8 @@
  * Test helper: a stand-in for PeerJS's `Peer` and `MediaConnection`, recording
  * what the mesh asks of it and letting tests play the network. Not part of the library.
  */
-import type { CallLike, PeerFactory, PeerLike, PeerOptionsLike } from '../client/media-mesh.ts';
+import type { CallLike, PeerFactory, PeerLike, PeerOptionsLike } from '../client/media/peerjs.ts';
+import type { MediaSource } from '../protocol/types.ts';
 
 type Listener = (...args: never[]) => void;
 
@@ -22,7 +23,8 @@ class Emitter {
 export class FakeCall extends Emitter implements CallLike {
   readonly peer: string;
   readonly metadata: unknown;
-  readonly peerConnection = null;
+  /** Null unless a test wires a real connection in (to read audio levels, say). */
+  peerConnection: RTCPeerConnection | null = null;
   /** The stream this side sends (what `call()` or `answer()` got). */
   localStream: MediaStream | undefined;
   answered = false;
@@ -46,6 +48,12 @@ export class FakeCall extends Emitter implements CallLike {
     if (this.closed) return;
     this.closed = true;
     this.fire('close');
+  }
+
+  /** The source the metadata names (calls without one are camera calls, as the mesh reads them). */
+  get source(): unknown {
+    const source = (this.metadata as { source?: unknown } | null | undefined)?.source;
+    return source === undefined ? 'camera' : source;
   }
 
   /** The network: the remote side's media arrives. */
@@ -87,6 +95,19 @@ export class FakePeer extends Emitter implements PeerLike {
     return call;
   }
 
+  /** Calls placed to `peer` (for `source`, when given) that are still open. */
+  openTo(peer: string, source?: MediaSource): FakeCall[] {
+    return this.placed.filter((c) => c.peer === peer && !c.closed && (source === undefined || c.source === source));
+  }
+
+  /** Peer ids of the calls still open that were placed for `source`, sorted. */
+  openCalls(source: MediaSource): string[] {
+    return this.placed
+      .filter((c) => !c.closed && c.source === source)
+      .map((c) => c.peer)
+      .sort();
+  }
+
   reconnect(): void {
     if (!this.disconnected || this.destroyed) throw new Error('not disconnected');
     this.reconnects++;
@@ -111,7 +132,7 @@ export class FakePeer extends Emitter implements PeerLike {
     this.fire('open', this.id);
   }
 
-  /** Someone calls this peer. */
+  /** Someone calls this peer (`metadata` as the caller sends it, e.g. `{ source: 'screen' }`). */
   incoming(from: string, metadata?: unknown): FakeCall {
     const call = new FakeCall(from, metadata);
     this.fire('call', call);
