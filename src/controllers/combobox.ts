@@ -126,7 +126,7 @@ export class Combobox implements ReactiveController {
           const now = this.config.options(this.query).length;
           return this.openList(now ? (down ? 0 : now - 1) : -1);
         }
-        if (n) this.set({ active: down ? (this.active + 1) % n : (this.active - 1 + n) % n });
+        if (n) this.set({ active: down ? (this.active + 1) % n : this.active <= 0 ? n - 1 : this.active - 1 });
         break;
       }
       case 'Home':

@@ -10,7 +10,7 @@ import { isStaff, type ClientCommand, type RoomEvent, type RoomState } from '../
 import { askConfirm, confirmDialog } from '../shared/confirm-dialog.ts';
 import { icon } from '../shared/icons.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
-import { MenuButton } from '../shared/menu-button.ts';
+import { MenuButton } from '../../controllers/menu-button.ts';
 // Shared with the room (already in the drop-in): the bell and the once-a-second re-render.
 import { Ticker } from '../kaltura-room/ticker.ts';
 import { chipSelector, MIME, renderRooms } from './parts/rooms.ts';

@@ -4,7 +4,7 @@
  */
 import { css, html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { icon } from '../shared/icons.ts';
-import { MenuButton } from '../shared/menu-button.ts';
+import { MenuButton } from '../../controllers/menu-button.ts';
 
 export interface SessionMenuHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;

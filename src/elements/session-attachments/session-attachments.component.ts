@@ -15,7 +15,7 @@ import {
 import { askConfirm, closeDialogs } from '../shared/confirm-dialog.ts';
 import { icon } from '../shared/icons.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
-import { MenuButton } from '../shared/menu-button.ts';
+import { MenuButton } from '../../controllers/menu-button.ts';
 import { FileLinks } from '../session-editor/file-links.ts';
 import { renderNotice, type Notice } from '../session-editor/notice.ts';
 import { sicon } from '../session-editor/session-icons.ts';

@@ -9,7 +9,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { roomName } from '../../../protocol/breakout.ts';
 import { isStaff, type HelpCall, type Participant, type RoomState } from '../../../protocol/types.ts';
 import { icon } from '../../shared/icons.ts';
-import type { MenuButton } from '../../shared/menu-button.ts';
+import type { MenuButton } from '../../../controllers/menu-button.ts';
 
 /** The drag-and-drop type of a dragged name; its data is the user's id. */
 export const MIME = 'application/x-kaltura-user';
