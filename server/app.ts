@@ -46,16 +46,17 @@ export interface App {
   /** `client`: where the upgrade came from (sockets are capped per address). */
   websocket(url: URL, client?: ClientInfo): WsAcceptor | null;
   hub: RoomHub;
-  close(): void;
+  /** Stop serving: close sockets and signaling, then the store. */
+  close(): Promise<void>;
 }
 
 /** A session's room is named `<event>.<session>`; plain rooms have no session. */
-export function sessionInfo(sessions: SqliteSessionsStore, room: string): SessionInfo | null {
+export async function sessionInfo(sessions: SqliteSessionsStore, room: string): Promise<SessionInfo | null> {
   const dot = room.lastIndexOf('.');
   if (dot <= 0) return null;
   const eventId = room.slice(0, dot);
-  const event = sessions.getEvent(eventId);
-  const session = event && sessions.getSession(eventId, room.slice(dot + 1));
+  const event = await sessions.getEvent(eventId);
+  const session = event && (await sessions.getSession(eventId, room.slice(dot + 1)));
   if (!event || !session) return null;
   const startsAt = zonedTimeToEpoch(session.date, session.time, event.timeZone);
   return {
@@ -63,7 +64,7 @@ export function sessionInfo(sessions: SqliteSessionsStore, room: string): Sessio
     aiAssistant: session.aiAssistant,
     startsAt,
     endsAt: startsAt + session.duration * 60_000,
-    registered: sessions.roleCounts(eventId).attendee,
+    registered: (await sessions.roleCounts(eventId)).attendee,
   };
 }
 
@@ -95,7 +96,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Chat mood for moderators: AFINN sentiment, squashed into -1..1.
     mood: (text) => Math.tanh(sentiment.analyze(text).comparative),
   });
-  hub.resume();
+  await hub.resume();
 
   const signaling = createSignaling({
     clock,
@@ -133,7 +134,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       linkSecret: config.token.secret,
     }),
   );
-  if (config.demo) seedDemoEvent({ db, clock });
+  if (config.demo) await seedDemoEvent({ db, clock });
   app.route(
     '/api',
     meetingRoutes({
@@ -211,10 +212,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return acceptor && caps.guard(clientAddress(client, config.trustProxy), acceptor);
     },
     hub,
-    close() {
+    async close() {
       signaling.close();
       hub.close();
-      store.close();
+      await store.close();
     },
   };
 }

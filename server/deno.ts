@@ -27,9 +27,8 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 attachWebSockets(server, (url, client) => app.websocket(url, client));
 
 const stop = () => {
-  app.close();
   server.close();
-  Deno.exit(0);
+  void app.close().catch((err) => console.error(err)).finally(() => Deno.exit(0));
 };
 Deno.addSignalListener('SIGINT', stop);
 Deno.addSignalListener('SIGTERM', stop);

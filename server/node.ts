@@ -22,9 +22,8 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 attachWebSockets(server, (url, client) => app.websocket(url, client));
 
 const stop = () => {
-  app.close();
   server.close();
-  process.exit(0);
+  void app.close().catch((err) => console.error(err)).finally(() => process.exit(0));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -18,25 +18,25 @@ import { storageAdvice, StorageHealth } from './rooms/storage-guard.ts';
 import { SqliteStore } from './store/sqlite.ts';
 import { FakeClock } from './testing/fakes.ts';
 import { joinRoom, ROOT, startServer, TEST_SECRET, type RunningServer, type TestClient } from './testing/spawn.ts';
-import { initialState } from '../src/protocol/reducer.ts';
+import { initialState } from '../src/protocol/room.ts';
 
 describe('storage faults: the store and the operator', () => {
-  it('a write SQLite rolled back by itself reports its own error, not the failed ROLLBACK', () => {
+  it('a write SQLite rolled back by itself reports its own error, not the failed ROLLBACK', async () => {
     const db = new DatabaseSync(':memory:');
     const store = new SqliteStore(db);
     // A failure that ends the transaction inside SQLite, as SQLITE_FULL does.
     db.exec(`CREATE TRIGGER full BEFORE INSERT ON room_events WHEN NEW.seq = 2
              BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END`);
     const chat = (seq: number) => ({ seq, event: { type: 'host-away-cancelled' as const } });
-    store.append('r1', [chat(1)], { ...initialState('r1', 60_000), seq: 1 });
-    assert.throws(() => store.append('r1', [chat(2)], null), /database or disk is full/);
+    await store.append('r1', [chat(1)], { ...initialState('r1', 60_000), seq: 1 });
+    await assert.rejects(store.append('r1', [chat(2)], null), /database or disk is full/);
     assert.equal(db.isTransaction, false);
     // Nothing half-kept, and the store works on.
-    assert.deepEqual(store.eventsSince('r1', 0)!.map((e) => e.seq), [1]);
+    assert.deepEqual((await store.eventsSince('r1', 0))!.map((e) => e.seq), [1]);
     db.exec('DROP TRIGGER full');
-    store.append('r1', [chat(2)], null);
-    assert.deepEqual(store.eventsSince('r1', 0)!.map((e) => e.seq), [1, 2]);
-    store.close();
+    await store.append('r1', [chat(2)], null);
+    assert.deepEqual((await store.eventsSince('r1', 0))!.map((e) => e.seq), [1, 2]);
+    await store.close();
   });
 
   it('tells the operator what to fix, once a minute while it lasts, and when it is over', () => {

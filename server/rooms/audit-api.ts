@@ -31,7 +31,7 @@ export function auditRoutes(deps: { verifier: TokenVerifier; store: Store }): Ho
       return c.json({ error: `limit must be a whole number from 1 to ${AUDIT_MAX_LIMIT}; got "${raw}".` }, 400);
     }
     try {
-      return c.json({ entries: deps.store.auditLog(room, limit) });
+      return c.json({ entries: await deps.store.auditLog(room, limit) });
     } catch (err) {
       console.error(`Could not read the audit log of room "${room}"`, err);
       c.header('Retry-After', '5');

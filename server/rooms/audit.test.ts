@@ -15,7 +15,7 @@ import { FakeClock, FakeSocket, FaultyStore, tick } from '../testing/fakes.ts';
 import { joinRoom, startServer, TEST_SECRET, type RunningServer } from '../testing/spawn.ts';
 import { auditEntries } from './audit.ts';
 import { RoomHub } from './hub.ts';
-import { initialState } from '../../src/protocol/reducer.ts';
+import { initialState } from '../../src/protocol/room.ts';
 
 const SECRET = 'audit-test-secret-0123456789-0123456789';
 
@@ -50,7 +50,7 @@ describe('audit log in the hub and the stores', () => {
   async function connect(hub: RoomHub, token: Promise<string>) {
     const s = new FakeSocket();
     s.handlers = hub.accept('r1')(s);
-    s.write({ type: 'hello', token: await token });
+    await s.write({ type: 'hello', token: await token });
     for (let i = 0; i < 20 && !s.of('welcome').length && !s.closed; i++) await tick();
     return s;
   }
@@ -66,18 +66,18 @@ describe('audit log in the hub and the stores', () => {
     console.error = () => {};
     try {
       disk.fill();
-      h.write({ type: 'command', ref: 'e1', command: { type: 'session/end' } });
+      await h.write({ type: 'command', ref: 'e1', command: { type: 'session/end' } });
       assert.equal(h.of<{ code: string }>('error')[0].code, 'storage-unavailable');
-      assert.equal(hub.room('r1').state.status, 'open');
-      assert.deepEqual(disk.auditLog('r1', 10), []);
+      assert.equal(hub.peek('r1')!.state.status, 'open');
+      assert.deepEqual(await disk.auditLog('r1', 10), []);
       disk.free();
-      clock.advance(1_000);
-      h.write({ type: 'command', ref: 'e2', command: { type: 'session/end' } });
-      h.write({ type: 'command', ref: 'e3', command: { type: 'session/start' } });
+      await clock.run(1_000);
+      await h.write({ type: 'command', ref: 'e2', command: { type: 'session/end' } });
+      await h.write({ type: 'command', ref: 'e3', command: { type: 'session/start' } });
     } finally {
       console.error = quiet;
     }
-    const log = disk.auditLog('r1', 10);
+    const log = await disk.auditLog('r1', 10);
     assert.deepEqual(log.map((e) => [e.action, e.actor.id, e.actor.name, e.at]), [
       ['restart', 'h', 'H', clock.now()],
       ['end', 'h', 'H', clock.now()],
@@ -85,23 +85,23 @@ describe('audit log in the hub and the stores', () => {
     hub.close();
   });
 
-  it('SQLite keeps the newest AUDIT_KEEP entries per room, across a reopen', () => {
+  it('SQLite keeps the newest AUDIT_KEEP entries per room, across a reopen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'audit-test-'));
     try {
       let store = new SqliteStore(join(dir, 'rooms.db'));
       const entry = (i: number): AuditEntry => ({ at: i, action: 'move', actor: { id: 'h', name: 'Hana' }, detail: { n: i } });
       const batch = Array.from({ length: AUDIT_KEEP + 20 }, (_, i) => entry(i));
-      store.append('r1', [], null, batch.slice(0, 10));
-      store.append('r1', [], null, batch.slice(10));
-      store.append('r2', [], null, [entry(-1)]);
-      store.close();
+      await store.append('r1', [], null, batch.slice(0, 10));
+      await store.append('r1', [], null, batch.slice(10));
+      await store.append('r2', [], null, [entry(-1)]);
+      await store.close();
       store = new SqliteStore(join(dir, 'rooms.db'));
-      const all = store.auditLog('r1', AUDIT_KEEP * 2);
+      const all = await store.auditLog('r1', AUDIT_KEEP * 2);
       assert.equal(all.length, AUDIT_KEEP);
       assert.deepEqual(all[0], entry(AUDIT_KEEP + 19), 'newest first');
       assert.equal(all.at(-1)!.at, 20, 'the oldest went first');
-      assert.deepEqual(store.auditLog('r2', 5).map((e) => e.at), [-1], 'another room keeps its own');
-      store.close();
+      assert.deepEqual((await store.auditLog('r2', 5)).map((e) => e.at), [-1], 'another room keeps its own');
+      await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@
  * null when a snapshot serves it better (it is far behind, it changed rooms, or
  * the log no longer reaches back that far).
  */
-import { canSee, redactFor } from '../../src/protocol/breakout.ts';
+import { hears, viewFor } from '../../src/protocol/room.ts';
 import type { Actor, RoomState, SequencedEvent } from '../../src/protocol/types.ts';
 import type { Store } from '../store/store.ts';
 
@@ -19,35 +19,34 @@ export const RESUME_MAX_BYTES = 64 * 1024;
 export function redactMissed(state: RoomState, viewer: Actor, events: SequencedEvent[] | null): SequencedEvent[] | null {
   if (!events) return null;
   if (events.some((e) => e.event.type === 'breakout-ended' || (e.event.type === 'breakout-moved' && Object.hasOwn(e.event.moved, viewer.id)))) return null;
-  return events.map((e) =>
-    e.event.type === 'chat' || e.event.type === 'help-requested' || e.event.type === 'help-cleared'
-      ? canSee(e.event, state, viewer) ? e : { seq: e.seq, event: { type: 'redacted' } }
-      : e,
-  );
+  // Each by the composed audience rule, against the current state (they stayed in one room).
+  return events.map((e) => (hears(e.event, state, viewer) ? e : { seq: e.seq, event: { type: 'redacted' } }));
 }
 
 /** What a client that has seen everything up to `since` needs: missed events, or null for a snapshot. */
-export function catchUp(
-  store: Store,
+export async function catchUp(
+  store: Pick<Store, 'eventsSince'>,
   roomId: string,
   state: RoomState,
   viewer: Actor,
   since: number | undefined,
   limits: { maxEvents: number; maxBytes: number } = { maxEvents: RESUME_MAX_EVENTS, maxBytes: RESUME_MAX_BYTES },
-): SequencedEvent[] | null {
+): Promise<SequencedEvent[] | null> {
   if (since === undefined || since > state.seq) return null;
   if (state.seq - since > limits.maxEvents) return null; // far behind: the state is smaller than the log
   let events: SequencedEvent[] | null;
   try {
-    events = store.eventsSince(roomId, since);
+    events = await store.eventsSince(roomId, since);
   } catch (err) {
     console.error(`Could not read the log of room "${roomId}"; sending a snapshot instead.`, err);
     return null;
   }
+  // The log must reach exactly to the state (it is read in the room's turn, so it does).
+  if (events && (events.at(-1)?.seq ?? since) !== state.seq) return null;
   const missed = redactMissed(state, viewer, events);
   if (!missed) return null;
   let bytes = 0;
   for (const e of missed) bytes += JSON.stringify(e).length;
   if (bytes <= limits.maxBytes) return missed;
-  return JSON.stringify(redactFor(state, viewer)).length < bytes ? null : missed;
+  return JSON.stringify(viewFor(state, viewer)).length < bytes ? null : missed;
 }

@@ -24,7 +24,7 @@ const token = (sub: string, role: Role, room = 'r1') => issueToken(SECRET, { sub
 async function connect(tok: string | Promise<string>, hello: Record<string, unknown> = {}, room = 'r1') {
   const s = new FakeSocket();
   s.handlers = hub.accept(room)(s);
-  s.write({ type: 'hello', token: await tok, ...hello });
+  await s.write({ type: 'hello', token: await tok, ...hello });
   // Token checks are asynchronous: wait (up to 20 s on a loaded machine) for the welcome or the close.
   for (let i = 0; i < 4000 && !s.of('welcome').length && !s.closed; i++) await new Promise((r) => setTimeout(r, i < 20 ? 0 : 5));
   return s;
@@ -32,7 +32,7 @@ async function connect(tok: string | Promise<string>, hello: Record<string, unkn
 
 const events = (s: FakeSocket) => s.of<{ seq: number; event: RoomEvent }>('event').map((e) => e.event);
 const errors = (s: FakeSocket) => s.of<{ code: string; message: string; fatal?: boolean }>('error');
-const present = (room = 'r1') => Object.values(hub.room(room).state.participants).filter((p) => p.present).map((p) => p.id).sort();
+const present = (room = 'r1') => Object.values(hub.peek(room)!.state.participants).filter((p) => p.present).map((p) => p.id).sort();
 const command = (s: FakeSocket, c: Record<string, unknown>) => s.write({ type: 'command', command: c });
 
 beforeEach(async () => {
@@ -54,7 +54,7 @@ describe('room hub: participant/remove', () => {
     const a = await connect(token('a', 'participant'));
     const console_ = await connect(token('a', 'participant'), { observer: true }); // refused: not staff, closes itself
     assert.ok(console_.closed);
-    command(h, { type: 'participant/remove', userId: 'a' });
+    await command(h, { type: 'participant/remove', userId: 'a' });
     await tick();
     const removed = events(a).find((e) => e.type === 'participant-removed');
     assert.deepEqual(removed && { ...removed, at: 0 }, { type: 'participant-removed', userId: 'a', by: 'h', at: 0 });
@@ -64,9 +64,9 @@ describe('room hub: participant/remove', () => {
     assert.ok(events(h).some((e) => e.type === 'participant-removed'));
     assert.deepEqual(present(), ['h']);
     // No grace period: nothing else happens when time passes.
-    const seq = hub.room('r1').state.seq;
-    clock.advance(30_000);
-    assert.equal(hub.room('r1').state.seq, seq);
+    const seq = hub.peek('r1')!.state.seq;
+    await clock.run(30_000);
+    assert.equal(hub.peek('r1')!.state.seq, seq);
 
     const again = await connect(token('a', 'participant'));
     assert.equal(again.of('welcome').length, 0);
@@ -74,8 +74,8 @@ describe('room hub: participant/remove', () => {
     assert.match(errors(again)[0]!.message, /removed from the session/);
     assert.ok(again.closed);
 
-    command(h, { type: 'session/end' });
-    command(h, { type: 'session/start' });
+    await command(h, { type: 'session/end' });
+    await command(h, { type: 'session/start' });
     const back = await connect(token('a', 'participant'));
     assert.equal(back.of('welcome').length, 1, 'a restart lets them in again');
     assert.deepEqual(present(), ['a', 'h']);
@@ -85,9 +85,9 @@ describe('room hub: participant/remove', () => {
     const h = await connect(token('h', 'host'));
     const m = await connect(token('m', 'moderator'));
     const a = await connect(token('a', 'participant'));
-    m.write({ type: 'command', ref: 'x1', command: { type: 'participant/remove', userId: 'h' } });
-    m.write({ type: 'command', ref: 'x2', command: { type: 'participant/remove', userId: 'm' } });
-    a.write({ type: 'command', ref: 'x3', command: { type: 'participant/remove', userId: 'h' } });
+    await m.write({ type: 'command', ref: 'x1', command: { type: 'participant/remove', userId: 'h' } });
+    await m.write({ type: 'command', ref: 'x2', command: { type: 'participant/remove', userId: 'm' } });
+    await a.write({ type: 'command', ref: 'x3', command: { type: 'participant/remove', userId: 'h' } });
     await tick();
     assert.deepEqual(errors(m).map((e) => e.code), ['forbidden', 'invalid']);
     assert.deepEqual(errors(a).map((e) => e.code), ['forbidden']);
@@ -100,7 +100,7 @@ describe('room hub: participant/remove', () => {
     const m = await connect(token('m', 'moderator'));
     const mConsole = await connect(token('m', 'moderator'), { observer: true });
     const h = await connect(token('h', 'host'), { observer: true });
-    command(h, { type: 'participant/remove', userId: 'm' });
+    await command(h, { type: 'participant/remove', userId: 'm' });
     await tick();
     assert.ok(m.closed && mConsole.closed);
     assert.equal(errors(mConsole).at(-1)?.code, 'removed');
@@ -114,51 +114,51 @@ describe('room hub: no ghost participants after End Session then Start Session',
     const h = await connect(token('h', 'host'));
     const a = await connect(token('a', 'participant'));
     const b = await connect(token('b', 'participant'));
-    command(h, { type: 'session/end' });
+    await command(h, { type: 'session/end' });
     assert.deepEqual(present(), [], 'ending takes everyone out of the room');
-    command(h, { type: 'session/start' });
+    await command(h, { type: 'session/start' });
     assert.deepEqual(present(), ['h'], 'a and b are still on the ended screen: not in the room');
-    assert.equal(hub.room('r1').state.participants.h!.peerId, h.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId);
+    assert.equal(hub.peek('r1')!.state.participants.h!.peerId, h.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId);
     assert.equal(hub.peerAdmitted('r1', 'a', a.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId), false);
     // Rejoin: the element reconnects (a fresh join), or sends session/join on its open socket.
-    a.write({ type: 'command', command: { type: 'session/leave' } });
+    await a.write({ type: 'command', command: { type: 'session/leave' } });
     a.drop();
     const a2 = await connect(token('a', 'participant'));
     assert.equal(a2.of('welcome').length, 1);
-    command(b, { type: 'session/join' });
+    await command(b, { type: 'session/join' });
     await tick();
     assert.deepEqual(present(), ['a', 'b', 'h']);
     const bPeer = b.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId;
-    assert.equal(hub.room('r1').state.participants.b!.peerId, bPeer);
+    assert.equal(hub.peek('r1')!.state.participants.b!.peerId, bPeer);
     assert.ok(events(h).filter((e) => e.type === 'participant-joined').length >= 5);
   });
 
   it('a page still on the ended screen reconnects with away: not counted until it rejoins', async () => {
     const h = await connect(token('h', 'host'));
     const a = await connect(token('a', 'participant'));
-    command(h, { type: 'session/end' });
-    command(h, { type: 'session/start' });
+    await command(h, { type: 'session/end' });
+    await command(h, { type: 'session/start' });
     const peer = a.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId;
     a.drop(); // a network blip (or a server restart) while the page shows "The session has started again."
-    const back = await connect(token('a', 'participant'), { since: hub.room('r1').state.seq, peerId: peer, away: true });
+    const back = await connect(token('a', 'participant'), { since: hub.peek('r1')!.state.seq, peerId: peer, away: true });
     assert.equal(back.of('welcome').length, 1);
-    clock.advance(10_001);
+    await clock.run(10_001);
     assert.deepEqual(present(), ['h']);
-    command(back, { type: 'session/join' });
+    await command(back, { type: 'session/join' });
     await tick();
     assert.deepEqual(present(), ['a', 'h']);
   });
 
   it('a late arrival to an ended session gets a snapshot with status ended and is not counted', async () => {
     const h = await connect(token('h', 'host'));
-    command(h, { type: 'session/end' });
+    await command(h, { type: 'session/end' });
     const late = await connect(token('c', 'participant'));
     const w = late.of<{ snapshot?: RoomState }>('welcome')[0]!;
     assert.equal(w.snapshot?.status, 'ended');
     assert.deepEqual(present(), []);
     // Still connected, they can rejoin once a host starts the session again.
-    command(h, { type: 'session/start' });
-    command(late, { type: 'session/join' });
+    await command(h, { type: 'session/start' });
+    await command(late, { type: 'session/join' });
     await tick();
     assert.deepEqual(present(), ['c', 'h']);
   });
@@ -166,11 +166,11 @@ describe('room hub: no ghost participants after End Session then Start Session',
   it('a console that restarts the session does not bring its user in', async () => {
     const m = await connect(token('m', 'moderator'), { observer: true });
     await connect(token('a', 'participant'));
-    command(m, { type: 'session/end' });
-    command(m, { type: 'session/start' });
-    assert.equal(hub.room('r1').state.status, 'open');
+    await command(m, { type: 'session/end' });
+    await command(m, { type: 'session/start' });
+    assert.equal(hub.peek('r1')!.state.status, 'open');
     assert.deepEqual(present(), []);
-    m.write({ type: 'command', ref: 'j', command: { type: 'session/join' } });
+    await m.write({ type: 'command', ref: 'j', command: { type: 'session/join' } });
     await tick();
     assert.equal(errors(m).at(-1)?.code, 'invalid');
   });
@@ -183,25 +183,25 @@ describe('room hub: plain ids and bounded presence', () => {
     const sockets = [];
     for (const id of odd) sockets.push(await connect(token(id, 'participant')));
     assert.deepEqual(present(), ['__proto__', 'constructor', 'h', 'valueOf']);
-    for (const [i, s] of sockets.entries()) command(s, { type: 'chat/send', text: `hello ${i}` });
-    assert.equal(hub.room('r1').state.chat.length, 3);
+    for (const [i, s] of sockets.entries()) await command(s, { type: 'chat/send', text: `hello ${i}` });
+    assert.equal(hub.peek('r1')!.state.chat.length, 3);
     const peer = sockets[0]!.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId;
     assert.equal(hub.peerAdmitted('r1', '__proto__', peer), true);
     assert.equal(hub.peerAdmitted('r1', 'toString', peer), false);
-    command(h, { type: 'breakout/configure', rooms: ['One'], timeLimitMinutes: null, countdownSeconds: 0, assignment: 'auto' });
-    command(h, { type: 'breakout/start' });
-    command(h, { type: 'breakout/move', userId: 'valueOf', to: null });
+    await command(h, { type: 'breakout/configure', rooms: ['One'], timeLimitMinutes: null, countdownSeconds: 0, assignment: 'auto' });
+    await command(h, { type: 'breakout/start' });
+    await command(h, { type: 'breakout/move', userId: 'valueOf', to: null });
     assert.equal(errors(h).length, 0, JSON.stringify(errors(h)));
     // A dropped __proto__ resumes within the grace period; constructor leaves after it.
-    const seq = hub.room('r1').state.seq;
+    const seq = hub.peek('r1')!.state.seq;
     sockets[0]!.drop();
     sockets[2]!.drop();
     const back = await connect(token('__proto__', 'participant'), { since: seq, peerId: peer });
     assert.ok(back.of('welcome').length);
-    clock.advance(10_001);
+    await clock.run(10_001);
     assert.deepEqual(present(), ['__proto__', 'h', 'valueOf']);
     // What the store keeps reads back the same.
-    const stored = store.loadRoom('r1')!;
+    const stored = (await store.loadRoom('r1'))!;
     assert.ok(Object.hasOwn(stored.snapshot.participants, '__proto__'));
   });
 
@@ -213,10 +213,10 @@ describe('room hub: plain ids and bounded presence', () => {
     await connect(token('h', 'host'));
     for (let i = 0; i < 4550; i++) {
       const s = await connect(token(`u${i}`, 'participant'));
-      s.write({ type: 'command', command: { type: 'session/leave' } });
+      await s.write({ type: 'command', command: { type: 'session/leave' } });
       s.drop();
     }
-    const state = hub.room('r1').state;
+    const state = hub.peek('r1')!.state;
     const size = JSON.stringify(state).length;
     t0 = performance.now();
     for (let i = 0; i < 100; i++) await connect(token(`late${i}`, 'participant'));

@@ -140,7 +140,7 @@ describe('connection caps', () => {
   });
 
   it('counts a user\'s consoles, and their one room socket, against the per-user cap', () => {
-    const c = (id: string, observer: boolean) => ({ actor: { id }, observer, closed: false });
+    const c = (id: string, console: boolean) => ({ actor: { id }, console, closed: false });
     const conns = [c('m', false), c('m', true), c('m', true), c('x', true)];
     assert.equal(overUserCap(conns, 'm', true, 4), false, 'a third console makes 4');
     assert.equal(overUserCap(conns, 'm', true, 3), true);
@@ -154,7 +154,7 @@ describe('rate limits on the room socket', () => {
   async function connect(hub: RoomHub, tok: Promise<string>, hello: Record<string, unknown> = {}) {
     const s = new FakeSocket();
     s.handlers = hub.accept('r1')(s);
-    s.write({ type: 'hello', token: await tok, ...hello });
+    await s.write({ type: 'hello', token: await tok, ...hello });
     for (let i = 0; i < 20 && !s.of('welcome').length && !s.closed; i++) await tick();
     return s;
   }
@@ -176,7 +176,7 @@ describe('rate limits on the room socket', () => {
     const h = await connect(hub, token('h', 'host'));
     const a = await connect(hub, token('a', 'participant'));
     const before = store.appends;
-    for (let i = 0; i < 40; i++) a.write({ type: 'command', ref: `c${i}`, command: { type: 'chat/send', text: `spam ${i}` } });
+    for (let i = 0; i < 40; i++) await a.write({ type: 'command', ref: `c${i}`, command: { type: 'chat/send', text: `spam ${i}` } });
     assert.equal(a.of('ack').length, 10, 'the burst');
     const refusals = a.of<{ code: string; ref: string; retryAfterMs: number; message: string; fatal?: boolean }>('error');
     assert.equal(refusals.length, 30);
@@ -185,8 +185,8 @@ describe('rate limits on the room socket', () => {
     assert.match(refusals[0].message, /Too many chat messages; wait 1 s and try again/);
     assert.equal(store.appends - before, 10, 'refused commands are never written');
     assert.equal(h.of('event').filter((e) => (e as { event: { type: string } }).event.type === 'chat').length, 10);
-    clock.advance(refusals[0].retryAfterMs);
-    a.write({ type: 'command', ref: 'later', command: { type: 'chat/send', text: 'after waiting' } });
+    await clock.run(refusals[0].retryAfterMs);
+    await a.write({ type: 'command', ref: 'later', command: { type: 'chat/send', text: 'after waiting' } });
     assert.ok(a.of<{ ref: string }>('ack').some((x) => x.ref === 'later'));
     assert.equal(a.closed, null);
   });
@@ -196,16 +196,16 @@ describe('rate limits on the room socket', () => {
     const hub = makeHub(store);
     const h = await connect(hub, token('h', 'host'));
     const a = await connect(hub, token('a', 'participant'));
-    h.write({ type: 'command', command: { type: 'breakout/configure', rooms: ['One'], timeLimitMinutes: null, countdownSeconds: 0, assignment: 'auto' } });
-    h.write({ type: 'command', command: { type: 'breakout/start' } });
-    assert.equal(hub.room('r1').state.breakout.location.a, 'r1', 'in a breakout room, where help calls are made');
+    await h.write({ type: 'command', command: { type: 'breakout/configure', rooms: ['One'], timeLimitMinutes: null, countdownSeconds: 0, assignment: 'auto' } });
+    await h.write({ type: 'command', command: { type: 'breakout/start' } });
+    assert.equal(hub.peek('r1')!.state.breakout.location.a, 'r1', 'in a breakout room, where help calls are made');
     const before = store.snapshots;
     for (let s = 0; s < 15; s++) {
       for (let i = 0; i < 5; i++) {
-        a.write({ type: 'command', command: { type: 'breakout/call' } });
-        a.write({ type: 'command', command: { type: 'breakout/cancel-call' } });
+        await a.write({ type: 'command', command: { type: 'breakout/call' } });
+        await a.write({ type: 'command', command: { type: 'breakout/cancel-call' } });
       }
-      clock.advance(1000);
+      await clock.run(1000);
     }
     const writes = store.snapshots - before;
     // 15 s at 0.3/s plus a burst of 4 (per connection) allows at most 4 + 4.5 ≈ 8 help commands.
@@ -217,7 +217,7 @@ describe('rate limits on the room socket', () => {
     const hub = makeHub(new MemoryStore());
     const h = await connect(hub, token('h', 'host'));
     const a = await connect(hub, token('a', 'participant'));
-    for (let i = 0; i < 500 && !a.closed; i++) a.write({ type: 'command', command: { type: 'chat/send', text: `spam ${i}` } });
+    for (let i = 0; i < 500 && !a.closed; i++) await a.write({ type: 'command', command: { type: 'chat/send', text: `spam ${i}` } });
     assert.equal(a.closed?.code, 4029);
     assert.equal(a.closed?.reason, 'rate-limited');
     const last = a.of<{ code: string; fatal?: boolean; message: string; retryAfterMs: number }>('error').at(-1)!;
@@ -225,9 +225,9 @@ describe('rate limits on the room socket', () => {
     assert.equal(last.fatal, true);
     assert.match(last.message, /after being asked to wait; this connection is closed/);
     const sent = a.sent.length;
-    a.write({ type: 'command', command: { type: 'chat/send', text: 'more' } });
+    await a.write({ type: 'command', command: { type: 'chat/send', text: 'more' } });
     assert.equal(a.sent.length, sent, 'nothing more is read from a closed flooder');
-    h.write({ type: 'command', ref: 'ok', command: { type: 'chat/send', text: 'still here' } });
+    await h.write({ type: 'command', ref: 'ok', command: { type: 'chat/send', text: 'still here' } });
     assert.ok(h.of<{ ref: string }>('ack').some((x) => x.ref === 'ok'));
 
     // Reconnecting buys nothing: the same user is refused for a while, then welcome again.
@@ -239,7 +239,7 @@ describe('rate limits on the room socket', () => {
     assert.ok(refused.retryAfterMs > 0 && refused.retryAfterMs <= 10_000);
     assert.match(refused.message, /join again in 10 s/);
     assert.equal(again.closed?.code, 4029);
-    clock.advance(refused.retryAfterMs);
+    await clock.run(refused.retryAfterMs);
     const later = await connect(hub, token('a', 'participant'));
     assert.equal(later.of('welcome').length, 1);
   });
@@ -250,7 +250,7 @@ describe('rate limits on the room socket', () => {
     const console1 = await connect(hub, token('m', 'moderator'), { observer: true });
     let acks = 0;
     for (let i = 0; i < 40; i++) {
-      for (const s of [tab, console1]) s.write({ type: 'command', ref: `x${i}`, command: { type: 'chat/send', text: `hi ${i}` } });
+      for (const s of [tab, console1]) await s.write({ type: 'command', ref: `x${i}`, command: { type: 'chat/send', text: `hi ${i}` } });
     }
     acks = tab.of('ack').length + console1.of('ack').length;
     assert.equal(acks, 20, 'the user bucket (2 x 10) binds, not 10 per connection each');
@@ -259,11 +259,11 @@ describe('rate limits on the room socket', () => {
   it('bounds unreadable frames and pings too', async () => {
     const hub = makeHub(new MemoryStore());
     const a = await connect(hub, token('a', 'participant'));
-    for (let i = 0; i < 30; i++) a.write({ type: 'ping', t: i });
+    for (let i = 0; i < 30; i++) await a.write({ type: 'ping', t: i });
     assert.equal(a.of('pong').length, 5);
     const s = new FakeSocket();
     s.handlers = hub.accept('r1')(s);
-    for (let i = 0; i < 1000 && !s.closed; i++) s.write('{not json');
+    for (let i = 0; i < 1000 && !s.closed; i++) await s.write('{not json');
     assert.equal(s.closed?.code, 4029, 'garbage before hello is bounded and ends in a disconnect');
     assert.ok(s.sent.length < 200, `replies sent to garbage: ${s.sent.length}`);
   });
@@ -287,7 +287,7 @@ describe('rate limits on the room socket', () => {
   it('can be turned off (RATE_LIMIT_SCALE=0)', async () => {
     const hub = makeHub(new MemoryStore(), { rateLimits: null });
     const a = await connect(hub, token('a', 'participant'));
-    for (let i = 0; i < 100; i++) a.write({ type: 'command', ref: `c${i}`, command: { type: 'chat/send', text: `m ${i}` } });
+    for (let i = 0; i < 100; i++) await a.write({ type: 'command', ref: `c${i}`, command: { type: 'chat/send', text: `m ${i}` } });
     assert.equal(a.of('ack').length, 100);
   });
 });

@@ -270,7 +270,7 @@ export class AddressCaps {
 }
 
 // ---------------------------------------------------------------------------
-// Room-socket wiring (used by hub.ts)
+// Room-socket wiring (used by room-socket.ts)
 // ---------------------------------------------------------------------------
 
 /** The family a room-socket message counts against; null for `hello` (once per socket anyway). */
@@ -308,13 +308,13 @@ export function rateRefusal(family: Family, retryAfterMs: number, ref?: string, 
  * consoles count against it then.
  */
 export function overUserCap(
-  others: Iterable<{ actor: { id: string } | null; observer: boolean; closed: boolean }>,
+  others: Iterable<{ actor: { id: string } | null; console: boolean; closed: boolean }>,
   userId: string,
-  observer: boolean,
+  console: boolean,
   cap: number,
 ): boolean {
   if (cap <= 0) return false;
   let n = 1;
-  for (const c of others) if (!c.closed && c.actor?.id === userId && (c.observer || observer)) n++;
+  for (const c of others) if (!c.closed && c.actor?.id === userId && (c.console || console)) n++;
   return n > cap;
 }

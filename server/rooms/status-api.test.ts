@@ -38,7 +38,7 @@ async function setUp(rate?: { perSecond: number; burst: number }) {
   const connect = async (token: string) => {
     const s = new FakeSocket();
     s.handlers = hub.accept('r1')(s);
-    s.write({ type: 'hello', token });
+    await s.write({ type: 'hello', token });
     for (let i = 0; i < 20 && !s.of('welcome').length && !s.closed; i++) await tick();
     return s;
   };
@@ -57,7 +57,7 @@ describe('GET /api/rooms/:room/status', () => {
 
     const h = await t.connect(await tok('h', 'host'));
     await t.connect(await tok('a', 'participant'));
-    h.write({ type: 'command', ref: 'e', command: { type: 'session/end' } });
+    await h.write({ type: 'command', ref: 'e', command: { type: 'session/end' } });
     const ended = await t.get('/rooms/r1/status', student);
     assert.equal(ended.body.status, 'ended');
     assert.equal(ended.body.endedReason, 'ended-by-host');
@@ -72,9 +72,9 @@ describe('GET /api/rooms/:room/status', () => {
   it('reads a room that was unloaded from the store, without loading it back into memory', async () => {
     const t = await setUp();
     const h = await t.connect(await tok('h', 'host'));
-    h.write({ type: 'command', ref: 'e', command: { type: 'session/end' } });
+    await h.write({ type: 'command', ref: 'e', command: { type: 'session/end' } });
     h.handlers!.close(1000, '');
-    t.clock.advance(120_000); // idle: the sweeper unloads it
+    await t.clock.run(120_000); // idle: the sweeper unloads it
     assert.equal(t.hub.peek('r1'), undefined, 'unloaded');
     const res = await t.get('/rooms/r1/status', await tok('s', 'participant'));
     assert.equal(res.status, 200);
@@ -108,7 +108,7 @@ describe('GET /api/rooms/:room/status', () => {
     assert.equal(refused.body.retryAfterMs, 5000);
     assert.match(String(refused.body.error), /wait 5 s/);
     assert.equal((await t.get('/rooms/r1/status', await tok('o', 'participant'))).status, 200, 'someone else is not held up');
-    t.clock.advance(5_000);
+    await t.clock.run(5_000);
     assert.equal((await t.get('/rooms/r1/status', s)).status, 200);
     t.hub.close();
   });

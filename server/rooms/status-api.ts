@@ -14,7 +14,7 @@
  * times a minute per room (a 429 says when to retry).
  */
 import { Hono } from 'hono';
-import { applySequenced } from '../../src/protocol/reducer.ts';
+import { applySequenced } from '../../src/protocol/room.ts';
 import type { RoomState } from '../../src/protocol/types.ts';
 import type { TokenVerifier } from '../auth.ts';
 import { roomBearer } from './room-bearer.ts';
@@ -35,10 +35,10 @@ export interface StatusDeps {
 }
 
 /** The room's state now: the hub's if loaded, else replayed from the store (null: never opened). */
-export function readRoomState(deps: Pick<StatusDeps, 'live' | 'store'>, room: string): RoomState | null {
+export async function readRoomState(deps: Pick<StatusDeps, 'live' | 'store'>, room: string): Promise<RoomState | null> {
   const live = deps.live(room);
   if (live) return live;
-  const stored = deps.store.loadRoom(room);
+  const stored = await deps.store.loadRoom(room);
   if (!stored) return null;
   let state = stored.snapshot;
   for (const e of stored.events) state = applySequenced(state, e);
@@ -76,7 +76,7 @@ export function statusRoutes(deps: StatusDeps): Hono {
     }
     let state: RoomState | null;
     try {
-      state = readRoomState(deps, room);
+      state = await readRoomState(deps, room);
     } catch (err) {
       console.error(`Could not read the status of room "${room}"`, err);
       c.header('Retry-After', '5');

@@ -1,7 +1,8 @@
 /**
  * The default Store: one SQLite file under the data directory, through
- * `node:sqlite` (built into Node.js 22.13+ and Deno 2.2+). Writes are synchronous
- * and committed before the hub fans an event out, so nothing acknowledged is lost.
+ * `node:sqlite` (built into Node.js 22.13+ and Deno 2.2+). The Store interface is
+ * asynchronous; here each call does its work at once (SQLite is in-process) and a write's
+ * promise settles once it is committed, before the room master publishes anything.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { RoomState, SequencedEvent } from '../../src/protocol/types.ts';
@@ -81,14 +82,14 @@ export class SqliteStore implements Store {
     };
   }
 
-  loadRoom(room: string): StoredRoom | null {
+  async loadRoom(room: string): Promise<StoredRoom | null> {
     const row = this.stmts.snapshot.get(room) as { state: string } | undefined;
     if (!row) return null;
     const snapshot = JSON.parse(row.state) as RoomState;
     return { snapshot, events: this.readEvents(room, snapshot.seq) };
   }
 
-  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit: AuditEntry[] = []): void {
+  async append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit: AuditEntry[] = []): Promise<void> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       for (const e of events) this.stmts.insertEvent.run(room, e.seq, JSON.stringify(e.event));
@@ -112,7 +113,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  auditLog(room: string, limit: number): AuditEntry[] {
+  async auditLog(room: string, limit: number): Promise<AuditEntry[]> {
     if (limit <= 0) return [];
     const rows = this.stmts.readAudit.all(room, limit) as {
       at: number;
@@ -129,7 +130,7 @@ export class SqliteStore implements Store {
     }));
   }
 
-  eventsSince(room: string, since: number): SequencedEvent[] | null {
+  async eventsSince(room: string, since: number): Promise<SequencedEvent[] | null> {
     const row = this.stmts.firstSeq.get(room) as { first: number | null } | undefined;
     const first = row?.first ?? null;
     if (first === null) return since === 0 ? [] : null;
@@ -137,11 +138,11 @@ export class SqliteStore implements Store {
     return this.readEvents(room, since);
   }
 
-  activeRooms(): string[] {
+  async activeRooms(): Promise<string[]> {
     return (this.stmts.active.all() as { room: string }[]).map((r) => r.room);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
   }
 

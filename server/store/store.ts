@@ -1,7 +1,8 @@
 /**
- * The Store: where rooms (and later events and sessions) are kept. The room hub
- * depends only on this interface; SQLite is the default implementation, and
- * `MemoryStore` serves tests.
+ * The Store: where rooms are kept (their events, snapshots and audit log). The room master
+ * depends only on this interface, which is asynchronous so a networked database (PostgreSQL)
+ * can implement it as well as SQLite (the default) and `MemoryStore` (tests). The master
+ * writes one room's batches one after another, never two at once (room.ts keeps the order).
  */
 import type { RoomState, SequencedEvent } from '../../src/protocol/types.ts';
 
@@ -27,20 +28,21 @@ export interface AuditEntry {
 export const AUDIT_KEEP = 5000;
 
 export interface Store {
-  loadRoom(room: string): StoredRoom | null;
+  /** The room's latest snapshot and the events after it; null for a room never stored. */
+  loadRoom(room: string): Promise<StoredRoom | null>;
   /**
-   * Durably record events (already sequenced), the audit entries of the action
-   * that caused them and, when given, a snapshot of the state after them. Must be
-   * atomic: either all of it is kept or none, and a failure throws.
+   * Durably record events (already sequenced), the audit entries of the action that caused
+   * them and, when given, a snapshot of the state after them. Atomic: either all of it is kept
+   * or none, and a failure rejects. Resolves only once it is durable.
    */
-  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit?: AuditEntry[]): void;
+  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit?: AuditEntry[]): Promise<void>;
   /** The room's audit entries, newest first, at most `limit`. */
-  auditLog(room: string, limit: number): AuditEntry[];
+  auditLog(room: string, limit: number): Promise<AuditEntry[]>;
   /** Events with seq > since, or null when the log no longer reaches back that far. */
-  eventsSince(room: string, since: number): SequencedEvent[] | null;
+  eventsSince(room: string, since: number): Promise<SequencedEvent[] | null>;
   /** Rooms whose last snapshot is open with people present or a timer pending. */
-  activeRooms(): string[];
-  close(): void;
+  activeRooms(): Promise<string[]>;
+  close(): Promise<void>;
 }
 
 /** Does this snapshot need the hub's attention after a restart? */
@@ -51,20 +53,20 @@ export function isActive(state: RoomState): boolean {
   );
 }
 
-/** An in-memory Store with the same semantics, for tests. */
+/** An in-memory Store with the same semantics, for tests (what it returns is a copy). */
 export class MemoryStore implements Store {
   private rooms = new Map<string, { snapshot: RoomState | null; log: SequencedEvent[]; audit: AuditEntry[] }>();
   private keep: number;
   constructor(keep = 1000) {
     this.keep = keep;
   }
-  loadRoom(room: string): StoredRoom | null {
+  async loadRoom(room: string): Promise<StoredRoom | null> {
     const r = this.rooms.get(room);
     if (!r?.snapshot) return null;
     const snapSeq = r.snapshot.seq;
-    return { snapshot: structuredClone(r.snapshot), events: r.log.filter((e) => e.seq > snapSeq) };
+    return { snapshot: structuredClone(r.snapshot), events: structuredClone(r.log.filter((e) => e.seq > snapSeq)) };
   }
-  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit: AuditEntry[] = []): void {
+  async append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit: AuditEntry[] = []): Promise<void> {
     let r = this.rooms.get(room);
     if (!r) this.rooms.set(room, (r = { snapshot: null, log: [], audit: [] }));
     r.log.push(...structuredClone(events));
@@ -73,21 +75,21 @@ export class MemoryStore implements Store {
     r.audit.push(...structuredClone(audit));
     if (r.audit.length > AUDIT_KEEP) r.audit.splice(0, r.audit.length - AUDIT_KEEP);
   }
-  auditLog(room: string, limit: number): AuditEntry[] {
+  async auditLog(room: string, limit: number): Promise<AuditEntry[]> {
     const entries = this.rooms.get(room)?.audit ?? [];
     return limit > 0 ? structuredClone(entries.slice(-limit).reverse()) : [];
   }
-  eventsSince(room: string, since: number): SequencedEvent[] | null {
+  async eventsSince(room: string, since: number): Promise<SequencedEvent[] | null> {
     const r = this.rooms.get(room);
     if (!r) return since === 0 ? [] : null;
     const first = r.log[0]?.seq ?? (r.snapshot?.seq ?? 0) + 1;
     if (since + 1 < first) return null;
-    return r.log.filter((e) => e.seq > since);
+    return structuredClone(r.log.filter((e) => e.seq > since));
   }
-  activeRooms(): string[] {
+  async activeRooms(): Promise<string[]> {
     return [...this.rooms.entries()]
       .filter(([, r]) => r.snapshot && isActive(r.snapshot))
       .map(([k]) => k);
   }
-  close(): void {}
+  async close(): Promise<void> {}
 }

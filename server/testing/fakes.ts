@@ -1,4 +1,4 @@
-/** Test doubles for the injected clock and sockets. */
+/** Test doubles for the injected clock, sockets and store. */
 import type { Clock, WsHandlers, WsSocket } from '../socket.ts';
 import type { Store } from '../store/store.ts';
 
@@ -46,6 +46,22 @@ export class FakeClock implements Clock {
     }
     this.time = end;
   }
+  /**
+   * Move time forward like `advance`, but let the work each timer starts settle (a store's
+   * promises, a room's queue) before the next one fires, as it would in real time.
+   */
+  async run(ms: number): Promise<void> {
+    const end = this.time + ms;
+    await settle();
+    for (;;) {
+      let next = Infinity;
+      for (const t of this.timers.values()) next = Math.min(next, t.at);
+      if (next > end) break;
+      this.advance(next - this.time);
+      await settle();
+    }
+    this.time = end;
+  }
 }
 
 export class FakeSocket implements WsSocket {
@@ -66,8 +82,10 @@ export class FakeSocket implements WsSocket {
   of<T = Record<string, unknown>>(type: string): T[] {
     return this.sent.filter((m) => (m as { type: string }).type === type) as T[];
   }
-  write(msg: unknown): void {
+  /** The client sends a frame; await it to let what it starts settle (a room's queue, a store's promises). */
+  write(msg: unknown): Promise<void> {
     this.handlers.message(typeof msg === 'string' ? msg : JSON.stringify(msg));
+    return settle();
   }
   /** The client went away (no close frame from the server side). */
   drop(): void {
@@ -77,6 +95,11 @@ export class FakeSocket implements WsSocket {
 }
 
 export const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/** Let pending promise chains finish: a few turns of the event loop (a memory store answers at once). */
+export async function settle(turns = 3): Promise<void> {
+  for (let i = 0; i < turns; i++) await tick();
+}
 
 /**
  * A store whose writes can be made to fail, as a full disk or a read-only data
@@ -98,12 +121,12 @@ export class FaultyStore implements Store {
   free(): void {
     this.fault = null;
   }
-  append(...args: Parameters<Store['append']>): void {
+  async append(...args: Parameters<Store['append']>): Promise<void> {
     if (this.fault) {
       this.refused++;
       throw this.fault;
     }
-    this.inner.append(...args);
+    return this.inner.append(...args);
   }
   loadRoom(room: string) {
     return this.inner.loadRoom(room);
@@ -117,7 +140,71 @@ export class FaultyStore implements Store {
   activeRooms() {
     return this.inner.activeRooms();
   }
-  close(): void {
-    this.inner.close();
+  close() {
+    return this.inner.close();
+  }
+}
+
+/** One write held by a `SlowStore`: what it writes, and the test's hands on when it finishes. */
+export interface HeldWrite {
+  room: string;
+  seqs: number[];
+  /** Finish the write: store it (then resolve), or fail it with `err` (nothing kept). */
+  finish(err?: Error): Promise<void>;
+}
+
+/**
+ * A store whose writes take as long as the test says: while `holding`, each append waits in
+ * `held` until the test finishes it, in any order (a slow disk, a database far away). Reads
+ * answer at once. `inFlight` counts appends started but not finished, per room.
+ */
+export class SlowStore implements Store {
+  private inner: Store;
+  holding = true;
+  readonly held: HeldWrite[] = [];
+  readonly inFlight = new Map<string, number>();
+  /** The most appends of one room that were ever under way at once. */
+  maxInFlight = 0;
+  constructor(inner: Store) {
+    this.inner = inner;
+  }
+  append(...args: Parameters<Store['append']>): Promise<void> {
+    const room = args[0];
+    const n = (this.inFlight.get(room) ?? 0) + 1;
+    this.inFlight.set(room, n);
+    this.maxInFlight = Math.max(this.maxInFlight, n);
+    const done = () => this.inFlight.set(room, (this.inFlight.get(room) ?? 1) - 1);
+    if (!this.holding) return this.inner.append(...args).finally(done);
+    return new Promise<void>((resolve, reject) => {
+      const write: HeldWrite = {
+        room,
+        seqs: args[1].map((e) => e.seq),
+        finish: async (err) => {
+          const i = this.held.indexOf(write);
+          if (i < 0) throw new Error('this write was finished already');
+          this.held.splice(i, 1);
+          done();
+          if (err) reject(err);
+          else await this.inner.append(...args).then(resolve, reject);
+          await settle();
+        },
+      };
+      this.held.push(write);
+    });
+  }
+  loadRoom(room: string) {
+    return this.inner.loadRoom(room);
+  }
+  eventsSince(room: string, since: number) {
+    return this.inner.eventsSince(room, since);
+  }
+  auditLog(room: string, limit: number) {
+    return this.inner.auditLog(room, limit);
+  }
+  activeRooms() {
+    return this.inner.activeRooms();
+  }
+  close() {
+    return this.inner.close();
   }
 }
