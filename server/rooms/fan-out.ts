@@ -10,7 +10,7 @@
 import { applySequenced, viewFor } from '../../src/protocol/room.ts';
 import { locationOf } from '../../src/protocol/breakout-state.ts';
 import type { Actor, RoomState, SequencedEvent, ServerMessage } from '../../src/protocol/types.ts';
-import { hearing, isPresent } from './audience.ts';
+import { hearing, isPresent, outsideView } from './audience.ts';
 
 /** One listener of a room, as the fan-out sees it (a room socket, or a test's fake socket). */
 export interface Listener {
@@ -52,4 +52,10 @@ export function backInRoom<L extends Listener>(listeners: Iterable<L>, state: Ro
   const back: L[] = [];
   for (const l of listeners) if (l.stale && l.actor && isPresent(state, l.actor.id)) back.push(l);
   return back;
+}
+
+/** The state a welcome carries for someone in the room; someone arriving in an ended session sees neither its chat nor anyone's media id. */
+export function snapshotFor(state: RoomState, viewer: Actor): RoomState {
+  const view = viewFor(state, viewer);
+  return state.status === 'open' ? view : outsideView(view);
 }

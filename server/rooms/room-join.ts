@@ -16,9 +16,10 @@ import { viewFor } from '../../src/protocol/room.ts';
 import { REMOVED_MESSAGE, isRemoved, participantOf } from '../../src/protocol/presence.ts';
 import { isStaff, type Actor, type SessionInfo } from '../../src/protocol/types.ts';
 import type { JoinClaims } from '../../src/protocol/schema.ts';
-import { isPresent, outsideView } from './audience.ts';
+import { isPresent } from './audience.ts';
 import { catchUp } from './catch-up.ts';
 import type { Connection, ConnectionOutput } from './connection.ts';
+import { snapshotFor } from './fan-out.ts';
 import { FLOOD_CLOSE_CODE, overUserCap, type RateLimiter } from './limits.ts';
 import type { RoomMaster } from './room.ts';
 import type { RoomSocketDeps } from './room-socket.ts';
@@ -106,14 +107,13 @@ async function enter(ctx: JoinContext, room: Room, conn: Connection, msg: Hello,
   // Someone who was not present heard only placeholders for the room's news: the whole state, not a resume.
   const missed = current?.present ? await catchUp(ctx.store, room.id, state, actor, msg.since) : null;
   if (conn.closed) return leftDuringJoin(room, actor.id);
-  // Someone arriving in an ended session is not in it: they see neither its chat nor anyone's media id.
-  const open = state.status === 'open';
+  // Someone arriving in an ended session is not in it: no chat, no media ids, no media ticket (fan-out.ts).
   out.send(conn, {
     type: 'welcome',
     self: { ...actor, peerId: conn.peerId },
-    ...(missed ? { events: missed } : { snapshot: open ? viewFor(state, actor) : outsideView(viewFor(state, actor)) }),
+    ...(missed ? { events: missed } : { snapshot: snapshotFor(state, actor) }),
     serverTime: ctx.clock.now(),
-    ...(open ? ctx.ticketFor(conn) : {}),
+    ...(state.status === 'open' ? ctx.ticketFor(conn) : {}),
   });
   room.listeners.add(conn);
   ctx.expiry.set(conn, tokenExpiry(msg.token));

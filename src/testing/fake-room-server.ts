@@ -2,15 +2,21 @@
  * Test helper: a fake room server behind a stubbed `window.WebSocket`.
  *
  * It speaks the room-socket protocol (hello → welcome, commands → ack/error,
- * ping → pong) and runs commands through the real shared reducer, so element
- * tests see what a real server would send: breakout included (deals in join
- * order instead of at random, hides other rooms' chat and others' help calls,
- * sends `history` to whoever changed rooms). Tests can also tie the room to an event
- * session, say chat with a sentiment score, push events, fire
- * deadlines, drop connections and send raw frames. Not part of the library.
+ * ping → pong) and runs commands as the server does: the server's own choices first
+ * (server/rooms/prepare.ts, dealing breakout in join order instead of at random), then the
+ * composed reducer, then the server's fan-out (server/rooms/fan-out.ts: each event to who
+ * may hear it, a placeholder to the rest, chat history to whoever changed rooms, the whole
+ * state to whoever is back after hearing placeholders). A hello with `observer` opens a
+ * console, as on the server. Tests can also tie the room to an event session, say chat with
+ * a sentiment score, push events, fire deadlines, drop connections and send raw frames.
+ * Not part of the library; it imports only pure, Web-standard modules (it runs in Chromium).
  */
-import { applySequenced, initialState, reduce } from '../protocol/reducer.ts';
-import { assignable, canSee, historyOf, locationOf, nextDeadline, redactFor } from '../protocol/breakout.ts';
+import { initialState, nextDeadline, reduce, viewFor } from '../protocol/room.ts';
+import { isStaff } from '../protocol/types.ts';
+import { absentRefusal } from '../../server/rooms/audience.ts';
+import { redactMissed } from '../../server/rooms/catch-up.ts';
+import { backInRoom, fanOut, snapshotFor, type Listener } from '../../server/rooms/fan-out.ts';
+import { prepare, type Origin } from '../../server/rooms/prepare.ts';
 import type {
   Actor,
   ChatMessage,
@@ -23,7 +29,7 @@ import type {
   SessionInfo,
 } from '../protocol/types.ts';
 
-export class FakeSocket extends EventTarget {
+export class FakeSocket extends EventTarget implements Listener {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
@@ -35,6 +41,8 @@ export class FakeSocket extends EventTarget {
   user: Actor | null = null;
   peerId = '';
   readonly received: ClientMessage[] = [];
+  /** Heard placeholders while its user was not in the room (fan-out.ts): gets the whole state when back. */
+  stale?: boolean;
   private readonly server: FakeRoomServer;
 
   constructor(url: string, server: FakeRoomServer) {
@@ -60,9 +68,23 @@ export class FakeSocket extends EventTarget {
     this.finish(code);
   }
 
+  /** Who listens, as the fan-out sees it: the welcomed user. */
+  get actor(): Actor | null {
+    return this.user;
+  }
+
+  /** Opened as a breakout console (`observer` hello): hears as staff, not in the room. */
+  get console(): boolean {
+    return this.received.some((m) => m.type === 'hello' && !!m.observer);
+  }
+
   /** Server side: deliver a frame. */
   deliver(msg: ServerMessage | Record<string, unknown>): void {
-    const data = JSON.stringify(msg);
+    this.deliverRaw(JSON.stringify(msg));
+  }
+
+  /** Server side: deliver a frame that is JSON text already. */
+  deliverRaw(data: string): void {
     setTimeout(() => {
       if (this.readyState === 1) this.dispatchEvent(new MessageEvent('message', { data }));
     }, 0);
@@ -192,39 +214,33 @@ export class FakeRoomServer {
       .filter((c) => !type || c.type === type);
   }
 
+  /** The welcomed sockets: the room's listeners. */
+  private get listeners(): FakeSocket[] {
+    return this.openSockets.filter((s) => s.user);
+  }
+
   /**
-   * Append an event to the room and send it to every welcomed socket (as the hub
-   * does: chat and help calls only to who may see them, a placeholder to the rest;
-   * then the new room's chat history to whoever changed rooms).
+   * Append an event to the room and send it to every welcomed socket, as the server's
+   * fan-out does (server/rooms/fan-out.ts); whoever is back in the room after hearing
+   * placeholders gets the whole state again.
    */
   emit(event: RoomEvent): SequencedEvent {
-    const before = this.state;
     const e = { seq: this.state.seq + 1, event };
-    this.state = applySequenced(this.state, e);
+    this.state = fanOut(this.listeners, this.state, e, (to, frame) => to.deliverRaw(frame));
     this.log.push(e);
-    for (const s of this.openSockets) {
-      if (!s.user) continue;
-      const visible = canSee(event, before, s.user);
-      s.deliver({ type: 'event', seq: e.seq, event: visible ? event : { type: 'redacted' } });
-      if (event.type !== 'breakout-moved' && event.type !== 'breakout-ended') continue;
-      const to = locationOf(this.state, s.user.id);
-      if (to !== locationOf(before, s.user.id)) s.deliver({ type: 'history', messages: historyOf(this.state, to) });
+    for (const s of backInRoom(this.listeners, this.state)) {
+      s.stale = false;
+      s.deliver({ type: 'welcome', self: { ...s.user!, peerId: s.peerId }, snapshot: snapshotFor(this.state, s.user!), serverTime: this.now() });
     }
     return e;
   }
 
   /**
-   * Run a command as `actor` through the shared reducer and fan out its events.
-   * `breakout/configure` and `breakout/shuffle` deal participants in join order.
+   * Run a command as `actor` the way the server does (prepare.ts, then the composed reducer)
+   * and fan out its events. `breakout/configure` and `breakout/shuffle` deal in join order.
    */
-  run(command: Command, actor: Actor | null, now = this.now()): { ok: boolean; seq: number; code?: string; message?: string } {
-    if (command.type === 'breakout/configure') {
-      const order = command.assignment === 'manual' ? [] : assignable(this.state);
-      command = { type: 'breakout/deal', reason: 'configure', order, configure: command };
-    } else if (command.type === 'breakout/shuffle') {
-      command = { type: 'breakout/deal', reason: 'shuffle', order: assignable(this.state) };
-    }
-    const r = reduce(this.state, command, { actor, now });
+  run(command: Command, actor: Actor | null, now = this.now(), origin: Origin = {}): { ok: boolean; seq: number; code?: string; message?: string } {
+    const r = reduce(this.state, prepare(this.state, command, origin, { shuffle: (people) => people }), { actor, now });
     if (!r.ok) return { ok: false, seq: this.state.seq, code: r.code, message: r.message };
     for (const event of r.events) this.emit(event);
     return { ok: true, seq: this.state.seq };
@@ -346,24 +362,31 @@ export class FakeRoomServer {
           setTimeout(() => socket.finish(4401), 5);
           return;
         }
+        if (msg.observer) {
+          // A console, as on the server: hosts and moderators only; state and commands, no presence.
+          if (!isStaff(user.role)) {
+            socket.deliver({ type: 'error', code: 'forbidden', message: 'Only hosts and moderators can open the breakout console.', fatal: true });
+            setTimeout(() => socket.finish(4001), 5);
+            return;
+          }
+          socket.user = user;
+          socket.deliver({ type: 'welcome', self: { ...user, peerId: '' }, snapshot: viewFor(this.state, user), serverTime: this.now() });
+          return;
+        }
         const peerId = msg.peerId ?? `peer-${user.id}-${++this.peerCounter}`;
         socket.peerId = peerId;
         const since = msg.since;
         this.run({ type: 'presence/join', peerId }, user);
         socket.user = user;
         const first = this.log[0]?.seq ?? this.state.seq + 1;
-        const missed = since === undefined ? [] : this.log.filter((e) => e.seq > since);
-        // Like the hub: a user who changed rooms in between gets a snapshot (what they may see changed).
-        const moved = missed.some(
-          (e) => e.event.type === 'breakout-ended' || (e.event.type === 'breakout-moved' && user.id in e.event.moved),
-        );
-        const canResume = since !== undefined && since >= first - 1 && since <= this.state.seq && !moved;
+        // As the server (catch-up.ts): the missed events as this user may see them, or the whole
+        // state when they changed rooms in between or the log does not reach back.
+        const reaches = since !== undefined && since >= first - 1 && since <= this.state.seq;
+        const missed = reaches ? redactMissed(this.state, user, this.log.filter((e) => e.seq > since)) : null;
         socket.deliver({
           type: 'welcome',
           self: { ...user, peerId },
-          ...(canResume
-            ? { events: missed }
-            : { snapshot: redactFor(this.state, user) }),
+          ...(missed ? { events: missed } : { snapshot: snapshotFor(this.state, user) }),
           serverTime: this.now(),
           mediaTicket: this.issueTicket(peerId),
         });
@@ -398,8 +421,14 @@ export class FakeRoomServer {
           socket.deliver({ type: 'error', code: 'rate-limited', message: `Too many messages; wait ${wait} s and try again.`, retryAfterMs: limit.retryAfterMs, ref: msg.ref });
           return;
         }
-        // As the hub: a restart or Rejoin brings this socket's media id back into the room.
-        const r = this.run(msg.command.type === 'session/start' || msg.command.type === 'session/join' ? { ...msg.command, peerId: socket.peerId } : msg.command, socket.user);
+        // As the server: someone not in the room may only come back (audience.ts); a restart or
+        // Rejoin brings this socket's media id back into the room (prepare.ts).
+        const away = absentRefusal(this.state, socket.user, socket.console, msg.command);
+        if (away) {
+          socket.deliver({ type: 'error', code: 'not-joined', message: away, ref: msg.ref });
+          return;
+        }
+        const r = this.run(msg.command, socket.user, this.now(), socket.console ? {} : { peerId: socket.peerId });
         if (r.ok) socket.deliver({ type: 'ack', ref: msg.ref ?? '', seq: r.seq });
         else socket.deliver({ type: 'error', code: r.code!, message: r.message!, ref: msg.ref });
         return;
