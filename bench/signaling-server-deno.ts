@@ -13,7 +13,7 @@
  */
 import { systemClock, type WsAcceptor, type WsHandlers, type WsSocket } from '../server/socket.ts';
 import { createSignaling } from '../server/peerjs/signaling.ts';
-import { Connection } from '../server/deno-socket.ts';
+import { DenoSocket } from '../server/deno-socket.ts';
 import { serveControl, serverCommands } from './signaling-child-ipc.ts';
 
 /** The bits of the Deno namespace used here (this file is type-checked by tsc with Node's types, which lack Deno's). */
@@ -63,7 +63,7 @@ const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, (re
   if (url.pathname !== '/peerjs') return new Response('No WebSocket here.', { status: 404 });
   const acceptor = signaling.accept(url);
   const { socket, response } = Deno.upgradeWebSocket(request);
-  if (variant === 'lean') new Connection(socket, acceptor);
+  if (variant === 'lean') new DenoSocket(socket, acceptor);
   else wireProd(socket, acceptor);
   return response;
 });

@@ -15,7 +15,7 @@ import { MAX_WS_PAYLOAD, type WsAcceptor, type WsHandlers, type WsSocket } from 
 /** Bytes (or, for text, UTF-16 units: at most the bytes) of a received message. */
 const sizeOf = (data: string | ArrayBuffer) => (typeof data === 'string' ? data.length : data.byteLength);
 
-export class Connection implements WsSocket, EventListenerObject {
+export class DenoSocket implements WsSocket, EventListenerObject {
   ws: WebSocket;
   acceptor: WsAcceptor | null;
   handlers: WsHandlers | null = null;

@@ -21,8 +21,6 @@ import { RoomMaster } from './room.ts';
 import { RoomSockets, mediaAdmitted } from './room-socket.ts';
 import { StorageHealth } from './storage-guard.ts';
 
-export { cryptoShuffle } from './prepare.ts';
-
 export interface HubConfig {
   /** Default wait for a host before the session ends (per room: a host token's hostAwayMinutes). */
   hostAwayMs: number;
