@@ -8,7 +8,6 @@
  * The join itself (welcome, catch-up, presence) is in room-join.ts.
  */
 import { parseClientMessage } from '../../src/protocol/schema.ts';
-import { viewFor } from '../../src/protocol/room.ts';
 import { REMOVED_MESSAGE } from '../../src/protocol/presence.ts';
 import { isStaff, type ClientMessage, type RoomState, type SessionInfo } from '../../src/protocol/types.ts';
 import type { TokenVerifier } from '../auth.ts';
@@ -17,9 +16,10 @@ import type { Store } from '../store/store.ts';
 import type { Clock, WsAcceptor, WsHandlers, WsSocket } from '../socket.ts';
 import { absentRefusal, isPresent } from './audience.ts';
 import { ConnectionOutput, newConnection, type Connection } from './connection.ts';
+import { snapshotFor } from './fan-out.ts';
 import { FLOOD_CLOSE_CODE, RateLimiter, familyOfMessage, rateRefusal, type ConnectionLimiter, type Family, type RateLimits } from './limits.ts';
 import type { RoomMaster, RoomTransport } from './room.ts';
-import { hello, type Hello, type JoinContext } from './room-join.ts';
+import { hello, type JoinContext } from './room-join.ts';
 import { STORAGE_REFUSAL, type StorageHealth } from './storage-guard.ts';
 import { TokenExpiry, tokenExpiry } from './token-expiry.ts';
 
@@ -99,7 +99,7 @@ export class RoomSockets implements RoomTransport<Connection> {
   /** Someone back in the room after hearing only placeholders: the whole state again, as a welcome. */
   resync(to: Connection, state: RoomState): void {
     const actor = to.actor!;
-    this.out.send(to, { type: 'welcome', self: { ...actor, peerId: to.peerId }, snapshot: viewFor(state, actor), serverTime: this.deps.clock.now(), ...this.ticketFor(to) });
+    this.out.send(to, { type: 'welcome', self: { ...actor, peerId: to.peerId }, snapshot: snapshotFor(state, actor), serverTime: this.deps.clock.now(), ...this.ticketFor(to) });
   }
 
   expel(to: Connection): void {
@@ -148,7 +148,7 @@ export class RoomSockets implements RoomTransport<Connection> {
         case 'hello': {
           if (conn.actor) return out.fail(conn, 'bad-message', 'Already joined on this connection.');
           pending = [];
-          void hello(this.join, conn, msg as Hello)
+          void hello(this.join, conn, msg)
             .catch((err) => {
               console.error('room join failed', err);
               out.fail(conn, 'internal', 'The server could not complete the join; try again shortly.', undefined, true);
