@@ -6,9 +6,9 @@
  * of sentiment analysis), engagement rate and time to end. With it off, "Live stage":
  * attendee numbers, turnout, engagement rate and time to end.
  */
-import { html, nothing, type TemplateResult } from 'lit';
-import type { RoomState, SessionInfo } from '../../protocol/types.ts';
-import { formatDuration } from '../shared/format.ts';
+import { css, html, nothing, type TemplateResult } from 'lit';
+import type { RoomState, SessionInfo } from '../../../protocol/types.ts';
+import { formatDuration } from '../../shared/format.ts';
 
 /** Chat mood looks at this many of the latest scored main-room messages. */
 const MOOD_WINDOW = 20;
@@ -90,3 +90,16 @@ ${stat('Time to end', s.timeToEnd, 'Until the scheduled end of the session')}
 </dl>
 </section>`;
 }
+
+export const statsStyles = css`
+  .stats-title { margin: 0 0 0.65rem; font-size: 0.9375rem; }
+  .stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr)); gap: 0.6rem; margin: 0; }
+  .stat { display: grid; align-content: start; gap: 0.15rem; padding: 0.6rem 0.65rem; border-radius: calc(var(--kaltura-radius) - 4px); background: var(--kaltura-surface); }
+  .stat dt { font-size: 0.8125rem; font-weight: 600; color: var(--kaltura-text-muted); }
+  .stat dd { margin: 0; }
+  .stat-value { font-size: 1.375rem; line-height: 1.2; font-weight: 700; font-variant-numeric: tabular-nums; }
+  .stat-score { display: block; font-size: 0.875rem; font-weight: 600; color: var(--kaltura-text-muted); }
+  .stat-note { font-size: 0.75rem; color: var(--kaltura-text-muted); }
+  .mood-positive .stat-value { color: var(--kaltura-success); }
+  .mood-negative .stat-value { color: var(--kaltura-danger); }
+`;
