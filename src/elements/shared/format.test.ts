@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { formatDuration } from './format.ts';
+import { formatDuration, formatTimeOfDay } from './format.ts';
 
 const S = 1000;
 const M = 60 * S;
@@ -31,5 +31,14 @@ describe('formatDuration', () => {
     expect(formatDuration(D, 'up', 'en')).to.equal('1 day');
     expect(formatDuration(D + H, 'up', 'en')).to.equal('1 day, 1 hour');
     expect(formatDuration(sixDays, 'up', 'en')).to.not.match(/\d+:\d\d/);
+  });
+});
+
+describe('formatTimeOfDay', () => {
+  it('writes hours and minutes as the locale does', () => {
+    const at = new Date(2026, 0, 12, 14, 5, 59);
+    expect(formatTimeOfDay(at, 'en-US').replace(/\s/g, ' ')).to.equal('2:05 PM');
+    expect(formatTimeOfDay(at, 'en-GB')).to.equal('14:05');
+    expect(formatTimeOfDay(at)).to.equal(at.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' }));
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The one way the elements show a span of time (remaining time, time to end, overtime), so the
- * breakout bar, the dashboard and the stage tab always agree on rounding and format.
+ * breakout bar, the dashboard and the stage tab always agree on rounding and format; and a time
+ * of day (chat messages, when the host-away wait ends).
  *
  * Under an hour: m:ss ("1:54"). Under a day: h:mm:ss ("2:05:09"). From a day on, a clock reads
  * as nonsense ("154:45:29"), so it says days and hours in words, through `Intl` ("6 days, 10 hours").
@@ -29,4 +30,9 @@ export function formatDuration(ms: number, rounding: Rounding = 'up', locale?: s
   const m = Math.floor(total / 60) % 60;
   const s = String(total % 60).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** A time of day, hours and minutes, as the locale writes it ("2:05 PM", "14:05"). */
+export function formatTimeOfDay(date: Date, locale?: string): string {
+  return date.toLocaleTimeString(locale ? [locale] : [], { hour: 'numeric', minute: '2-digit' });
 }

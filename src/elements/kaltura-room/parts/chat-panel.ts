@@ -9,6 +9,7 @@ import type { RoomCommandError } from '../../../client/room-connection.ts';
 import { locationOf, roomName } from '../../../protocol/breakout.ts';
 import { hears, type Viewer } from '../../../protocol/room.ts';
 import type { ChatMessage, RoomState } from '../../../protocol/types.ts';
+import { formatTimeOfDay } from '../../shared/format.ts';
 import { icon } from '../../shared/icons.ts';
 import { Cooldown, rateLimitedText } from '../rate-limit.ts';
 
@@ -97,7 +98,7 @@ function message(m: ChatMessage, v: ChatView): TemplateResult {
   return html`<div class="msg ${mine ? 'mine' : ''} ${m.broadcast ? 'broadcast' : ''}" part=${m.broadcast ? 'broadcast' : nothing}>
     <div class="msg-meta">
       <span class="msg-name">${m.broadcast ? `Broadcast from ${mine ? 'you' : m.name}` : mine ? 'You' : m.name}</span>
-      <time datetime=${when.toISOString()}>${when.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}</time>
+      <time datetime=${when.toISOString()}>${formatTimeOfDay(when)}</time>
     </div>
     <p class="msg-text">${m.text}</p>
   </div>`;

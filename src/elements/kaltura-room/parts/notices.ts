@@ -5,6 +5,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ConnectionStatus } from '../../../client/room-connection.ts';
 import type { RoomState } from '../../../protocol/types.ts';
+import { formatTimeOfDay } from '../../shared/format.ts';
 import { icon } from '../../shared/icons.ts';
 
 /** A rendered notice, or nothing. */
@@ -34,8 +35,7 @@ export function hostAwayBanner(state: RoomState, staff: boolean, clockOffset: nu
   if (state.hostAwayDeadline === null || state.status !== 'open') return nothing;
   if (!staff) return html`<div class="banner info" part="notice">The host has left.</div>`;
   const local = new Date(state.hostAwayDeadline - clockOffset);
-  const at = local.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
   return html`<div class="banner info" part="notice">
-    The host has left. If no host returns, the session ends at <time datetime=${local.toISOString()}>${at}</time>.
+    The host has left. If no host returns, the session ends at <time datetime=${local.toISOString()}>${formatTimeOfDay(local)}</time>.
   </div>`;
 }
