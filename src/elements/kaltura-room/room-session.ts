@@ -43,8 +43,6 @@ export class RoomSession implements ReactiveController {
   readonly tokenRefresh: TokenRefresh;
   /** A camera or microphone change refused as rate-limited: sent again after the wait. */
   readonly mediaWait: Cooldown;
-  /** The last refusal `command()` met (null after a success). */
-  lastRefusal: RoomCommandError | null = null;
   private readonly options: RoomSessionOptions;
   /** The camera and microphone as last sent on this connection (null: as the state says). */
   private sentMedia: { audio: boolean; video: boolean } | null = null;
@@ -225,11 +223,9 @@ export class RoomSession implements ReactiveController {
   async attempt(command: ClientCommand, quiet = false): Promise<RoomCommandError | null> {
     try {
       await this.connection.send(command);
-      this.lastRefusal = null;
       return null;
     } catch (e) {
       const err = e instanceof RoomCommandError ? e : new RoomCommandError('internal', String(e));
-      this.lastRefusal = err;
       if (!quiet) this.options.notice(err.code === 'rate-limited' ? rateLimitedText(err.retryAfterMs, false) : err.message);
       this.options.emit('kaltura-error', { code: err.code, message: err.message, fatal: false });
       return err;
