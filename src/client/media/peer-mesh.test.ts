@@ -1,5 +1,5 @@
 import { expect, aTimeout } from '@open-wc/testing';
-import { RoomMedia } from './room-media.ts';
+import { RoomMedia, streamKey } from './room-media.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
 import { Host, inRooms, person, roomWith, sharing } from '../../testing/media-fixtures.ts';
 import { waitUntil } from '../../testing/shadow-dom.ts';
@@ -64,6 +64,23 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
     expect(outgoing.closed).to.equal(true);
     expect(incoming.closed).to.equal(false);
     expect([...media.remoteStreams.keys()]).to.deep.equal(['camera:a']);
+  });
+
+  it('files a received camera under its person and source: the bare user id finds nothing, and does not compile', async () => {
+    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
+    await waitUntil(() => media.status === 'connected');
+    const peer = FakePeer.last!;
+    media.sync(roomWith(person('me', 'p-m'), person('a', 'p-a')), 'me');
+    const call = peer.incoming('p-a', { source: 'camera' });
+    const sa = new MediaStream();
+    call.deliverStream(sa);
+    expect(media.stream('a', 'camera')).to.equal(sa);
+    expect(media.remoteStreams.get(streamKey('a', 'camera'))).to.equal(sa);
+    // The room element once read `remoteStreams.get(p.id)`: it found nothing, so every remote tile
+    // stayed empty while the calls were fine. The key's type now refuses a bare user id.
+    const userId: string = 'a';
+    // @ts-expect-error a stream's key names its source as well as its person
+    expect(media.remoteStreams.get(userId)).to.equal(undefined);
   });
 
   it('takes a call without metadata (an older page) as a camera call', async () => {

@@ -45,6 +45,16 @@ interface CallEntry {
 
 const linkKey = (source: MediaSource, peerId: string) => `${source}:${peerId}`;
 
+/**
+ * How remote streams are keyed: `${source}:${userId}`. A type of its own, so a lookup by the bare
+ * user id (how streams were keyed before a person could send more than one) does not compile: it
+ * would find nothing, and every remote tile would stay empty.
+ */
+export type StreamKey = `${MediaSource}:${string}`;
+
+/** The key of `userId`'s `source` in `streams`. */
+export const streamKey = (userId: string, source: MediaSource): StreamKey => `${source}:${userId}`;
+
 /** The source a caller's metadata names; calls without one (older pages) are camera calls. */
 function sourceOf(metadata: unknown): MediaSource | null {
   const source = (metadata as { source?: unknown } | null | undefined)?.source;
@@ -55,8 +65,8 @@ function sourceOf(metadata: unknown): MediaSource | null {
 export class PeerMesh {
   /** The signaling side: status, Peer factory and ICE servers live there. */
   readonly signaling: Signaling;
-  /** Remote streams keyed `${source}:${userId}`; a new map on every change. */
-  streams: ReadonlyMap<string, MediaStream> = new Map();
+  /** Remote streams keyed `${source}:${userId}` (see `streamKey`); a new map on every change. */
+  streams: ReadonlyMap<StreamKey, MediaStream> = new Map();
 
   private readonly options: PeerMeshOptions;
   private calls = new Map<string, CallEntry>();
@@ -259,11 +269,11 @@ export class PeerMesh {
   }
 
   private publish(): void {
-    const next = new Map<string, MediaStream>();
+    const next = new Map<StreamKey, MediaStream>();
     for (const [key, entry] of this.calls) {
       // The person is the room state's for this peer id; what the caller says about itself is ignored.
       const link = this.desired.get(key);
-      if (entry.stream && link && link.direction !== 'send') next.set(`${link.source}:${link.userId}`, entry.stream);
+      if (entry.stream && link && link.direction !== 'send') next.set(streamKey(link.userId, link.source), entry.stream);
     }
     const prev = this.streams;
     const same = prev.size === next.size && [...next].every(([k, v]) => prev.get(k) === v);

@@ -19,10 +19,12 @@ import { own } from '../../protocol/records.ts';
 import type { MediaSource, RoomState } from '../../protocol/types.ts';
 import { LocalLevel, receivedLevel } from './audio-level.ts';
 import { LocalMedia, type MediaIssue, type MediaKind } from './local-media.ts';
-import { PeerMesh, type MediaLink } from './peer-mesh.ts';
+import { PeerMesh, streamKey, type MediaLink, type StreamKey } from './peer-mesh.ts';
 import { defaultPeerFactory, loadPeerJs, type PeerFactory } from './peerjs.ts';
 import { ScreenCapture } from './screen-capture.ts';
 import type { MeshConnectParams, MeshStatus } from './signaling.ts';
+
+export { streamKey, type StreamKey } from './peer-mesh.ts';
 
 export interface RoomMediaOptions {
   /** Makes the PeerJS Peer; defaults to `defaultPeerFactory`. */
@@ -209,14 +211,17 @@ export class RoomMedia implements ReactiveController {
   set iceServers(servers: RTCIceServer[]) {
     this.mesh.signaling.iceServers = servers;
   }
-  /** Remote streams keyed `${source}:${userId}`; a new map on every change. */
-  get remoteStreams(): ReadonlyMap<string, MediaStream> {
+  /**
+   * Remote streams keyed `${source}:${userId}` (never the bare user id: read one with `stream()`);
+   * a new map on every change.
+   */
+  get remoteStreams(): ReadonlyMap<StreamKey, MediaStream> {
     return this.mesh.streams;
   }
 
   /** `userId`'s `source` as we receive it, or null. */
   stream(userId: string, source: MediaSource): MediaStream | null {
-    return this.mesh.streams.get(`${source}:${userId}`) ?? null;
+    return this.mesh.streams.get(streamKey(userId, source)) ?? null;
   }
 
   /**
