@@ -162,7 +162,7 @@ describe('storage faults: the real server on a full disk', () => {
     // Reads go on: ping, and a console's welcome with the snapshot of another room.
     other.client.send({ type: 'ping', t: 1 });
     await other.client.next((m) => m.type === 'pong', 20_000);
-    const console_ = await joinRoom(server.wsUrl, 'full-b', await tok('o', 'host', 'full-b'), { observer: true });
+    const console_ = await joinRoom(server.wsUrl, 'full-b', await tok('o', 'host', 'full-b'), { console: true });
     assert.equal(console_.welcome?.snapshot.room, 'full-b');
     assert.match(server.output(), /free disk space where DATA_DIR is/);
 
@@ -198,15 +198,15 @@ describe('storage faults: the real server on a full disk', () => {
     assert.equal(server.child.exitCode, null, 'the restarted server is still running');
     assert.equal((await health()).storage, 'unavailable');
     unlinkSync(filler);
-    // The leave that waited for space is stored: an observer's snapshot shows h2 gone (or pruned).
-    const observer = await until('the stored leave after space returned', async () => {
-      const o = await joinRoom(server!.wsUrl, 'full-c', await tok('h2', 'host', 'full-c'), { observer: true });
+    // The leave that waited for space is stored: a console's snapshot shows h2 gone (or pruned).
+    const viewer = await until('the stored leave after space returned', async () => {
+      const o = await joinRoom(server!.wsUrl, 'full-c', await tok('h2', 'host', 'full-c'), { console: true });
       if (o.welcome && !o.welcome.snapshot.participants.h2?.present) return o;
       o.client.close();
       return null;
     }, 40_000);
-    assert.equal(observer.welcome?.snapshot.room, 'full-c');
+    assert.equal(viewer.welcome?.snapshot.room, 'full-c');
     assert.equal((await health()).storage, 'ok');
-    observer.client.close();
+    viewer.client.close();
   });
 });

@@ -35,12 +35,12 @@ function inRooms(): RoomState {
 }
 
 /** What each of these people gets of the events of one command, each decided against the state before it. */
-function heardBy(state: RoomState, command: Command, actor: Actor | null, people: Actor[], observer = false) {
+function heardBy(state: RoomState, command: Command, actor: Actor | null, people: Actor[], isConsole = false) {
   const { events } = step(state, command, actor);
   let before = state;
   const out: Record<string, string[]> = {};
   for (const e of events) {
-    for (const p of people) (out[p.id] ??= []).push(`${e.type}:${hearing(p, observer, e, before)}`);
+    for (const p of people) (out[p.id] ??= []).push(`${e.type}:${hearing(p, isConsole, e, before)}`);
     before = next(before, e);
   }
   return out;
@@ -102,7 +102,7 @@ describe('audience: who hears what on the room socket', () => {
     assert.equal(concerns({ type: 'participant-left', userId: 'a', at: 1 }, 'b'), false);
   });
 
-  it('a console (observer) hears by the audience rule without being in the room; no user hears nothing', () => {
+  it('a console hears by the audience rule without being in the room; no user hears nothing', () => {
     const s = inRooms();
     assert.deepEqual(heardBy(s, { type: 'breakout/call' }, ann, [mod], true), { m: ['help-requested:hears'] });
     assert.deepEqual(heardBy(s, { type: 'chat/send', text: 'hi' }, ann, [mod], true), { m: ['chat:hidden'] });

@@ -29,15 +29,15 @@ export type Hearing = 'hears' | 'hidden' | 'absent';
  * placeholder because its audience rule hides it (`hidden`), or a placeholder because the user
  * is not in the room (`absent`: their mirror falls behind, so they get a snapshot when back).
  */
-export function hearing(actor: Actor | null, observer: boolean, event: RoomEvent, before: RoomState): Hearing {
+export function hearing(actor: Actor | null, isConsole: boolean, event: RoomEvent, before: RoomState): Hearing {
   if (!actor) return 'hidden';
-  if (!observer && !isPresent(before, actor.id) && !reachesOutsider(event, actor.id)) return 'absent';
+  if (!isConsole && !isPresent(before, actor.id) && !reachesOutsider(event, actor.id)) return 'absent';
   return hears(event, before, actor) ? 'hears' : 'hidden';
 }
 
 /** The refusal for a command from a connection whose user is not in the room, or null when it may go on. */
-export function absentRefusal(state: RoomState, actor: Actor, observer: boolean, command: ClientCommand): string | null {
-  if (observer || ABSENT_COMMANDS.has(command.type) || isPresent(state, actor.id)) return null;
+export function absentRefusal(state: RoomState, actor: Actor, isConsole: boolean, command: ClientCommand): string | null {
+  if (isConsole || ABSENT_COMMANDS.has(command.type) || isPresent(state, actor.id)) return null;
   return 'You are not in the session right now: join it again first.';
 }
 

@@ -52,7 +52,7 @@ describe('room hub: participant/remove', () => {
   it('the removed user hears why, is closed, and is refused at hello until the session restarts', async () => {
     const h = await connect(token('h', 'host'));
     const a = await connect(token('a', 'participant'));
-    const console_ = await connect(token('a', 'participant'), { observer: true }); // refused: not staff, closes itself
+    const console_ = await connect(token('a', 'participant'), { console: true }); // refused: not staff, closes itself
     assert.ok(console_.closed);
     await command(h, { type: 'participant/remove', userId: 'a' });
     await tick();
@@ -98,13 +98,13 @@ describe('room hub: participant/remove', () => {
   it('a moderator removed while their console is open loses the console too', async () => {
     await connect(token('h', 'host'));
     const m = await connect(token('m', 'moderator'));
-    const mConsole = await connect(token('m', 'moderator'), { observer: true });
-    const h = await connect(token('h', 'host'), { observer: true });
+    const mConsole = await connect(token('m', 'moderator'), { console: true });
+    const h = await connect(token('h', 'host'), { console: true });
     await command(h, { type: 'participant/remove', userId: 'm' });
     await tick();
     assert.ok(m.closed && mConsole.closed);
     assert.equal(errors(mConsole).at(-1)?.code, 'removed');
-    const consoleAgain = await connect(token('m', 'moderator'), { observer: true });
+    const consoleAgain = await connect(token('m', 'moderator'), { console: true });
     assert.equal(errors(consoleAgain)[0]?.code, 'removed');
   });
 });
@@ -164,7 +164,7 @@ describe('room hub: no ghost participants after End Session then Start Session',
   });
 
   it('a console that restarts the session does not bring its user in', async () => {
-    const m = await connect(token('m', 'moderator'), { observer: true });
+    const m = await connect(token('m', 'moderator'), { console: true });
     await connect(token('a', 'participant'));
     await command(m, { type: 'session/end' });
     await command(m, { type: 'session/start' });

@@ -338,16 +338,16 @@ describe('room hub: breakout', () => {
     assert.ok(later.closingAt !== null || later.status === 'idle', 'the time limit still fires');
   });
 
-  it('a console (observer) sees and commands without joining or replacing the moderator', async () => {
+  it('a console sees and commands without joining or replacing the moderator', async () => {
     const h = await connect(hub, token('h', 'host'));
-    const consoleSock = await connect(hub, token('h', 'host'), { observer: true });
+    const consoleSock = await connect(hub, token('h', 'host'), { console: true });
     assert.equal(h.closed, null, 'the room tab is not replaced');
     await consoleSock.write(configure());
     assert.ok(hub.peek('r1')!.state.breakout.config);
     consoleSock.drop();
     await clock.run(60_000);
     assert.equal(hub.peek('r1')!.state.participants.h.present, true);
-    const sneaky = await connect(hub, token('a', 'participant'), { observer: true });
+    const sneaky = await connect(hub, token('a', 'participant'), { console: true });
     assert.equal(sneaky.of<{ code: string }>('error')[0].code, 'forbidden');
   });
 });
@@ -419,7 +419,7 @@ describe('room hub: a store that cannot write', () => {
       // Reads keep working: ping, and a console's welcome with the snapshot.
       await a.write({ type: 'ping', t: 1 });
       assert.equal(a.of('pong').length, 1);
-      const consoleSock = await connect(faulty, token('h', 'host'), { observer: true });
+      const consoleSock = await connect(faulty, token('h', 'host'), { console: true });
       assert.equal(consoleSock.of('welcome').length, 1);
       assert.equal(a.closed, null);
       // Space comes back: the next command goes through, with the next sequence number.

@@ -247,7 +247,7 @@ describe('rate limits on the room socket', () => {
   it('limits a user across their room socket and their console', async () => {
     const hub = makeHub(new MemoryStore());
     const tab = await connect(hub, token('m', 'moderator'));
-    const console1 = await connect(hub, token('m', 'moderator'), { observer: true });
+    const console1 = await connect(hub, token('m', 'moderator'), { console: true });
     let acks = 0;
     for (let i = 0; i < 40; i++) {
       for (const s of [tab, console1]) await s.write({ type: 'command', ref: `x${i}`, command: { type: 'chat/send', text: `hi ${i}` } });
@@ -271,9 +271,9 @@ describe('rate limits on the room socket', () => {
   it('refuses a console past the per-user cap at hello, with a clear reason', async () => {
     const hub = makeHub(new MemoryStore(), { maxConnectionsPerUser: 3 });
     const tab = await connect(hub, token('m', 'moderator'));
-    const c1 = await connect(hub, token('m', 'moderator'), { observer: true });
-    const c2 = await connect(hub, token('m', 'moderator'), { observer: true });
-    const c3 = await connect(hub, token('m', 'moderator'), { observer: true });
+    const c1 = await connect(hub, token('m', 'moderator'), { console: true });
+    const c2 = await connect(hub, token('m', 'moderator'), { console: true });
+    const c3 = await connect(hub, token('m', 'moderator'), { console: true });
     assert.ok([tab, c1, c2].every((s) => s.of('welcome').length === 1 && !s.closed));
     const err = c3.of<{ code: string; message: string; fatal: boolean }>('error')[0];
     assert.equal(err.code, 'rate-limited');

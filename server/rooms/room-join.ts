@@ -5,7 +5,7 @@
  *
  * - A removed user is refused until the session restarts; a user past the rate or connection
  *   caps is refused with when to retry (limits.ts).
- * - A console (`observer`) is for hosts and moderators: state and commands, no presence.
+ * - A console is for hosts and moderators: state and commands, no presence.
  * - One room socket per user: a newer tab replaces the older one.
  * - A resume (`since`) within the grace period gets what it missed (catch-up.ts); a return with
  *   the same media id is no news to anyone else.
@@ -30,7 +30,7 @@ export interface Hello {
   token: string;
   since?: number;
   peerId?: string;
-  observer?: boolean;
+  console?: boolean;
   away?: boolean;
 }
 
@@ -50,7 +50,7 @@ export async function hello(ctx: JoinContext, conn: Connection, msg: Hello): Pro
   if (conn.closed) return;
   if (!verdict.ok) return ctx.out.fail(conn, 'bad-token', verdict.reason, undefined, true);
   // The event session behind the room (title, schedule, assistant), looked up before the room's turn.
-  const info = msg.observer ? undefined : await sessionInfo(ctx, conn.roomId);
+  const info = msg.console ? undefined : await sessionInfo(ctx, conn.roomId);
   if (conn.closed) return;
   // No await between having the room and queueing the join: an idle room is never unloaded under it.
   const room = await ctx.rooms.room(conn.roomId);
@@ -72,9 +72,9 @@ async function enter(ctx: JoinContext, room: Room, conn: Connection, msg: Hello,
   const { out } = ctx;
   if (conn.closed) return;
   if (isRemoved(room.state, actor.id)) return out.fail(conn, 'removed', REMOVED_MESSAGE, undefined, true);
-  if (refused(ctx, room, conn, actor.id, !!msg.observer)) return; // limits.ts
+  if (refused(ctx, room, conn, actor.id, !!msg.console)) return; // limits.ts
 
-  if (msg.observer) {
+  if (msg.console) {
     if (!isStaff(actor.role)) return out.fail(conn, 'forbidden', 'Only hosts and moderators can open the breakout console.', undefined, true);
     conn.console = true;
     conn.actor = actor;

@@ -21,7 +21,7 @@ export interface RoomConnectionOptions {
    * Connect as a console (a standalone `<breakout-dashboard>`, hosts and moderators only):
    * see and command the room without joining it (no presence, no media). Default false.
    */
-  observer?: boolean;
+  console?: boolean;
   /** WebSocket constructor; defaults to `globalThis.WebSocket` at connect time (tests stub it). */
   WebSocket?: typeof WebSocket;
   /** First reconnect delay (doubles per failed attempt). Default 250 ms. */

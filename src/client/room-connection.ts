@@ -238,7 +238,7 @@ export class RoomConnection implements ReactiveController {
       const hello: ClientMessage = { type: 'hello', token: target.token };
       if (this.state && this.state.room === target.room) hello.since = this.state.seq;
       if (this.self?.peerId) hello.peerId = this.self.peerId;
-      if (this.options.observer) hello.observer = true;
+      if (this.options.console) hello.console = true;
       this.sendRaw(hello);
     });
     socket.addEventListener('message', (e: MessageEvent) => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canSee, historyOf, locationOf, redactFor } from './breakout.ts';
+import { historyOf, locationOf } from './breakout.ts';
+import { hears, viewFor } from './room.ts';
 import { applySequenced, decide, initialState, reduce } from './room.ts';
 import { parseClientMessage } from './schema.ts';
 import {
@@ -160,8 +161,8 @@ describe('bounds: user ids such as __proto__ are plain ids', () => {
     assert.equal(locationOf(s, '__proto__'), 'r2');
     step({ type: 'breakout/call' }, odd[1]!);
     assert.equal(s.breakout.calls[0]!.userId, 'valueOf');
-    assert.equal(canSee({ type: 'help-requested', call: s.breakout.calls[0]! }, s, odd[1]!), true);
-    assert.equal(redactFor(s, odd[2]!).breakout.calls.length, 0, 'constructor does not see valueOf’s call');
+    assert.equal(hears({ type: 'help-requested', call: s.breakout.calls[0]! }, s, odd[1]!), true);
+    assert.equal(viewFor(s, odd[2]!).breakout.calls.length, 0, 'constructor does not see valueOf’s call');
     step({ type: 'chat/send', text: 'in room two' }, odd[0]!);
     assert.equal(s.chat.at(-1)!.room, 'r2');
     step({ type: 'breakout/gather' }, host);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canSee, deal, locationOf, nextDeadline, redactFor } from './breakout.ts';
+import { deal, locationOf } from './breakout.ts';
+import { hears, nextDeadline, viewFor } from './room.ts';
 import { decide, initialState, reduce } from './room.ts';
 import type { Actor, Command, RoomState } from './types.ts';
 
@@ -222,12 +223,12 @@ describe('breakout: chat, calls and who sees what', () => {
     assert.ok(r.ok);
     const chat = r.events[0];
     assert.ok(chat.type === 'chat' && chat.message.room === 'r1');
-    assert.equal(canSee(chat, s, { id: 'c', role: 'participant' }), true, 'c is in r1');
-    assert.equal(canSee(chat, s, { id: 'b', role: 'participant' }), false, 'b is in r2');
-    assert.equal(canSee(chat, s, { id: 'h', role: 'host' }), false, 'the host is in the main room');
+    assert.equal(hears(chat, s, { id: 'c', role: 'participant' }), true, 'c is in r1');
+    assert.equal(hears(chat, s, { id: 'b', role: 'participant' }), false, 'b is in r2');
+    assert.equal(hears(chat, s, { id: 'h', role: 'host' }), false, 'the host is in the main room');
     s = r.state;
     s = run(s, { type: 'breakout/broadcast', text: 'Five minutes left' }, host);
-    const seenByB = redactFor(s, { id: 'b', role: 'participant' }).chat.map((m) => m.text);
+    const seenByB = viewFor(s, { id: 'b', role: 'participant' }).chat.map((m) => m.text);
     assert.deepEqual(seenByB, ['Five minutes left']);
   });
 
@@ -238,9 +239,9 @@ describe('breakout: chat, calls and who sees what', () => {
     s = run(s, { type: 'breakout/call' }, ann, 6001);
     s = run(s, { type: 'breakout/call' }, bob, 6002);
     assert.deepEqual(s.breakout.calls.map((c) => [c.userId, c.room]), [['a', 'r1'], ['b', 'r2']]);
-    assert.equal(redactFor(s, { id: 'c', role: 'participant' }).breakout.calls.length, 0);
-    assert.equal(redactFor(s, { id: 'a', role: 'participant' }).breakout.calls.length, 1);
-    assert.equal(redactFor(s, { id: 'm', role: 'moderator' }).breakout.calls.length, 2);
+    assert.equal(viewFor(s, { id: 'c', role: 'participant' }).breakout.calls.length, 0);
+    assert.equal(viewFor(s, { id: 'a', role: 'participant' }).breakout.calls.length, 1);
+    assert.equal(viewFor(s, { id: 'm', role: 'moderator' }).breakout.calls.length, 2);
     s = run(s, { type: 'breakout/dismiss', callId: s.breakout.calls[0].id }, mod);
     s = run(s, { type: 'breakout/cancel-call' }, bob);
     assert.equal(s.breakout.calls.length, 0);

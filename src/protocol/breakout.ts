@@ -21,7 +21,6 @@ import { closedBreakout, breakoutDeadline, deal, initialBreakout, locationOf, ro
 import { chatText, keepRooms } from './chat.ts';
 import { NOT_JOINED, ok, refuse, type CommandOf, type DecideContext, type Decision, type RoomFeature, type Viewer } from './feature.ts';
 import { BreakoutTargetSchema, UserIdSchema, bare } from './fields.ts';
-import { hears, nextDeadline as roomDeadline, viewFor } from './room.ts';
 
 export {
   MAIN_ROOM,
@@ -34,21 +33,6 @@ export {
 } from './breakout-state.ts';
 export { historyOf } from './chat.ts';
 export type { Viewer } from './feature.ts';
-
-/** Was: who may receive an event. Now the room's composed rule, `hears` in `room.ts`. */
-export function canSee(event: RoomEvent, before: RoomState, viewer: Viewer): boolean {
-  return hears(event, before, viewer);
-}
-
-/** Was: the state as one viewer may see it. Now the room's composed `viewFor` in `room.ts`. */
-export function redactFor(state: RoomState, viewer: Viewer): RoomState {
-  return viewFor(state, viewer);
-}
-
-/** The earliest deadline the server must wake up for, or null (every feature's; see `room.ts`). */
-export function nextDeadline(state: RoomState): number | null {
-  return roomDeadline(state);
-}
 
 /** The breakout set-up form, shared by `<breakout-dashboard>` (live) and the server. */
 export const BreakoutConfigSchema = v.object({

@@ -37,7 +37,7 @@ const ClientMessageSchema = v.variant(
       token: v.pipe(v.string('token must be a string'), v.minLength(1, 'token is missing'), v.maxLength(8192, 'token is too long')),
       since: v.optional(v.pipe(v.number('since must be a number'), v.integer('since must be a whole number'), v.minValue(0, 'since cannot be negative'))),
       peerId: v.optional(v.pipe(v.string(), v.maxLength(64, 'peerId is too long'), v.regex(PEER_ID, 'peerId may hold only letters, digits, - and _'))),
-      observer: v.optional(v.boolean('observer must be true or false')),
+      console: v.optional(v.boolean('console must be true or false')),
       away: v.optional(v.boolean('away must be true or false')),
     }),
     v.object({ type: v.literal('ping'), t: v.number('t must be a number') }),

@@ -323,13 +323,13 @@ export interface SequencedEvent {
 /** Browser → server. The first message must be `hello`. */
 export type ClientMessage =
   /**
-   * `observer`: a console (standalone `<breakout-dashboard>`) for a host or moderator:
+   * `console`: a console (standalone `<breakout-dashboard>`) for a host or moderator:
    * it sees and commands the room without joining it (no presence, no media), and
    * does not replace the same user's connection in the room.
    * `away`: reconnect without joining the room (the page shows the ended or "started again"
    * screen, so the user is not in the session); they join later with `session/join`.
    */
-  | { type: 'hello'; token: string; since?: number; peerId?: string; observer?: boolean; away?: boolean }
+  | { type: 'hello'; token: string; since?: number; peerId?: string; console?: boolean; away?: boolean }
   | { type: 'ping'; t: number }
   /** Ask for a fresh media ticket (the PeerJS key), e.g. to reconnect signaling. */
   | { type: 'media-ticket' }

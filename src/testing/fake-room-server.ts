@@ -6,7 +6,7 @@
  * (server/rooms/prepare.ts, dealing breakout in join order instead of at random), then the
  * composed reducer, then the server's fan-out (server/rooms/fan-out.ts: each event to who
  * may hear it, a placeholder to the rest, chat history to whoever changed rooms, the whole
- * state to whoever is back after hearing placeholders). A hello with `observer` opens a
+ * state to whoever is back after hearing placeholders). A hello with `console` opens a
  * console, as on the server. Tests can also tie the room to an event session, say chat with
  * a sentiment score, push events, fire deadlines, drop connections and send raw frames.
  * Not part of the library; it imports only pure, Web-standard modules (it runs in Chromium).
@@ -73,9 +73,9 @@ export class FakeSocket extends EventTarget implements Listener {
     return this.user;
   }
 
-  /** Opened as a breakout console (`observer` hello): hears as staff, not in the room. */
+  /** Opened as a breakout console (`console` hello): hears as staff, not in the room. */
   get console(): boolean {
-    return this.received.some((m) => m.type === 'hello' && !!m.observer);
+    return this.received.some((m) => m.type === 'hello' && !!m.console);
   }
 
   /** Server side: deliver a frame. */
@@ -362,7 +362,7 @@ export class FakeRoomServer {
           setTimeout(() => socket.finish(4401), 5);
           return;
         }
-        if (msg.observer) {
+        if (msg.console) {
           // A console, as on the server: hosts and moderators only; state and commands, no presence.
           if (!isStaff(user.role)) {
             socket.deliver({ type: 'error', code: 'forbidden', message: 'Only hosts and moderators can open the breakout console.', fatal: true });

@@ -24,7 +24,7 @@ async function openConsole(wsUrl: string, token: string): Promise<{ send(command
   await new Promise<void>((resolve, reject) => {
     ws.once('error', reject);
     ws.once('open', () => {
-      ws.send(JSON.stringify({ type: 'hello', token, console: true, observer: true }));
+      ws.send(JSON.stringify({ type: 'hello', token, console: true }));
     });
     ws.on('message', (raw) => {
       const msg = JSON.parse(String(raw));

@@ -111,7 +111,7 @@ export class BreakoutDashboard extends KalturaElement {
 
   private readonly conn: RoomConnection = new RoomConnection(this, {
     target: () => ({ server: this.server || location.origin, room: this.room, token: this.token }),
-    observer: true,
+    console: true,
     onEvent: (e, info) => {
       if (!this.ctx && !info.replayed) this.relay(e.event);
     },

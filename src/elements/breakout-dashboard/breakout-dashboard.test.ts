@@ -7,9 +7,9 @@ import type { BreakoutDashboard } from './breakout-dashboard.component.ts';
 import { RoomCommandError } from '../../client/room-connection.ts';
 import { roomContext, type RoomContextValue } from '../../context/room-context.ts';
 import { assignable } from '../../protocol/breakout.ts';
-import { applySequenced, initialState, reduce } from '../../protocol/reducer.ts';
-import type { Actor, ClientCommand, ClientMessage, Command, RoomState } from '../../protocol/types.ts';
-import { FakeRoomServer, type FakeSocket } from '../../testing/fake-room-server.ts';
+import { applySequenced, initialState, reduce } from '../../protocol/room.ts';
+import type { Actor, ClientCommand, Command, RoomState } from '../../protocol/types.ts';
+import { FakeRoomServer } from '../../testing/fake-room-server.ts';
 
 const HOST: Actor = { id: 'u-host', name: 'Dr. Ada Host', role: 'host' };
 const MOD: Actor = { id: 'u-mod', name: 'Mo Derator', role: 'moderator' };
@@ -529,27 +529,10 @@ describe('<breakout-dashboard> nested in a room', () => {
 // Standalone: the console connection
 // ---------------------------------------------------------------------------
 
-/** The fake room server, plus what the hub does for a console: `observer` hellos join nobody. */
-class ConsoleServer extends FakeRoomServer {
-  override onMessage(socket: FakeSocket, msg: ClientMessage): void {
-    const user = msg.type === 'hello' && msg.observer ? this.users.get(msg.token) : undefined;
-    if (!user) return super.onMessage(socket, msg);
-    socket.user = user;
-    socket.deliver({ type: 'welcome', self: { ...user, peerId: '' }, snapshot: this.state, serverTime: this.now() });
-  }
-
-  override run(command: Command, actor: Actor | null, now = this.now()): { ok: boolean; seq: number; code?: string; message?: string } {
-    const r = reduce(this.state, dealt(command, this.state), { actor, now });
-    if (!r.ok) return { ok: false, seq: this.state.seq, code: r.code, message: r.message };
-    for (const event of r.events) this.emit(event);
-    return { ok: true, seq: this.state.seq };
-  }
-}
-
 describe('<breakout-dashboard> standalone', () => {
-  let server: ConsoleServer;
+  let server: FakeRoomServer;
   beforeEach(() => {
-    server = new ConsoleServer({ room: 'bio-101' }).install();
+    server = new FakeRoomServer({ room: 'bio-101' }).install();
     server.addUser('tok-host', HOST).addUser('tok-sam', SAM);
     for (const a of [SAM, OLIVIA, CARL]) server.join(a);
   });
@@ -561,10 +544,10 @@ describe('<breakout-dashboard> standalone', () => {
     return el;
   }
 
-  it('connects as an observer: sees the room without joining it, and has no Close', async () => {
+  it('connects as a console: sees the room without joining it, and has no Close', async () => {
     const el = await standalone();
     await waitUntil(() => $(el, '[part="configure"]'));
-    expect(server.hellos()[0]).to.include({ token: 'tok-host', observer: true });
+    expect(server.hellos()[0]).to.include({ token: 'tok-host', console: true });
     expect(server.state.participants[HOST.id]).to.be.undefined;
     expect(button(el, 'Close dashboard')).to.not.exist;
     await expect(el).to.be.accessible();
