@@ -11,7 +11,7 @@
  * Render with `menu.isOpen(key)` (or `menu.open` for one menu); put `onFocusOut` on a wrapper
  * around the button and the menu, the button's handlers (`onButtonClick`/`onButtonKeydown`, or
  * `buttonHandlers(key)`) on the button and `onMenuKeydown` on the element with `role="menu"`,
- * which shares the button's parent element; items are its `[role="menuitem"]`.
+ * which shares the button's parent element; items are its `[role="menuitem"]` and `[role="menuitemcheckbox"]`.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
@@ -138,6 +138,6 @@ export class MenuButton implements ReactiveController {
 
   private items(key: string): HTMLElement[] {
     const menu = this.buttonEl(key)?.parentElement?.querySelector('[role="menu"]');
-    return [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]:not([disabled])') ?? [])];
+    return [...(menu?.querySelectorAll<HTMLElement>(':is([role="menuitem"], [role="menuitemcheckbox"]):not([disabled])') ?? [])];
   }
 }

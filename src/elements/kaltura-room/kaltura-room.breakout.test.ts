@@ -455,7 +455,8 @@ describe('<kaltura-room> breakout: hosts and moderators', () => {
     expect($(mod, '[part="end-button"]')!.parentElement).to.equal($(mod, '#menu-button')!.closest('.actions'));
     tools.focus();
     await sendKeys({ press: 'ArrowUp' });
-    await waitUntil(() => el(mod)?.getAttribute('role') === 'menuitem', 'focus in the tools menu', { timeout: 15_000 });
+    // ArrowUp opens on the last item: "Let participants share content" (a checkbox item).
+    await waitUntil(() => el(mod)?.getAttribute('role') === 'menuitemcheckbox', 'focus in the tools menu', { timeout: 15_000 });
     expect($(mod, '#menu-button-menu')!.hidden, 'one menu at a time').to.equal(true);
     expect(menuItems(mod, 'tools-button-menu')).to.deep.equal(['Breakout']);
     await sendKeys({ press: 'Escape' });

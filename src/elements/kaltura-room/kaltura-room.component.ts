@@ -2,7 +2,6 @@ import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ConnectionStatus, RoomSelf } from '../../client/room-connection.ts';
 import type { PeerFactory } from '../../client/media-mesh.ts';
-import { locationOf } from '../../protocol/breakout.ts';
 import type { RoomState } from '../../protocol/types.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
 import { MenuButton } from '../../controllers/menu-button.ts';
@@ -11,28 +10,32 @@ import { Engagement } from './engagement.ts';
 import { styles } from './kaltura-room.styles.ts';
 import type { Screen } from './phase.ts';
 import { RoomSession } from './room-session.ts';
+import { peopleOnStage, RoomStage } from './room-stage.ts';
 import { ScreenFocus } from './screen-focus.ts';
+import { ShareController } from './share.ts';
 import { Ticker } from './ticker.ts';
 import { breakoutBar } from './parts/breakout-bar.ts';
 import { ChatPanel, chatPanel } from './parts/chat-panel.ts';
 import { ControlBar, controlBar } from './parts/control-bar.ts';
-import { countdown } from './parts/countdown.ts';
 import { DashboardOverlay } from './parts/dashboard.ts';
 import { RoomDialogs } from './parts/dialogs.ts';
 import { header } from './parts/header.ts';
-import { hostAwayBanner, notice, reconnectingBanner, type Notice } from './parts/notices.ts';
+import { notice, type Notice } from './parts/notices.ts';
 import { peoplePanel } from './parts/people-panel.ts';
 import { sortedParticipants } from './parts/person.ts';
 import { prejoin, type PrejoinView } from './parts/prejoin.ts';
 import { outsideScreen, type ScreenView } from './parts/screens.ts';
 import { SidePanel, sidePanel, stageTabsFor } from './parts/side-panel.ts';
 import { renderStats, sessionStats } from './parts/stats.ts';
-import { tiles } from './parts/tiles.ts';
-import { toolbar } from './parts/toolbar.ts';
 
 /**
- * @summary A live virtual classroom: camera and microphone, a video grid, participants, chat,
- * leaving or ending the session, and breakout rooms. Drop it into any page with one script tag.
+ * @summary A live virtual classroom: camera and microphone, the stage (grid or speaker view, shared
+ * content), participants, chat, leaving or ending the session, and breakout rooms. Drop it into
+ * any page with one script tag.
+ *
+ * Share content (toolbar) shares a screen, window or tab with the user's room, one share per room
+ * (a second sharer is asked whether to share instead): hosts and moderators always, participants
+ * when a host allows it (More actions). The content then fills the stage, the cameras in a strip.
  *
  * Breakout rooms: video, audio and chat follow the room the user is in (the main room or one
  * breakout room); participants see a countdown before they move, and in a breakout room a bar
@@ -67,6 +70,8 @@ import { toolbar } from './parts/toolbar.ts';
  * @event kaltura-participant-moved - Someone (the user too) is now in another room; `to` null: the main room. `detail: { userId, to, name }`.
  * @event kaltura-help-requested - A participant called a moderator (hosts and moderators hear of every call,
  * a participant of their own). `detail: { call, name, roomName }`.
+ * @event kaltura-share-started - Someone started sharing content (`room`: a breakout room id, null: the main room). `detail: { userId, room }`.
+ * @event kaltura-share-stopped - A share ended (stopped, taken over, its sharer left or moved). `detail: { userId, room }`.
  *
  * @csspart base - The outer wrapper of every screen.
  * @csspart header - The top bar with the title, connection state, End Session and the menu.
@@ -78,15 +83,21 @@ import { toolbar } from './parts/toolbar.ts';
  * @csspart tools-button - Hosts and moderators: the bottom toolbar's "three dots" menu button (Breakout).
  * @csspart tools-menu - The menu it opens.
  * @csspart remove-button - Hosts and moderators: "Remove from session" beside a person in the participants list.
- * @csspart menu-item - Each menu item.
- * @csspart stage - The area holding the video grid and the controls.
- * @csspart grid - The video grid.
- * @csspart tile - One participant's video tile (the own tile also has `tile-self`).
+ * @csspart menu-item - Each menu item (More actions' "Let participants share content" also has `allow-share`).
+ * @csspart stage - The area holding the videos (grid, speaker view or shared content) and the toolbar.
+ * @csspart grid - Grid view's box of tiles.
+ * @csspart tile - One person's tile; also `tile-self` (the user), `tile-speaking`, `tile-pinned`, `tile-featured` (speaker view's large one).
  * @csspart video - The `<video>` in a tile or in the preview.
  * @csspart avatar - The initials shown when a camera is off.
  * @csspart name - The name label of a tile.
- * @csspart controls - The bar of media toggles (Microphone, Camera, Sound).
- * @csspart control - Each media toggle button.
+ * @csspart role-badge - Host or Moderator beside a tile's name.
+ * @csspart pin-button - Pin a person (shown large in speaker view).
+ * @csspart strip - The row (or column) of cameras in speaker view and beside shared content.
+ * @csspart content - The shared content; `content-video` its `<video>`, `content-label` "<Name> is sharing".
+ * @csspart stop-share-button - Hosts and moderators: "Stop <Name>'s share" on someone else's content.
+ * @csspart layout-switch - The Grid and Speaker choice; `layout-option` each of them.
+ * @csspart controls - The toolbar (Microphone, Camera, Sound, Share content, More actions).
+ * @csspart control - Each toolbar toggle; the Share content button also has `share-button`.
  * @csspart sidebar - The panel with the chat and participants tabs.
  * @csspart participants - The participant list.
  * @csspart chat - The chat panel.
@@ -135,6 +146,9 @@ import { toolbar } from './parts/toolbar.ts';
  * @cssproperty [--kaltura-warning=#a35f00] - The "reconnecting" indicator.
  * @cssproperty [--kaltura-stage-bg=#10131a] - Background behind the video grid.
  * @cssproperty [--kaltura-tile-bg=#222834] - Background of a video tile.
+ * @cssproperty [--kaltura-stage-background] - Behind the videos (defaults to `--kaltura-stage-bg`).
+ * @cssproperty [--kaltura-speaking-ring-color=#3ddc84] - The ring around the tile of whoever speaks.
+ * @cssproperty [--kaltura-tile-radius=10px] - Corner radius of tiles and the shared content.
  * @cssproperty [--kaltura-radius=12px] - Corner radius of tiles, panels and dialogs.
  * @cssproperty [--kaltura-gap=12px] - Spacing between tiles and regions.
  * @cssproperty [--kaltura-focus-color=#1b64f2] - The focus outline color.
@@ -168,8 +182,6 @@ export class KalturaRoom extends KalturaElement {
   @property({ attribute: false }) peerFactory: PeerFactory | null = null;
 
   @state() private notice = '';
-  /** The room's sound (everyone else's audio) is on; muting it also means "not engaged". */
-  @state() private soundOn = true;
   /** The polite announcement of news (countdowns once, calls, removals). */
   @state() private liveText = '';
 
@@ -184,14 +196,19 @@ export class KalturaRoom extends KalturaElement {
       this.sidePanel.heard(event, state, viewer);
       this.controlBar.heard(event, viewer.id);
       this.news.heard(event, state, viewer.id, this.session.staff);
+      this.share.heard(event, state);
     },
   });
+  /** Share content: the button, the take-over question, stopping (share.ts). */
+  private readonly share = new ShareController(this, this.session, { notice: (t) => (this.notice = t), announce: (t) => (this.liveText = t) });
+  /** The stage's layout, pin and active speaker, and its toolbar (room-stage.ts). */
+  private readonly stage = new RoomStage(this, this.session, { share: this.share, tools: () => this.toolsMenu });
   /** Sending chat (a refusal as rate-limited waits, rate-limit.ts) and following new messages. */
   private readonly chat = new ChatPanel(this, (text) => this.session.attempt({ type: 'chat/send', text }, true), (text) => (this.notice = text));
   private readonly ticker = new Ticker(this, () => this.connection.serverNow());
   private readonly engagement = new Engagement(this, {
     active: () => this.session.screen === 'room' && this.connection.connected && !!this.session.me?.present,
-    soundOn: () => this.soundOn,
+    soundOn: () => this.stage.soundOn,
     // Best effort: a lost report is sent again after the next join or reconnect.
     report: (engaged) => void this.connection.send({ type: 'engagement/report', engaged }).catch(() => {}),
   });
@@ -297,6 +314,16 @@ export class KalturaRoom extends KalturaElement {
     return this.session.command({ type: 'breakout/join', to });
   }
 
+  /** Share a screen, window or tab with the user's room, as Share content does; rejects with a `RoomCommandError` saying why not. */
+  startScreenShare(): Promise<void> {
+    return this.share.start();
+  }
+
+  /** Stop sharing content (the capture stops at once). */
+  stopScreenShare(): Promise<void> {
+    return this.share.stop();
+  }
+
   /** Start an ended session again (hosts and moderators only). */
   startSession(): Promise<void> {
     return this.session.startSession();
@@ -330,30 +357,16 @@ export class KalturaRoom extends KalturaElement {
 
   /** In the meeting: header, breakout bar, the stage with its toolbar, the side panel, and what shows over them. */
   private renderRoom(state: RoomState, note: Notice): TemplateResult {
-    const { connection: c, mesh, session } = this;
+    const { connection: c, session } = this;
     const self = c.self;
-    const selfId = self?.id ?? '';
     const viewer = session.viewer;
-    const people = sortedParticipants(state.participants, selfId);
-    const me = state.participants[selfId];
-    // The stage: the people in the user's current room (main or breakout), the user first if not yet listed.
-    const here = locationOf(state, selfId);
-    const together = people.filter((p) => p.present && locationOf(state, p.id) === here);
+    const selfId = viewer.id;
+    const onStage = peopleOnStage(state, selfId);
     const now = c.serverNow();
     const inert = this.dashboard.open;
     const staff = session.staff;
     const command = (type: 'breakout/end' | 'breakout/call' | 'breakout/cancel-call') => void session.command({ type });
-    return html`${header({ title: this.displayTitle, status: c.status, staff, inert, menu: this.topMenu }, {
-        end: () => {
-          this.topMenu.close();
-          void this.dialogs.confirmEnd();
-        },
-        leave: () => {
-          // The dialog gives focus back to what had it: the menu button, not the closed menu.
-          this.topMenu.close(true);
-          void this.dialogs.confirmLeave();
-        },
-      })}
+    return html`${header({ title: this.displayTitle, status: c.status, staff, inert, menu: this.topMenu }, this.dialogs.headerActions(this.topMenu))}
       ${staff
         ? controlBar(this.controlBar, { state, selfId, now, inert }, {
             openDashboard: (opener) => this.openDashboard(opener),
@@ -361,34 +374,21 @@ export class KalturaRoom extends KalturaElement {
           })
         : breakoutBar({ state, selfId, now, callNote: this.news.callNote?.text }, (call) => command(call ? 'breakout/call' : 'breakout/cancel-call'))}
       <div class="room" ?inert=${inert}>
-        <section class="stage" part="stage" aria-label="Video">
-          ${countdown(this.news.countdown, now)} ${reconnectingBanner(c.status)} ${hostAwayBanner(state, staff, c.clockOffset)}
-          ${tiles({
-            people: me && !together.includes(me) ? [me, ...together] : together,
-            selfId,
-            soundOn: this.soundOn,
-            local: { stream: mesh.localStream, videoOn: mesh.videoOn, audioOn: mesh.audioOn },
-            camera: (userId) => mesh.stream(userId, 'camera'),
-          })}
-          ${toolbar({ media: mesh, soundOn: this.soundOn, staff, tools: this.toolsMenu }, {
-            ...session.mediaActions,
-            toggleSound: () => {
-              this.soundOn = !this.soundOn;
-              this.engagement.changed();
-            },
-            breakout: () => this.openDashboard(null, true),
-          })}
-        </section>
+        ${this.stage.render({ state, people: onStage, staff, countdown: this.news.countdown, now }, {
+          ...session.mediaActions,
+          soundChanged: () => this.engagement.changed(),
+          breakout: () => this.openDashboard(null, true),
+        })}
         ${sidePanel(this.sidePanel, this.stageTabs, {
-          peopleCount: together.length,
+          peopleCount: onStage.filter((p) => p.present).length,
           chat: chatPanel(this.chat, { state, viewer, clockOffset: c.clockOffset }),
-          people: peoplePanel({ people, state, self }, (p) => void this.dialogs.confirmRemove(p)),
+          people: peoplePanel({ people: sortedParticipants(state.participants, selfId), state, self }, (p) => void this.dialogs.confirmRemove(p)),
           stats: () => renderStats(sessionStats(state, state.session!, now), state.session!.title),
         })}
       </div>
       <slot></slot>
       ${note}
       <div class="visually-hidden" role="status">${this.liveText}</div>
-      ${this.dashboard.render()} ${this.dialogs.render(staff)}`;
+      ${this.dashboard.render()} ${this.dialogs.render(staff)} ${this.share.renderDialog()}`;
   }
 }

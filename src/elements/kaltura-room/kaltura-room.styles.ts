@@ -14,9 +14,10 @@ import { peopleStyles } from './parts/people-panel.styles.ts';
 import { avatarStyles } from './parts/person.ts';
 import { prejoinStyles } from './parts/prejoin.styles.ts';
 import { screenStyles } from './parts/screens.ts';
+import { shareStyles } from './parts/share-button.ts';
 import { sidePanelStyles } from './parts/side-panel.styles.ts';
+import { stageStyles } from './parts/stage.styles.ts';
 import { statsStyles } from './parts/stats.ts';
-import { tileStyles } from './parts/tiles.styles.ts';
 import { toolbarStyles } from './parts/toolbar.styles.ts';
 
 /** The room's own tokens (beside the shared ones) and its frame: the outer box, headings. */
@@ -54,24 +55,11 @@ const frame = css`
   }
 `;
 
-/** In the meeting: the stage beside (wide) or above (narrow) the side panel. */
+/** In the meeting: the stage (parts/stage.styles.ts) beside (wide) or above (narrow) the side panel. */
 const layout = css`
   .room {
     display: grid;
     grid-template-columns: minmax(0, 1fr);
-  }
-  .stage {
-    position: relative;
-    display: flex;
-    flex-direction: column;
-    gap: var(--kaltura-gap);
-    padding: var(--kaltura-gap);
-    background: var(--kaltura-stage-bg);
-    color: #fff;
-    min-height: 0;
-  }
-  .stage :focus-visible {
-    outline-color: #fff;
   }
   .empty {
     margin: auto;
@@ -108,9 +96,10 @@ export const styles = [
   headerStyles,
   menuStyles,
   layout,
+  stageStyles,
   avatarStyles,
-  tileStyles,
   toolbarStyles,
+  shareStyles,
   bannerStyles,
   sidePanelStyles,
   chatStyles,

@@ -1,6 +1,6 @@
 /**
  * The events `<kaltura-room>` fires for the host page from the room events it receives: who
- * joined and left, breakout news, help calls, the session ending and starting again. The lifecycle
+ * joined and left, breakout news, help calls, shared content, the session ending and starting again. The lifecycle
  * itself (what ending means for this user) is the session's (room-session.ts); this only tells.
  */
 import { roomName } from '../../protocol/breakout.ts';
@@ -42,6 +42,12 @@ export function tellPage(emit: Emit, event: RoomEvent, previous: RoomState, stat
       emit('kaltura-help-requested', { call, name: state.participants[call.userId]?.name ?? '', roomName: roomName(state, call.room) });
       break;
     }
+    case 'share-started':
+      emit('kaltura-share-started', { userId: event.share.userId, room: event.share.room });
+      break;
+    case 'share-stopped':
+      emit('kaltura-share-stopped', { userId: event.userId, room: event.room });
+      break;
     case 'session-ended':
       emit('kaltura-session-ended', { reason: event.reason, by: event.by });
       break;

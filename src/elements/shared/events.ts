@@ -71,6 +71,13 @@ export interface KalturaHelpRequestedDetail {
   name: string;
   roomName: string;
 }
+/** `kaltura-share-started` and `kaltura-share-stopped`: someone started or stopped sharing content. */
+export interface KalturaShareDetail {
+  /** Who shares (or shared). */
+  userId: string;
+  /** The room it is (was) shared to: a breakout room id, or null for the main room. */
+  room: string | null;
+}
 export interface KalturaDashboardCloseDetail {
   /** The room the moderator joined on closing (their own name was moved): a room id, null for the main room; absent when they stayed. */
   joined?: string | null;
@@ -100,6 +107,8 @@ export interface KalturaEventDetailMap {
   'kaltura-breakout-gathered': KalturaBreakoutGatheredDetail;
   'kaltura-participant-moved': KalturaParticipantMovedDetail;
   'kaltura-help-requested': KalturaHelpRequestedDetail;
+  'kaltura-share-started': KalturaShareDetail;
+  'kaltura-share-stopped': KalturaShareDetail;
   'kaltura-dashboard-close': KalturaDashboardCloseDetail;
 }
 

@@ -1,7 +1,9 @@
 /** The room's confirmations: Leave Session, End Session (hosts and moderators), Remove from session. */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Participant } from '../../../protocol/types.ts';
+import type { MenuButton } from '../../../controllers/menu-button.ts';
 import { askConfirm, confirmDialog } from '../../shared/confirm-dialog.ts';
+import type { HeaderActions } from './header.ts';
 
 type Host = HTMLElement & { renderRoot: ParentNode; updateComplete: Promise<unknown>; requestUpdate(): void };
 
@@ -34,6 +36,21 @@ export class RoomDialogs {
   /** End Session: ask, then end it for everyone. */
   async confirmEnd(): Promise<void> {
     if (await this.ask('end-dialog')) await this.on.end();
+  }
+
+  /** The top bar's End Session and its menu's Leave Session (`menu`): the menu closes, then they ask. */
+  headerActions(menu: MenuButton): HeaderActions {
+    return {
+      end: () => {
+        menu.close();
+        void this.confirmEnd();
+      },
+      leave: () => {
+        // The dialog gives focus back to what had it: the menu button, not the closed menu.
+        menu.close(true);
+        void this.confirmLeave();
+      },
+    };
   }
 
   /** "Remove from session" beside a person: ask, then ask the server. */

@@ -23,29 +23,26 @@ export function sortedParticipants(participants: Record<string, Participant>, se
   );
 }
 
-/** The round initials (large in a video tile; `small` in the participants list). */
+/**
+ * The round initials in the participants list. (A video tile's large initials are the stage's,
+ * parts/stage.styles.ts, whose `.avatar` rule this refines.)
+ */
 export const avatarStyles = css`
-  .avatar {
-    position: absolute;
-    inset: 0 0 1.25rem;
-    margin: auto;
-    width: clamp(2rem, 24cqi, 5.5rem);
-    aspect-ratio: 1;
-    height: auto;
-    border-radius: 50%;
+  .avatar.small {
+    position: static;
+    flex: none;
     display: grid;
     place-items: center;
+    width: 2.25rem;
+    height: auto;
+    aspect-ratio: 1;
+    margin: 0;
+    border-radius: 50%;
     background: color-mix(in srgb, var(--kaltura-accent) 70%, #000);
     color: #fff;
     font-weight: 700;
-    font-size: clamp(0.8125rem, 8cqi, 1.75rem);
+    font-size: 0.8125rem;
     letter-spacing: 0.02em;
     user-select: none;
-  }
-  .avatar.small {
-    position: static;
-    width: 2.25rem;
-    font-size: 0.8125rem;
-    flex: none;
   }
 `;

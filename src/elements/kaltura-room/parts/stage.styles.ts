@@ -48,7 +48,10 @@ export const stageStyles = css`
   .content { position: relative; margin: 0; width: 100%; height: 100%; border-radius: var(--tile-radius); overflow: hidden; background: #000; }
   .content video { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: contain; }
   .content-wait { position: absolute; inset: 0; margin: auto; height: fit-content; text-align: center; color: #c9ced8; font-size: 0.875rem; }
-  .content-label { position: absolute; top: 0.5rem; inset-inline-start: 0.5rem; max-width: calc(100% - 1rem); padding: 0.2rem 0.6rem; border-radius: 999px; background: rgb(10 12 18 / 0.72); font-size: 0.8125rem; font-weight: 500; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  .content-caption { position: absolute; top: 0.5rem; inset-inline: 0.5rem; display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; pointer-events: none; }
+  .content-label { min-width: 0; max-width: 100%; padding: 0.2rem 0.6rem; border-radius: 999px; background: rgb(10 12 18 / 0.72); font-size: 0.8125rem; font-weight: 500; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  .content-stop { pointer-events: auto; min-height: 2rem; padding: 0.2rem 0.75rem; border: 1px solid rgb(255 255 255 / 0.45); border-radius: 999px; background: rgb(10 12 18 / 0.8); color: #fff; font: inherit; font-size: 0.8125rem; font-weight: 600; cursor: pointer; }
+  .content-stop:hover { background: var(--kaltura-danger, #d42a20); border-color: transparent; }
 
   /* A tile: video (or initials), the name at the bottom, the pin at the top end. */
   .tile { position: relative; margin: 0; display: grid; grid-template: minmax(0, 1fr) / minmax(0, 1fr); min-width: 0; overflow: hidden; border-radius: var(--tile-radius); background: var(--kaltura-tile-bg, #222834); container-type: inline-size; }

@@ -23,6 +23,7 @@
  *   role-badge     Host / Moderator beside the name (in the corner, shortened, on small tiles)
  *   pin-button     Pin <name> (aria-pressed) in each tile
  *   content        the shared content (figure); content-video its `<video>`; content-label "<Name> is sharing"
+ *   stop-share-button  hosts and moderators: "Stop <Name>'s share" beside the content's label
  *   strip          the scrollable row or column of cameras in speaker view and while content is shared
  *   layout-switch  the Layout group; layout-option each of Grid and Speaker (aria-pressed)
  * Custom properties: --kaltura-stage-background, --kaltura-speaking-ring-color, --kaltura-tile-radius
@@ -35,6 +36,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { noChange } from 'lit';
 import type { Role } from '../../../protocol/types.ts';
 import { icon, lineIcon } from '../../shared/icons.ts';
+import { initials, ROLE_TEXT } from './person.ts';
 
 /** One person on the stage. */
 export interface StageTile {
@@ -66,6 +68,8 @@ export interface StageShare {
   isSelf: boolean;
   /** The shared screen (with its audio when shared), or null while it connects. */
   stream: MediaStream | null;
+  /** The user may stop it (a host or moderator, someone else's share): the caption has "Stop <Name>'s share". */
+  stoppable?: boolean;
 }
 
 export type StageLayout = 'grid' | 'speaker';
@@ -98,12 +102,13 @@ export interface StageCallbacks {
   pin(userId: string | null): void;
   /** The user chose a layout in the layout switch. */
   setLayout(layout: StageLayout): void;
+  /** "Stop <Name>'s share" in the content's caption (shown when the share is `stoppable`). */
+  stopShare?(userId: string): void;
 }
 
 /** What the stage shows: the grid, one person large, or shared content. */
 export type StageMode = 'grid' | 'speaker' | 'share';
 
-const ROLE_TEXT: Record<Role, string> = { host: 'Host', moderator: 'Moderator', participant: 'Participant' };
 /** What a role badge shows on small tiles (the full word stays for assistive technology). */
 const ROLE_SHORT: Record<Role, string> = { host: 'Host', moderator: 'Mod', participant: '' };
 
@@ -113,12 +118,6 @@ const ICONS = {
   pin: svg`<path d="M9.5 3.5h5l-.8 5.2 3.3 3.3v2H7v-2l3.3-3.3z"/><path d="M12 14v6.5"/>`,
   pinned: svg`<path d="M9.5 3.5h5l-.8 5.2 3.3 3.3v2H7v-2l3.3-3.3z" fill="currentColor"/><path d="M12 14v6.5"/>`,
 } as const;
-
-function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0]!, words[words.length - 1]!] : words;
-  return letters.map((w) => [...w][0]!.toUpperCase()).join('') || '?';
-}
 
 // ---------------------------------------------------------------------------------------------
 // Grid geometry
@@ -324,6 +323,12 @@ function renderStrip(tiles: readonly StageTile[], view: StageView, on: StageCall
 
 function renderShare(share: StageShare, view: StageView, on: StageCallbacks): TemplateResult {
   const label = share.isSelf ? 'You are sharing' : html`<bdi>${share.name}</bdi> is sharing`;
+  const stop =
+    share.stoppable && on.stopShare
+      ? html`<button type="button" class="content-stop" part="stop-share-button" @click=${() => on.stopShare!(share.userId)}>
+          Stop <bdi>${share.name}</bdi>'s share
+        </button>`
+      : nothing;
   // The pinned person leads the strip.
   const strip = [...view.tiles].sort((a, b) => Number(b.userId === view.pinned) - Number(a.userId === view.pinned));
   return html`<div class="main">
@@ -331,7 +336,7 @@ function renderShare(share: StageShare, view: StageView, on: StageCallbacks): Te
         <video part="content-video" .srcObject=${live(share.stream)} .muted=${share.isSelf || !view.soundOn} ?muted=${share.isSelf}
           autoplay playsinline></video>
         ${share.stream ? nothing : html`<p class="content-wait">${share.isSelf ? 'Your content is on its way.' : 'Connecting to the shared content…'}</p>`}
-        <figcaption class="content-label" part="content-label">${label}</figcaption>
+        <figcaption class="content-caption"><span class="content-label" part="content-label">${label}</span>${stop}</figcaption>
       </figure>
     </div>
     ${renderStrip(strip, view, on)}`;

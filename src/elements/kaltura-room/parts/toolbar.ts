@@ -1,7 +1,7 @@
 /**
  * The stage's bottom toolbar: Microphone, Camera and Sound for everyone; further buttons (Share
- * content) come from the view; hosts and moderators get the "three dots" with Breakout. Under it,
- * what is wrong with the camera or microphone.
+ * content) come from the view; hosts and moderators get the "three dots" with Breakout (and
+ * further items from the view). Under it, what is wrong with the camera or microphone.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MediaKind } from '../../../client/media-mesh.ts';
@@ -19,6 +19,8 @@ export interface ToolbarView {
   tools: MenuButton;
   /** More toolbar buttons, after Sound (for example Share content). */
   extra?: TemplateResult | typeof nothing;
+  /** More items of the tools menu, after Breakout (`role="menuitem"` or `"menuitemcheckbox"`, `tabindex="-1"`). */
+  menuItems?: TemplateResult | typeof nothing;
 }
 
 export interface ToolbarActions {
@@ -46,7 +48,7 @@ export function toolbar(v: ToolbarView, on: ToolbarActions): TemplateResult {
             up: true,
             items: html`<button role="menuitem" tabindex="-1" class="menu-item" part="menu-item" @click=${on.breakout}>
               ${icon('rooms')}<span>Breakout</span>
-            </button>`,
+            </button>${v.menuItems ?? nothing}`,
           })
         : nothing}
     </div>
