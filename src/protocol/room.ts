@@ -98,7 +98,7 @@ let built: Tables | null = null;
 
 /**
  * The composed tables, built on first use (not when the module loads, so feature modules that
- * import this one, as `breakout.ts` does for its old names, load in any order).
+ * import this one for its selectors load in any order).
  */
 function tables(): Tables {
   if (built) return built;
