@@ -14,11 +14,13 @@ import {
   openPage,
   playingRemoteVideos,
   roomState,
+  sawText,
   startCoursePage,
   typeInto,
   until,
   waitForRemoteVideos,
   waitForText,
+  watchForText,
 } from './browser.ts';
 
 const ROOM = 'bio-101-breakout';
@@ -90,8 +92,9 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
     await clickButton(host, 'Breakout');
     await typeInto(host, 'input#countdown', '2');
     await clickButton(host, 'Create rooms');
+    await watchForText(pages.ann, 'Moving to');
     await clickButton(host, 'Start breakout');
-    await waitForText(pages.ann, 'Moving to', 20_000);
+    await sawText(pages.ann, 'Moving to', 20_000);
     await settled(4);
     await clickButton(host, 'Close dashboard');
     rooms = await where();
@@ -142,12 +145,13 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
 
   it('dragging a name to another room moves that participant, whose page follows', async () => {
     const mover = rooms.r1[0];
+    await watchForText(pages[mover], 'Moving to');
     const chip = await host.evaluateHandle((id) => (window as any).__deepAll(`button.chip[data-id="${id}"]`)[0], mover);
     const target = await host.evaluateHandle(() => (window as any).__deepAll('section[data-to="r2"]')[0]);
     await host.setDragInterception(true); // lets the mouse carry a real HTML5 drag in headless Chromium
     await (chip as any).asElement().dragAndDrop((target as any).asElement());
     await host.setDragInterception(false);
-    await waitForText(pages[mover], 'Moving to', 10_000);
+    await sawText(pages[mover], 'Moving to', 20_000);
     await until(host, `document.querySelector('kaltura-room').roomState.breakout.location[${JSON.stringify(mover)}] === 'r2'`, 20_000, 'the move to land');
     rooms = await where();
     assert.ok(rooms.r2.includes(mover), `${mover} is in room 2 now`);
@@ -182,8 +186,9 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
   });
 
   it('End breakout: a countdown, then everyone is back in the main room', async () => {
+    await watchForText(pages.ann, 'Returning to the main room');
     await clickButton(host, 'End breakout');
-    await waitForText(pages.ann, 'Returning to the main room', 10_000);
+    await sawText(pages.ann, 'Returning to the main room', 20_000);
     await until(host, `document.querySelector('kaltura-room').roomState.breakout.status === 'idle'`, 20_000, 'breakout over');
     await waitForRemoteVideos(host, 4, 30_000);
   });

@@ -129,6 +129,29 @@ export async function until<T>(page: Page, fn: string, timeoutMs = 15_000, what 
   }
 }
 
+/**
+ * Start watching, inside the page, for `text` to appear, however briefly (a 2 s countdown that a
+ * slow round trip from the test could miss); `waitForText` on the returned name then waits for it.
+ */
+export async function watchForText(page: Page, text: string): Promise<void> {
+  await page.evaluate((t) => {
+    const w = window as any;
+    w.__seen ??= {};
+    w.__seen[t] = false;
+    const timer = setInterval(() => {
+      if (w.__deepText().includes(t)) {
+        w.__seen[t] = true;
+        clearInterval(timer);
+      }
+    }, 25);
+  }, text);
+}
+
+/** Wait until text watched with `watchForText` has appeared at least once. */
+export function sawText(page: Page, text: string, timeoutMs = 15_000): Promise<unknown> {
+  return until(page, `window.__seen && window.__seen[${JSON.stringify(text)}] === true`, timeoutMs, `text "${text}" (watched)`);
+}
+
 export function waitForText(page: Page, text: string, timeoutMs = 15_000): Promise<unknown> {
   return until(page, `window.__deepText().includes(${JSON.stringify(text)})`, timeoutMs, `text "${text}"`);
 }
