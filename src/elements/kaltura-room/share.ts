@@ -198,7 +198,9 @@ export class ShareController implements ReactiveController {
       else if (event.reason === 'not-allowed') this.options.notice(`Your share ended. ${NOT_ALLOWED_MESSAGE}`);
       else if (event.reason === 'moved') this.options.announce('Your share ended when you moved to another room.');
     } else if (event.type === 'share-started' && event.share.userId !== selfId && event.share.room === locationOf(state, selfId)) {
-      this.options.announce(`${name(event.share.userId)} is sharing content.`);
+      this.options.announce(`${name(event.share.userId)} started sharing content.`);
+    } else if (event.type === 'share-stopped' && event.room === locationOf(state, selfId)) {
+      this.options.announce(`${name(event.userId)} stopped sharing content.`);
     } else if (event.type === 'share-allowed') {
       const text = event.allowed ? 'Participants can now share content.' : 'Participants can no longer share content.';
       // Participants see it (the button changes); hosts and moderators hear it.
