@@ -73,6 +73,22 @@ describe('<kaltura-room> on a 360 px screen', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('keeps the toolbar, Share content included, on the screen in at most two rows', async () => {
+    server.join(STUDENT);
+    const el = await joinedOnPhone('tok-host');
+    const controls = $(el, '[part="controls"]')!;
+    const buttons = $$(el, '[part="controls"] > button, [part="controls"] > .menu-wrap > button');
+    expect(buttons.map((b) => b.getAttribute('aria-label') ?? b.textContent!.trim())).to.deep.equal(['Microphone', 'Camera', 'Sound', 'Share content', 'More actions']);
+    const room = el.getBoundingClientRect();
+    for (const b of buttons) {
+      const r = b.getBoundingClientRect();
+      expect(r.left >= room.left - 0.5 && r.right <= room.right + 0.5, `${b.textContent!.trim()} on the screen`).to.equal(true);
+    }
+    expect(rows(buttons), 'rows of the toolbar').to.be.at.most(2);
+    expect(controls.scrollWidth).to.be.at.most(controls.clientWidth + 1);
+    await expect(el).to.be.accessible();
+  });
+
   it('fits the breakout control bar into at most two rows', async () => {
     server.join(STUDENT);
     server.join(OTHER);
