@@ -34,8 +34,11 @@ export {
 } from './client/room-connection.ts';
 export {
   MediaMesh,
+  MediaIssueError,
+  RoomMedia,
   defaultPeerFactory,
   describeMediaIssue,
+  describeScreenIssue,
   type CallLike,
   type MediaIssue,
   type MediaKind,
@@ -45,6 +48,7 @@ export {
   type PeerFactory,
   type PeerLike,
   type PeerOptionsLike,
+  type RoomMediaOptions,
 } from './client/media-mesh.ts';
 export { roomContext, type RoomContextValue } from './context/room-context.ts';
 export { emit, type EmitOptions } from './elements/shared/emit.ts';
