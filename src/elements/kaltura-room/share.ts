@@ -107,8 +107,7 @@ export class ShareController implements ReactiveController {
 
   /** The button: start sharing, or stop. Refusals already show as notices. */
   toggle(): void {
-    if (this.button.sharing) void this.stop();
-    else this.start().catch(() => {});
+    (this.button.sharing ? this.stop() : this.start()).catch(() => {});
   }
 
   /**
