@@ -105,7 +105,7 @@ describe('server on Node.js', () => {
     const chat = await host.client.next((m) => m.type === 'event' && m.event.type === 'chat');
     assert.equal(chat.event.message.text, 'Hello <b>class</b>');
     assert.equal(chat.event.message.name, 'User a', 'the name comes from the token');
-    ann.client.send({ type: 'command', ref: 'c2', command: { type: 'session/end' } });
+    ann.client.send({ type: 'command', ref: 'c2', command: { type: 'meeting/end' } });
     const err = await ann.client.next((m) => m.type === 'error' && m.ref === 'c2');
     assert.equal(err.code, 'forbidden');
     host.client.close();

@@ -33,7 +33,6 @@ export {
   type RoomTarget,
 } from './client/room-connection.ts';
 export {
-  MediaMesh,
   MediaIssueError,
   RoomMedia,
   defaultPeerFactory,
@@ -42,14 +41,13 @@ export {
   type CallLike,
   type MediaIssue,
   type MediaKind,
-  type MediaMeshOptions,
   type MeshConnectParams,
   type MeshStatus,
   type PeerFactory,
   type PeerLike,
   type PeerOptionsLike,
   type RoomMediaOptions,
-} from './client/media-mesh.ts';
+} from './client/media/index.ts';
 export { roomContext, type RoomContextValue } from './context/room-context.ts';
 export { emit, type EmitOptions } from './elements/shared/emit.ts';
 export { KalturaElement } from './elements/shared/kaltura-element.ts';

@@ -62,7 +62,7 @@ describe('media follows presence', () => {
     assert.deepEqual([ph.first.type, px.first.type], ['OPEN', 'OPEN']);
 
     // x leaves but keeps both sockets open, as an attacker would.
-    x.client.send({ type: 'command', ref: 'bye', command: { type: 'session/leave' } });
+    x.client.send({ type: 'command', ref: 'bye', command: { type: 'meeting/leave' } });
     await x.client.next((m) => m.type === 'ack' && m.ref === 'bye');
     const closed = await px.client.waitClose(5000);
     assert.equal(closed.code, 4006, 'signaling closed as soon as x left');
@@ -114,7 +114,7 @@ describe('media follows presence', () => {
     const pa2 = await peer(server.wsUrl, a2.welcome.mediaTicket, a2.welcome.self.peerId);
     assert.equal(pa2.first.type, 'OPEN', 'the new tab\u2019s ticket still works');
 
-    h.client.send({ type: 'command', ref: 'end', command: { type: 'session/end' } });
+    h.client.send({ type: 'command', ref: 'end', command: { type: 'meeting/end' } });
     await h.client.next((m) => m.type === 'ack' && m.ref === 'end');
     assert.equal((await ph.client.waitClose(5000)).code, 4006);
     assert.equal((await pa2.client.waitClose(5000)).code, 4006);

@@ -89,16 +89,16 @@ describe('audience: who hears what on the room socket', () => {
 
   it('someone not in the room hears only lifecycle news and news about themselves', () => {
     let s = joined(host, ann, bob);
-    s = run(s, { type: 'session/leave' }, bob);
+    s = run(s, { type: 'meeting/leave' }, bob);
     const chat = heardBy(s, { type: 'chat/send', text: 'hi' }, ann, [bob]);
     assert.deepEqual(chat, { b: ['chat:absent'] });
     const media = heardBy(s, { type: 'media/state', audio: true, video: false }, ann, [bob]);
     assert.deepEqual(media, { b: ['media-changed:absent'] });
     const back = heardBy(s, { type: 'presence/join', peerId: 'p-b2' }, bob, [bob]);
     assert.deepEqual(back, { b: ['participant-joined:hears'] });
-    const ended = heardBy(s, { type: 'session/end' }, host, [bob]);
-    assert.deepEqual(ended, { b: ['session-ended:hears'] });
-    assert.equal(concerns({ type: 'session-started', by: 'h', at: 1 }, 'b'), true);
+    const ended = heardBy(s, { type: 'meeting/end' }, host, [bob]);
+    assert.deepEqual(ended, { b: ['meeting-ended:hears'] });
+    assert.equal(concerns({ type: 'meeting-started', by: 'h', at: 1 }, 'b'), true);
     assert.equal(concerns({ type: 'participant-left', userId: 'a', at: 1 }, 'b'), false);
   });
 
@@ -112,20 +112,20 @@ describe('audience: who hears what on the room socket', () => {
 
   it('a share’s end reaches its sharer after they left, and everyone when the meeting ended', () => {
     let s = run(joined(host, ann, bob), { type: 'share/start', audio: false }, host);
-    assert.deepEqual(heardBy(s, { type: 'session/leave' }, host, [host, ann]), {
+    assert.deepEqual(heardBy(s, { type: 'meeting/leave' }, host, [host, ann]), {
       h: ['participant-left:hears', 'host-away-started:absent', 'share-stopped:hears'],
       a: ['participant-left:hears', 'host-away-started:hears', 'share-stopped:hears'],
     });
     s = run(s, { type: 'share/start', audio: false }, host);
-    assert.deepEqual(heardBy(s, { type: 'session/end' }, host, [host, ann]), {
-      h: ['session-ended:hears', 'share-stopped:hears'],
-      a: ['session-ended:hears', 'share-stopped:hears'],
+    assert.deepEqual(heardBy(s, { type: 'meeting/end' }, host, [host, ann]), {
+      h: ['meeting-ended:hears', 'share-stopped:hears'],
+      a: ['meeting-ended:hears', 'share-stopped:hears'],
     });
   });
 
   it('someone not in the room may only come back or leave; consoles may do anything their role may', () => {
-    const s = run(joined(host, ann), { type: 'session/leave' }, ann);
-    assert.equal(absentRefusal(s, ann, false, { type: 'session/join' }), null);
+    const s = run(joined(host, ann), { type: 'meeting/leave' }, ann);
+    assert.equal(absentRefusal(s, ann, false, { type: 'meeting/join' }), null);
     assert.match(absentRefusal(s, ann, false, { type: 'share/start', audio: false }) ?? '', /not in the session/);
     assert.equal(absentRefusal(s, mod, true, { type: 'share/stop', userId: 'h' }), null);
   });

@@ -10,7 +10,7 @@ import { hears, reachesOutsider } from '../../src/protocol/room.ts';
 import type { Actor, ClientCommand, RoomEvent, RoomState } from '../../src/protocol/types.ts';
 
 /** Commands a connection whose user is not present may send. */
-const ABSENT_COMMANDS = new Set<string>(['session/start', 'session/join', 'session/leave']);
+const ABSENT_COMMANDS = new Set<string>(['meeting/start', 'meeting/join', 'meeting/leave']);
 
 /** Is the user present in the room (an own property: ids like `__proto__` are plain ids)? */
 export function isPresent(state: RoomState, userId: string): boolean {

@@ -22,14 +22,14 @@ const SECRET = 'audit-test-secret-0123456789-0123456789';
 describe('audit entries', () => {
   const host = { id: 'h', name: 'Hana Host', role: 'host' as const };
   const state = initialState('r1', 60_000);
-  const ended = [{ type: 'session-ended' as const, reason: 'ended-by-host' as const, by: 'h', at: 5 }];
+  const ended = [{ type: 'meeting-ended' as const, reason: 'ended-by-host' as const, by: 'h', at: 5 }];
 
   it('records moderator actions with who and when, and nothing for the server or participants', () => {
-    assert.deepEqual(auditEntries({ type: 'session/end' }, ended, host, state, 5), [
+    assert.deepEqual(auditEntries({ type: 'meeting/end' }, ended, host, state, 5), [
       { at: 5, action: 'end', actor: { id: 'h', name: 'Hana Host' }, detail: {} },
     ]);
     assert.deepEqual(auditEntries({ type: 'timer/due' }, ended, null, state, 5), [], 'the host-away timer is no one');
-    assert.deepEqual(auditEntries({ type: 'session/end' }, [], host, state, 5), [], 'a command that changed nothing');
+    assert.deepEqual(auditEntries({ type: 'meeting/end' }, [], host, state, 5), [], 'a command that changed nothing');
     const student = { id: 's', name: 'Sam', role: 'participant' as const };
     const chat = [{ type: 'chat' as const, message: { id: 1, from: 's', name: 'Sam', text: 'hi', at: 5, room: null } }];
     assert.deepEqual(auditEntries({ type: 'chat/send', text: 'hi' }, chat, student, state, 5), []);
@@ -66,14 +66,14 @@ describe('audit log in the hub and the stores', () => {
     console.error = () => {};
     try {
       disk.fill();
-      await h.write({ type: 'command', ref: 'e1', command: { type: 'session/end' } });
+      await h.write({ type: 'command', ref: 'e1', command: { type: 'meeting/end' } });
       assert.equal(h.of<{ code: string }>('error')[0].code, 'storage-unavailable');
       assert.equal(hub.peek('r1')!.state.status, 'open');
       assert.deepEqual(await disk.auditLog('r1', 10), []);
       disk.free();
       await clock.run(1_000);
-      await h.write({ type: 'command', ref: 'e2', command: { type: 'session/end' } });
-      await h.write({ type: 'command', ref: 'e3', command: { type: 'session/start' } });
+      await h.write({ type: 'command', ref: 'e2', command: { type: 'meeting/end' } });
+      await h.write({ type: 'command', ref: 'e3', command: { type: 'meeting/start' } });
     } finally {
       console.error = quiet;
     }
@@ -130,7 +130,7 @@ describe('GET /api/rooms/:room/audit on the real server', () => {
     assert.ok(host.welcome && student.welcome);
     host.client.send({ type: 'command', ref: 'r1', command: { type: 'breakout/configure', rooms: ['One', 'Two'], timeLimitMinutes: null, countdownSeconds: 0, assignment: 'manual' } });
     host.client.send({ type: 'command', ref: 'r2', command: { type: 'breakout/move', userId: 's', to: 'r2' } });
-    host.client.send({ type: 'command', ref: 'r3', command: { type: 'session/end' } });
+    host.client.send({ type: 'command', ref: 'r3', command: { type: 'meeting/end' } });
     await host.client.next((m) => m.type === 'ack' && m.ref === 'r3', 20_000);
 
     const res = await get(`/api/rooms/${room}/audit`, await tok('m', 'moderator'));

@@ -9,8 +9,8 @@ import type { AuditEntry } from '../store/store.ts';
 
 /** Commands that are moderator actions, by the name the log gives them. */
 const ACTIONS: Partial<Record<Command['type'], string>> = {
-  'session/end': 'end',
-  'session/start': 'restart',
+  'meeting/end': 'end',
+  'meeting/start': 'restart',
   'breakout/move': 'move',
   'breakout/start': 'breakout-start',
   'breakout/gather': 'gather',

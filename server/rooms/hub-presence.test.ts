@@ -74,8 +74,8 @@ describe('room hub: participant/remove', () => {
     assert.match(errors(again)[0]!.message, /removed from the session/);
     assert.ok(again.closed);
 
-    await command(h, { type: 'session/end' });
-    await command(h, { type: 'session/start' });
+    await command(h, { type: 'meeting/end' });
+    await command(h, { type: 'meeting/start' });
     const back = await connect(token('a', 'participant'));
     assert.equal(back.of('welcome').length, 1, 'a restart lets them in again');
     assert.deepEqual(present(), ['a', 'h']);
@@ -114,18 +114,18 @@ describe('room hub: no ghost participants after End Session then Start Session',
     const h = await connect(token('h', 'host'));
     const a = await connect(token('a', 'participant'));
     const b = await connect(token('b', 'participant'));
-    await command(h, { type: 'session/end' });
+    await command(h, { type: 'meeting/end' });
     assert.deepEqual(present(), [], 'ending takes everyone out of the room');
-    await command(h, { type: 'session/start' });
+    await command(h, { type: 'meeting/start' });
     assert.deepEqual(present(), ['h'], 'a and b are still on the ended screen: not in the room');
     assert.equal(hub.peek('r1')!.state.participants.h!.peerId, h.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId);
     assert.equal(hub.peerAdmitted('r1', 'a', a.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId), false);
-    // Rejoin: the element reconnects (a fresh join), or sends session/join on its open socket.
-    await a.write({ type: 'command', command: { type: 'session/leave' } });
+    // Rejoin: the element reconnects (a fresh join), or sends meeting/join on its open socket.
+    await a.write({ type: 'command', command: { type: 'meeting/leave' } });
     a.drop();
     const a2 = await connect(token('a', 'participant'));
     assert.equal(a2.of('welcome').length, 1);
-    await command(b, { type: 'session/join' });
+    await command(b, { type: 'meeting/join' });
     await tick();
     assert.deepEqual(present(), ['a', 'b', 'h']);
     const bPeer = b.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId;
@@ -136,29 +136,29 @@ describe('room hub: no ghost participants after End Session then Start Session',
   it('a page still on the ended screen reconnects with away: not counted until it rejoins', async () => {
     const h = await connect(token('h', 'host'));
     const a = await connect(token('a', 'participant'));
-    await command(h, { type: 'session/end' });
-    await command(h, { type: 'session/start' });
+    await command(h, { type: 'meeting/end' });
+    await command(h, { type: 'meeting/start' });
     const peer = a.of<{ self: { peerId: string } }>('welcome')[0]!.self.peerId;
     a.drop(); // a network blip (or a server restart) while the page shows "The session has started again."
     const back = await connect(token('a', 'participant'), { since: hub.peek('r1')!.state.seq, peerId: peer, away: true });
     assert.equal(back.of('welcome').length, 1);
     await clock.run(10_001);
     assert.deepEqual(present(), ['h']);
-    await command(back, { type: 'session/join' });
+    await command(back, { type: 'meeting/join' });
     await tick();
     assert.deepEqual(present(), ['a', 'h']);
   });
 
   it('a late arrival to an ended session gets a snapshot with status ended and is not counted', async () => {
     const h = await connect(token('h', 'host'));
-    await command(h, { type: 'session/end' });
+    await command(h, { type: 'meeting/end' });
     const late = await connect(token('c', 'participant'));
     const w = late.of<{ snapshot?: RoomState }>('welcome')[0]!;
     assert.equal(w.snapshot?.status, 'ended');
     assert.deepEqual(present(), []);
     // Still connected, they can rejoin once a host starts the session again.
-    await command(h, { type: 'session/start' });
-    await command(late, { type: 'session/join' });
+    await command(h, { type: 'meeting/start' });
+    await command(late, { type: 'meeting/join' });
     await tick();
     assert.deepEqual(present(), ['c', 'h']);
   });
@@ -166,11 +166,11 @@ describe('room hub: no ghost participants after End Session then Start Session',
   it('a console that restarts the session does not bring its user in', async () => {
     const m = await connect(token('m', 'moderator'), { console: true });
     await connect(token('a', 'participant'));
-    await command(m, { type: 'session/end' });
-    await command(m, { type: 'session/start' });
+    await command(m, { type: 'meeting/end' });
+    await command(m, { type: 'meeting/start' });
     assert.equal(hub.peek('r1')!.state.status, 'open');
     assert.deepEqual(present(), []);
-    await m.write({ type: 'command', ref: 'j', command: { type: 'session/join' } });
+    await m.write({ type: 'command', ref: 'j', command: { type: 'meeting/join' } });
     await tick();
     assert.equal(errors(m).at(-1)?.code, 'invalid');
   });
@@ -213,7 +213,7 @@ describe('room hub: plain ids and bounded presence', () => {
     await connect(token('h', 'host'));
     for (let i = 0; i < 4550; i++) {
       const s = await connect(token(`u${i}`, 'participant'));
-      await s.write({ type: 'command', command: { type: 'session/leave' } });
+      await s.write({ type: 'command', command: { type: 'meeting/leave' } });
       s.drop();
     }
     const state = hub.peek('r1')!.state;

@@ -109,7 +109,7 @@ describe('room hub: commands', () => {
     assert.equal(a.of<{ ref: string }>('ack')[0].ref, 'c1');
     const chat = events(h).find((e) => e.type === 'chat');
     assert.equal(chat?.type === 'chat' && chat.message.text, '<img src=x onerror=alert(1)>');
-    await a.write({ type: 'command', ref: 'c2', command: { type: 'session/end' } });
+    await a.write({ type: 'command', ref: 'c2', command: { type: 'meeting/end' } });
     const err = a.of<{ code: string; ref: string; message: string }>('error')[0];
     assert.deepEqual([err.code, err.ref], ['forbidden', 'c2']);
     assert.equal(hub.peek('r1')!.state.status, 'open');
@@ -138,11 +138,11 @@ describe('room hub: commands', () => {
   it('end and restart reach everyone', async () => {
     const h = await connect(hub, token('h', 'host'));
     const a = await connect(hub, token('a', 'participant'));
-    await h.write({ type: 'command', command: { type: 'session/end' } });
-    await h.write({ type: 'command', command: { type: 'session/start' } });
+    await h.write({ type: 'command', command: { type: 'meeting/end' } });
+    await h.write({ type: 'command', command: { type: 'meeting/start' } });
     const types = events(a).map((e) => e.type);
     // The host who restarts is back in at once; `a`, not yet rejoined, hears only the lifecycle.
-    assert.deepEqual(types.slice(-3), ['session-ended', 'session-started', 'redacted']);
+    assert.deepEqual(types.slice(-3), ['meeting-ended', 'meeting-started', 'redacted']);
     assert.equal(events(h).at(-1)?.type, 'participant-joined');
   });
 });
@@ -168,7 +168,7 @@ describe('room hub: leaving, grace and host away', () => {
   it('Leave Session leaves at once', async () => {
     const h = await connect(hub, token('h', 'host'));
     const a = await connect(hub, token('a', 'participant'));
-    await a.write({ type: 'command', command: { type: 'session/leave' } });
+    await a.write({ type: 'command', command: { type: 'meeting/leave' } });
     assert.ok(events(h).some((e) => e.type === 'participant-left'));
     a.drop();
     await clock.run(60_000);
@@ -189,7 +189,7 @@ describe('room hub: leaving, grace and host away', () => {
   it('ends the session when the host stays away past the deadline; a returning host cancels it', async () => {
     let h = await connect(hub, token('h', 'host'));
     const a = await connect(hub, token('a', 'participant'));
-    await h.write({ type: 'command', command: { type: 'session/leave' } });
+    await h.write({ type: 'command', command: { type: 'meeting/leave' } });
     assert.ok(events(a).some((e) => e.type === 'host-away-started'));
     await clock.run(30_000);
     h = await connect(hub, token('h', 'host'));
@@ -198,23 +198,23 @@ describe('room hub: leaving, grace and host away', () => {
     assert.equal(hub.peek('r1')!.state.status, 'open');
     h.drop();
     await clock.run(10_000 + 60_000 + 1);
-    const ended = events(a).find((e) => e.type === 'session-ended');
-    assert.equal(ended?.type === 'session-ended' && ended.reason, 'host-away');
+    const ended = events(a).find((e) => e.type === 'meeting-ended');
+    assert.equal(ended?.type === 'meeting-ended' && ended.reason, 'host-away');
   });
 
   it('a host token can shorten the wait for its room', async () => {
     const h = await connect(hub, token('h', 'host', 'r1', { hostAwayMinutes: 0.1 }));
     const a = await connect(hub, token('a', 'participant'));
-    await h.write({ type: 'command', command: { type: 'session/leave' } });
+    await h.write({ type: 'command', command: { type: 'meeting/leave' } });
     await clock.run(6_001);
     assert.equal(hub.peek('r1')!.state.status, 'ended');
-    assert.ok(events(a).some((e) => e.type === 'session-ended'));
+    assert.ok(events(a).some((e) => e.type === 'meeting-ended'));
   });
 
   it('a restart neither loses nor resets the host-away timer', async () => {
     const h = await connect(hub, token('h', 'host'));
     await connect(hub, token('a', 'participant'));
-    await h.write({ type: 'command', command: { type: 'session/leave' } });
+    await h.write({ type: 'command', command: { type: 'meeting/leave' } });
     const deadline = hub.peek('r1')!.state.hostAwayDeadline;
     await clock.run(40_000);
     hub.close();
@@ -407,7 +407,7 @@ describe('room hub: a store that cannot write', () => {
       const heard = events(h).length;
       disk.fill();
       await a.write({ type: 'command', ref: 'c1', command: { type: 'chat/send', text: 'lost?' } });
-      await h.write({ type: 'command', ref: 'c2', command: { type: 'session/end' } });
+      await h.write({ type: 'command', ref: 'c2', command: { type: 'meeting/end' } });
       assert.deepEqual(errors(a).map((e) => [e.code, e.ref]), [['storage-unavailable', 'c1']]);
       assert.match(errors(a)[0].message, /cannot save right now; try again shortly/);
       assert.equal(errors(h)[0].code, 'storage-unavailable');
@@ -437,7 +437,7 @@ describe('room hub: a store that cannot write', () => {
     try {
       const h = await connect(faulty, token('h', 'host'));
       const a = await connect(faulty, token('a', 'participant'));
-      await h.write({ type: 'command', command: { type: 'session/leave' } });
+      await h.write({ type: 'command', command: { type: 'meeting/leave' } });
       disk.fill();
       await clock.run(60_001); // the host-away deadline passes: no throw out of the timer
       assert.equal(faulty.peek('r1')!.state.status, 'open');
@@ -448,7 +448,7 @@ describe('room hub: a store that cannot write', () => {
       disk.free();
       await clock.run(30_000);
       assert.equal(faulty.peek('r1')!.state.status, 'ended');
-      assert.equal(events(a).filter((e) => e.type === 'session-ended').length, 1);
+      assert.equal(events(a).filter((e) => e.type === 'meeting-ended').length, 1);
     } finally {
       restore();
     }
@@ -501,7 +501,7 @@ describe('room hub: a store that cannot write', () => {
     try {
       const h = await connect(faulty, token('h', 'host'));
       await connect(faulty, token('a', 'participant'));
-      await h.write({ type: 'command', command: { type: 'session/leave' } });
+      await h.write({ type: 'command', command: { type: 'meeting/leave' } });
       faulty.close();
       disk.fill();
       await clock.run(120_000); // the server was down past the host-away deadline
@@ -551,8 +551,8 @@ describe('room hub: far-behind resumes', () => {
     a.drop();
     // Long messages, then a session end and restart: the restart clears chat, so the state is small.
     for (let i = 0; i < 40; i++) await hub.peek('r1')!.dispatch({ type: 'chat/send', text: 'x'.repeat(1_900) }, host);
-    await hub.peek('r1')!.dispatch({ type: 'session/end' }, host);
-    await hub.peek('r1')!.dispatch({ type: 'session/start' }, host);
+    await hub.peek('r1')!.dispatch({ type: 'meeting/end' }, host);
+    await hub.peek('r1')!.dispatch({ type: 'meeting/start' }, host);
     const missedBytes = JSON.stringify(await store.eventsSince('r1', seen)).length;
     assert.ok(missedBytes > RESUME_MAX_BYTES);
     const back = await connect(hub, token('a', 'participant'), { since: seen, peerId: peer });
@@ -568,7 +568,7 @@ describe('room hub: idle rooms', () => {
     const a = await connect(hub, token('a', 'participant'));
     await a.write({ type: 'command', command: { type: 'chat/send', text: 'keep me' } });
     const seq = hub.peek('r1')!.state.seq;
-    for (const s of [a, h]) await s.write({ type: 'command', command: { type: 'session/leave' } });
+    for (const s of [a, h]) await s.write({ type: 'command', command: { type: 'meeting/leave' } });
     h.drop();
     a.drop();
     // The host left: a host-away deadline keeps the room in memory until it fires.
@@ -596,7 +596,7 @@ describe('room hub: idle rooms', () => {
     // A breakout with a time limit, and nobody left: the room stays until its deadline fires.
     await m.write({ type: 'command', command: { type: 'breakout/configure', rooms: ['One'], timeLimitMinutes: 10, countdownSeconds: 0, assignment: 'auto' } });
     await m.write({ type: 'command', command: { type: 'breakout/start' } });
-    await m.write({ type: 'command', command: { type: 'session/leave' } });
+    await m.write({ type: 'command', command: { type: 'meeting/leave' } });
     m.drop();
     await clock.run(9 * 60_000);
     assert.ok(hub.peek('r1'), 'a deadline is pending');

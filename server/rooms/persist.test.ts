@@ -18,8 +18,8 @@ describe('persist: when the hub writes a snapshot', () => {
     const snapshot: RoomEvent[] = [
       { type: 'participant-left', userId: 'a', at: 1 },
       { type: 'participant-removed', userId: 'a', by: 'h', at: 1 },
-      { type: 'session-ended', reason: 'ended-by-host', by: 'h', at: 1 },
-      { type: 'session-started', by: 'h', at: 1 },
+      { type: 'meeting-ended', reason: 'ended-by-host', by: 'h', at: 1 },
+      { type: 'meeting-started', by: 'h', at: 1 },
       { type: 'host-away-started', deadline: 5 },
       { type: 'host-away-cancelled' },
       { type: 'settings-changed', hostAwayMs: 5 },

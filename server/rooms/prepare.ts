@@ -48,8 +48,8 @@ export function prepare(state: RoomState, command: Command, origin: Origin, choi
       return { type: 'breakout/deal', reason: 'shuffle', order: choices.shuffle(assignable(state)) };
     case 'chat/send':
       return choices.mood ? { ...command, mood: choices.mood(command.text) } : command;
-    case 'session/start':
-    case 'session/join':
+    case 'meeting/start':
+    case 'meeting/join':
       // Starting the session or Rejoin puts this connection's media id back in the room (not a console's).
       return origin.peerId ? { ...command, peerId: origin.peerId } : command;
     default:

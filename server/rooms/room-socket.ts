@@ -208,7 +208,7 @@ export class RoomSockets implements RoomTransport<Connection> {
     if (!actor) return out.fail(conn, 'not-joined', NOT_JOINED, msg.ref);
     const room = this.deps.rooms.peek(conn.roomId);
     if (!room || !room.listeners.has(conn)) return out.fail(conn, 'not-joined', NOT_JOINED, msg.ref);
-    if (conn.console && msg.command.type === 'session/leave') return out.fail(conn, 'invalid', 'A console is not in the room; close it instead.', msg.ref);
+    if (conn.console && msg.command.type === 'meeting/leave') return out.fail(conn, 'invalid', 'A console is not in the room; close it instead.', msg.ref);
     if (room.backlog >= this.deps.config.maxBacklog) return out.fail(conn, 'storage-unavailable', STORAGE_REFUSAL, msg.ref);
     void room
       .exclusive(async () => {
@@ -216,7 +216,7 @@ export class RoomSockets implements RoomTransport<Connection> {
         if (away) return out.fail(conn, 'not-joined', away, msg.ref);
         const result = await room.commit(msg.command, actor, conn.console ? {} : { peerId: conn.peerId });
         if (!result.ok) return out.fail(conn, result.code, result.message, msg.ref);
-        if (msg.command.type === 'session/leave') conn.left = true;
+        if (msg.command.type === 'meeting/leave') conn.left = true;
         if (msg.ref) out.send(conn, { type: 'ack', ref: msg.ref, seq: result.seq });
       })
       .catch((err) => {

@@ -148,7 +148,7 @@ describe('room master: a slow store', () => {
   it('a timer whose write is slow fires once, and the room stays in memory until it is stored', async () => {
     const { room, hana } = await roomWithTwo();
     store.holding = false;
-    await room.dispatch({ type: 'session/leave' }, HOST); // the host leaves: a host-away deadline
+    await room.dispatch({ type: 'meeting/leave' }, HOST); // the host leaves: a host-away deadline
     store.holding = true;
     const deadline = room.state.hostAwayDeadline!;
     await clock.run(deadline - clock.now() + 1);
@@ -158,7 +158,7 @@ describe('room master: a slow store', () => {
     assert.equal(store.held.length, 1, 'and not fired again meanwhile');
     await store.held[0]!.finish();
     assert.equal(room.state.status, 'ended');
-    assert.equal(hana.events.filter(([, t]) => t === 'session-ended').length, 1);
+    assert.equal(hana.events.filter(([, t]) => t === 'meeting-ended').length, 1);
   });
 });
 

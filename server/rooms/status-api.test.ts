@@ -57,7 +57,7 @@ describe('GET /api/rooms/:room/status', () => {
 
     const h = await t.connect(await tok('h', 'host'));
     await t.connect(await tok('a', 'participant'));
-    await h.write({ type: 'command', ref: 'e', command: { type: 'session/end' } });
+    await h.write({ type: 'command', ref: 'e', command: { type: 'meeting/end' } });
     const ended = await t.get('/rooms/r1/status', student);
     assert.equal(ended.body.status, 'ended');
     assert.equal(ended.body.endedReason, 'ended-by-host');
@@ -72,7 +72,7 @@ describe('GET /api/rooms/:room/status', () => {
   it('reads a room that was unloaded from the store, without loading it back into memory', async () => {
     const t = await setUp();
     const h = await t.connect(await tok('h', 'host'));
-    await h.write({ type: 'command', ref: 'e', command: { type: 'session/end' } });
+    await h.write({ type: 'command', ref: 'e', command: { type: 'meeting/end' } });
     h.handlers!.close(1000, '');
     await t.clock.run(120_000); // idle: the sweeper unloads it
     assert.equal(t.hub.peek('r1'), undefined, 'unloaded');

@@ -98,7 +98,7 @@ describe('room hub: join tokens that expire while connected', () => {
 
   it('a connection that closes stops its timer', async () => {
     const a = await connect(await token('a', 'participant', 3600));
-    await a.write({ type: 'command', ref: 'bye', command: { type: 'session/leave' } });
+    await a.write({ type: 'command', ref: 'bye', command: { type: 'meeting/leave' } });
     await until(() => a.of('ack').length === 1);
     const before = clock.pending;
     a.drop();

@@ -7,6 +7,7 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { RoomState, SequencedEvent } from '../../src/protocol/types.ts';
 import { AUDIT_KEEP, isActive, type AuditEntry, type Store, type StoredRoom } from './store.ts';
+import { upgradeEvent } from './legacy.ts';
 
 /** How many events of a room's log are kept behind its latest snapshot, for resumes. */
 const LOG_KEEP = 2000;
@@ -149,7 +150,7 @@ export class SqliteStore implements Store {
   private readEvents(room: string, after: number): SequencedEvent[] {
     return (this.stmts.eventsAfter.all(room, after) as { seq: number; event: string }[]).map((r) => ({
       seq: r.seq,
-      event: JSON.parse(r.event),
+      event: upgradeEvent(JSON.parse(r.event)),
     }));
   }
 }

@@ -33,10 +33,10 @@ const SCRIPT: Step[] = [
   ['a', { type: 'chat/send', text: 'room one only' }],
   ['b', { type: 'breakout/call' }],
   ['h', { type: 'breakout/broadcast', text: 'five minutes' }],
-  ['b', { type: 'session/leave' }], // Ben hears placeholders now, and only news about himself
+  ['b', { type: 'meeting/leave' }], // Ben hears placeholders now, and only news about himself
   ['a', { type: 'chat/send', text: 'ben cannot hear this' }],
   ['h', { type: 'breakout/move', userId: 'a', to: null }],
-  ['b', { type: 'session/join' }], // back: the whole state again
+  ['b', { type: 'meeting/join' }], // back: the whole state again
   ['h', { type: 'breakout/gather' }],
   'due', // back in the main room
   'due', // the time limit: breakout ends

@@ -107,7 +107,7 @@ describe('RoomConnection', () => {
     await waitUntil(() => conn.state!.chat.length === 1);
     let error: unknown;
     try {
-      await conn.send({ type: 'session/end' });
+      await conn.send({ type: 'meeting/end' });
     } catch (e) {
       error = e;
     }
@@ -241,12 +241,12 @@ describe('RoomConnection', () => {
     expect(conn.state!.chat.map((c) => c.text)).to.deep.equal(['earlier', 'in room 2']);
   });
 
-  it('leaves: sends session/leave, then closes with status left', async () => {
+  it('leaves: sends meeting/leave, then closes with status left', async () => {
     make().open();
     await waitUntil(() => conn.connected);
     await conn.leave();
     expect(conn.status).to.equal('left');
-    expect(server.commands('session/leave')).to.have.length(1);
+    expect(server.commands('meeting/leave')).to.have.length(1);
     expect(server.state.participants[STUDENT.id]!.present).to.equal(false);
     await aTimeout(100);
     expect(server.openSockets).to.have.length(0);

@@ -145,7 +145,7 @@ export class RoomConnection implements ReactiveController {
   async leave(timeoutMs = 2000): Promise<void> {
     if (this.welcomed) {
       await Promise.race([
-        this.send({ type: 'session/leave' }).catch(() => undefined),
+        this.send({ type: 'meeting/leave' }).catch(() => undefined),
         new Promise((resolve) => setTimeout(resolve, timeoutMs)),
       ]);
     }

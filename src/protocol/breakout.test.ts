@@ -211,7 +211,7 @@ describe('breakout: moves, gather, end, time', () => {
 
   it('ending the session ends breakout', () => {
     let s = due(run(room(), { type: 'breakout/start' }, host, 0), 5000);
-    s = run(s, { type: 'session/end' }, host);
+    s = run(s, { type: 'meeting/end' }, host);
     assert.equal(s.breakout.status, 'idle');
   });
 });

@@ -116,7 +116,7 @@ function handler<K extends BreakoutCommandType>(
   return (state: RoomState, command: CommandOf<K>, ctx: DecideContext): Decision => {
     const { actor, now } = ctx;
     if (!actor) return refuse('not-joined', NOT_JOINED);
-    if (state.status !== 'open') return refuse('session-ended', 'The session has ended.');
+    if (state.status !== 'open') return refuse('meeting-ended', 'The session has ended.');
     if (!anyone && !isStaff(actor.role)) return refuse('forbidden', 'Only hosts and moderators can manage breakout rooms.');
     return run(state, command, actor, now);
   };

@@ -98,7 +98,7 @@ export const chat: RoomFeature<'chat/send', 'chat'> = {
   decide: {
     'chat/send': (state, command, { actor, now }) => {
       if (!actor) return refuse('not-joined', NOT_JOINED);
-      if (state.status !== 'open') return refuse('session-ended', 'The session has ended; chat is closed.');
+      if (state.status !== 'open') return refuse('meeting-ended', 'The session has ended; chat is closed.');
       const text = command.text.trim();
       if (!text) return refuse('invalid', 'A chat message cannot be empty.');
       const room = locationOf(state, actor.id);

@@ -14,8 +14,8 @@ const EVENTS = {
   'media-changed': 'engagement',
   'engagement-changed': 'engagement',
   chat: 'chat',
-  'session-ended': 'meeting',
-  'session-started': 'meeting',
+  'meeting-ended': 'meeting',
+  'meeting-started': 'meeting',
   'host-away-started': 'meeting',
   'host-away-cancelled': 'meeting',
   'settings-changed': 'meeting',
@@ -41,10 +41,10 @@ const CLIENT_COMMANDS = {
   'chat/send': 'chat',
   'engagement/report': 'engagement',
   'media/state': 'engagement',
-  'session/leave': 'meeting',
-  'session/end': 'meeting',
-  'session/start': 'meeting',
-  'session/join': 'meeting',
+  'meeting/leave': 'meeting',
+  'meeting/end': 'meeting',
+  'meeting/start': 'meeting',
+  'meeting/join': 'meeting',
   'participant/remove': 'presence',
   'breakout/configure': 'breakout',
   'breakout/start': 'breakout',
@@ -143,7 +143,7 @@ describe('room: the composed audience', () => {
   });
 
   it('reachesOutsider: lifecycle news for all, news about a person for that person only', () => {
-    assert.equal(reachesOutsider({ type: 'session-started', by: 'h', at: 1 }, 'a'), true);
+    assert.equal(reachesOutsider({ type: 'meeting-started', by: 'h', at: 1 }, 'a'), true);
     assert.equal(reachesOutsider({ type: 'session-info', info: null }, 'a'), true);
     assert.equal(reachesOutsider({ type: 'participant-left', userId: 'a', at: 1 }, 'a'), true);
     assert.equal(reachesOutsider({ type: 'participant-left', userId: 'b', at: 1 }, 'a'), false);

@@ -37,14 +37,14 @@ describe('media: who exchanges media with whom', () => {
   });
 
   it('nobody who left, and nobody for someone who left', () => {
-    const s = run(joined(host, ann, bob), { type: 'session/leave' }, bob);
+    const s = run(joined(host, ann, bob), { type: 'meeting/leave' }, bob);
     assert.equal(exchangesMedia(s, 'a', 'b'), false);
     assert.deepEqual(ids(s, 'a'), ['h']);
     assert.deepEqual(ids(s, 'b'), []);
   });
 
   it('nobody once the session has ended', () => {
-    const s = run(joined(host, ann, bob), { type: 'session/end' }, host);
+    const s = run(joined(host, ann, bob), { type: 'meeting/end' }, host);
     assert.equal(exchangesMedia(s, 'a', 'b'), false);
     assert.deepEqual(ids(s, 'h'), []);
   });
@@ -99,9 +99,9 @@ describe('media: streams by person and source', () => {
 
   it('nobody receives a screen once its sharer has left, nor after the session ended', () => {
     const s = run(joined(host, ann), { type: 'share/start', audio: false }, host);
-    assert.deepEqual(refs(run(s, { type: 'session/leave' }, host), 'a'), []);
-    assert.deepEqual(refs(run(s, { type: 'session/end' }, host), 'a'), []);
-    assert.deepEqual(audience(run(s, { type: 'session/end' }, host), 'h'), []);
+    assert.deepEqual(refs(run(s, { type: 'meeting/leave' }, host), 'a'), []);
+    assert.deepEqual(refs(run(s, { type: 'meeting/end' }, host), 'a'), []);
+    assert.deepEqual(audience(run(s, { type: 'meeting/end' }, host), 'h'), []);
   });
 
   it('a state that still lists a share of someone no longer a media peer gives no screen (defensive)', () => {

@@ -21,43 +21,43 @@ function started(state: RoomState): RoomState {
 const lifecycle = { to: 'everyone', outsiders: true } as const;
 
 export const meeting: RoomFeature<
-  'session/start' | 'session/end' | 'session/join' | 'session/leave' | 'session/info',
-  'session-ended' | 'session-started' | 'host-away-started' | 'host-away-cancelled' | 'settings-changed' | 'session-info'
+  'meeting/start' | 'meeting/end' | 'meeting/join' | 'meeting/leave' | 'session/info',
+  'meeting-ended' | 'meeting-started' | 'host-away-started' | 'host-away-cancelled' | 'settings-changed' | 'session-info'
 > = {
   name: 'meeting',
   commands: {
-    'session/leave': bare('session/leave'),
-    'session/end': bare('session/end'),
+    'meeting/leave': bare('meeting/leave'),
+    'meeting/end': bare('meeting/end'),
     /** The server adds the starter's own `peerId`; a browser never gives one. */
-    'session/start': bare('session/start'),
+    'meeting/start': bare('meeting/start'),
     /** Join again from this connection after the session was started again (what Rejoin does). */
-    'session/join': bare('session/join'),
+    'meeting/join': bare('meeting/join'),
   },
   decide: {
-    'session/join': (state, command, { actor, now }) => {
+    'meeting/join': (state, command, { actor, now }) => {
       if (!actor) return refuse('not-joined', NOT_JOINED);
-      if (state.status !== 'open') return refuse('session-ended', 'The session has ended; wait for a host to start it again.');
+      if (state.status !== 'open') return refuse('meeting-ended', 'The session has ended; wait for a host to start it again.');
       if (isRemoved(state, actor.id)) return refuse('removed', REMOVED_MESSAGE);
       if (!command.peerId) return refuse('invalid', 'A console is not in the room; open the room to join.');
       const p = participantOf(state, actor.id);
       if (p?.present && p.peerId === command.peerId) return ok();
       return ok(...joinEvents(state, actor, command.peerId, now));
     },
-    'session/leave': (state, _command, { actor, now }) => {
+    'meeting/leave': (state, _command, { actor, now }) => {
       if (!actor) return refuse('not-joined', NOT_JOINED);
       return ok(...leaveEvents(state, actor.id, now));
     },
-    'session/end': (state, _command, { actor, now }) => {
+    'meeting/end': (state, _command, { actor, now }) => {
       if (!actor) return refuse('not-joined', NOT_JOINED);
       if (!isStaff(actor.role)) return refuse('forbidden', 'Only the host or a moderator can end the session.');
-      if (state.status === 'ended') return refuse('session-ended', 'The session has already ended.');
-      return ok({ type: 'session-ended', reason: 'ended-by-host', by: actor.id, at: now });
+      if (state.status === 'ended') return refuse('meeting-ended', 'The session has already ended.');
+      return ok({ type: 'meeting-ended', reason: 'ended-by-host', by: actor.id, at: now });
     },
-    'session/start': (state, command, { actor, now }) => {
+    'meeting/start': (state, command, { actor, now }) => {
       if (!actor) return refuse('not-joined', NOT_JOINED);
       if (!isStaff(actor.role)) return refuse('forbidden', 'Only the host or a moderator can start the session.');
       if (state.status === 'open') return refuse('invalid', 'The session is already running.');
-      const event: RoomEvent = { type: 'session-started', by: actor.id, at: now };
+      const event: RoomEvent = { type: 'meeting-started', by: actor.id, at: now };
       // The starter's own connection (not a console) is back in the room at once.
       if (!command.peerId) return ok(event);
       return ok(event, ...joinEvents(started(state), actor, command.peerId, now));
@@ -68,7 +68,7 @@ export const meeting: RoomFeature<
     },
   },
   apply: {
-    'session-ended': (state, event) => ({
+    'meeting-ended': (state, event) => ({
       ...state,
       status: 'ended',
       endedReason: event.reason,
@@ -77,15 +77,15 @@ export const meeting: RoomFeature<
       participants: everyoneGone(state.participants, event.at),
       breakout: closedBreakout(state.breakout),
     }),
-    'session-started': started,
+    'meeting-started': started,
     'host-away-started': (state, event) => ({ ...state, hostAwayDeadline: event.deadline }),
     'host-away-cancelled': (state) => ({ ...state, hostAwayDeadline: null }),
     'settings-changed': (state, event) => ({ ...state, hostAwayMs: event.hostAwayMs }),
     'session-info': (state, event) => ({ ...state, session: event.info }),
   },
   audience: {
-    'session-ended': { ...lifecycle, snapshot: true },
-    'session-started': { ...lifecycle, snapshot: true },
+    'meeting-ended': { ...lifecycle, snapshot: true },
+    'meeting-started': { ...lifecycle, snapshot: true },
     'host-away-started': { to: 'everyone', snapshot: true },
     'host-away-cancelled': { to: 'everyone', snapshot: true },
     'settings-changed': { ...lifecycle, snapshot: true },
@@ -95,7 +95,7 @@ export const meeting: RoomFeature<
   due: (state, now) => {
     if (state.hostAwayDeadline === null || now < state.hostAwayDeadline) return [];
     if (state.status !== 'open') return [{ type: 'host-away-cancelled' }];
-    return [{ type: 'session-ended', reason: 'host-away', by: null, at: now }];
+    return [{ type: 'meeting-ended', reason: 'host-away', by: null, at: now }];
   },
   deadline: (state) => state.hostAwayDeadline,
 };

@@ -32,7 +32,7 @@ const presentIds = (s: RoomState) => Object.values(s.participants).filter((p) =>
 describe('presence: end and restart (no ghost participants)', () => {
   it('ending the session takes everyone out of the room', () => {
     let s = run(joined(host, ann, bob), { type: 'media/state', audio: true, video: true }, ann);
-    s = run(s, { type: 'session/end' }, host, 5000);
+    s = run(s, { type: 'meeting/end' }, host, 5000);
     assert.deepEqual(presentIds(s), []);
     assert.equal(s.participants.a!.peerId, null);
     assert.equal(s.participants.a!.video, false);
@@ -40,26 +40,26 @@ describe('presence: end and restart (no ghost participants)', () => {
   });
 
   it('a restart counts only who joins again: the starter at once, others when they press Rejoin', () => {
-    let s = run(joined(host, ann, bob), { type: 'session/end' }, host);
-    s = run(s, { type: 'session/start', peerId: 'p-h' }, host, 2000);
+    let s = run(joined(host, ann, bob), { type: 'meeting/end' }, host);
+    s = run(s, { type: 'meeting/start', peerId: 'p-h' }, host, 2000);
     assert.equal(s.status, 'open');
     assert.deepEqual(presentIds(s), ['h'], 'Ann and Bob, still on the ended screen, are not in the room');
     assert.equal(s.participants.h!.peerId, 'p-h');
-    s = run(s, { type: 'session/join', peerId: 'p-a2' }, ann, 3000);
+    s = run(s, { type: 'meeting/join', peerId: 'p-a2' }, ann, 3000);
     assert.deepEqual(presentIds(s).sort(), ['a', 'h']);
     assert.equal(s.participants.a!.peerId, 'p-a2');
   });
 
   it('a console restart (no media id) brings nobody in; Rejoin is refused while ended', () => {
-    let s = run(joined(host, ann), { type: 'session/end' }, host);
-    assert.equal(refusal(s, { type: 'session/join', peerId: 'p-a' }, ann), 'session-ended');
-    s = run(s, { type: 'session/start' }, mod);
+    let s = run(joined(host, ann), { type: 'meeting/end' }, host);
+    assert.equal(refusal(s, { type: 'meeting/join', peerId: 'p-a' }, ann), 'meeting-ended');
+    s = run(s, { type: 'meeting/start' }, mod);
     assert.deepEqual(presentIds(s), []);
-    assert.equal(refusal(s, { type: 'session/join' }, ann), 'invalid', 'a console cannot join the room');
+    assert.equal(refusal(s, { type: 'meeting/join' }, ann), 'invalid', 'a console cannot join the room');
   });
 
   it('arriving in an ended session does not make anyone present', () => {
-    const s = run(joined(host, ann), { type: 'session/end' }, host);
+    const s = run(joined(host, ann), { type: 'meeting/end' }, host);
     assert.deepEqual(decide(s, { type: 'presence/join', peerId: 'p-b' }, { actor: bob, now: 1 }), { ok: true, events: [] });
   });
 });
@@ -74,7 +74,7 @@ describe('presence: participant/remove', () => {
     assert.equal(s.participants.a!.present, false);
     assert.deepEqual(s.removed, ['a']);
     assert.equal(refusal(s, { type: 'presence/join', peerId: 'p-a' }, ann), 'removed');
-    assert.equal(refusal(s, { type: 'session/join', peerId: 'p-a' }, ann), 'removed');
+    assert.equal(refusal(s, { type: 'meeting/join', peerId: 'p-a' }, ann), 'removed');
     // Removing twice changes nothing.
     assert.deepEqual(decide(s, { type: 'participant/remove', userId: 'a' }, { actor: host, now: 1 }), { ok: true, events: [] });
   });
@@ -86,8 +86,8 @@ describe('presence: participant/remove', () => {
     assert.equal(refusal(s, { type: 'participant/remove', userId: 'h' }, mod), 'forbidden');
     assert.equal(refusal(s, { type: 'participant/remove', userId: 'nobody' }, host), 'invalid');
     assert.equal(refusal(s, { type: 'participant/remove', userId: 'b' }, null), 'not-joined');
-    const ended = run(s, { type: 'session/end' }, host);
-    assert.equal(refusal(ended, { type: 'participant/remove', userId: 'b' }, host), 'session-ended');
+    const ended = run(s, { type: 'meeting/end' }, host);
+    assert.equal(refusal(ended, { type: 'participant/remove', userId: 'b' }, host), 'meeting-ended');
   });
 
   it('a host may remove a co-host; the last host going starts the host-away wait', () => {
@@ -108,8 +108,8 @@ describe('presence: participant/remove', () => {
     assert.equal(s.breakout.calls.length, 0);
     assert.equal(Object.hasOwn(s.breakout.location, 'a'), false);
     assert.equal(Object.hasOwn(s.breakout.plan, 'a'), false);
-    s = run(s, { type: 'session/end' }, host);
-    s = run(s, { type: 'session/start', peerId: 'p-h' }, host);
+    s = run(s, { type: 'meeting/end' }, host);
+    s = run(s, { type: 'meeting/start', peerId: 'p-h' }, host);
     assert.deepEqual(s.removed, []);
     s = run(s, { type: 'presence/join', peerId: 'p-a' }, ann);
     assert.equal(s.participants.a!.present, true);

@@ -4,8 +4,8 @@
  * everyone leaving when the session ends, and forgetting people who left long ago
  * so a room's state stays bounded however many people come and go.
  *
- * Pure: time comes in as `now`. The meeting's own join and leave (`session/join`,
- * `session/leave`, the restart) are in `meeting.ts` and use the helpers here.
+ * Pure: time comes in as `now`. The meeting's own join and leave (`meeting/join`,
+ * `meeting/leave`, the restart) are in `meeting.ts` and use the helpers here.
  */
 import * as v from 'valibot';
 import { own, withKey, without } from './records.ts';
@@ -152,7 +152,7 @@ export const presence: RoomFeature<
     'participant/remove': (state, command, { actor, now }) => {
       if (!actor) return refuse('not-joined', NOT_JOINED);
       if (!isStaff(actor.role)) return refuse('forbidden', 'Only hosts and moderators can remove someone from the session.');
-      if (state.status !== 'open') return refuse('session-ended', 'The session has ended.');
+      if (state.status !== 'open') return refuse('meeting-ended', 'The session has ended.');
       const p = participantOf(state, command.userId);
       if (!p) return refuse('invalid', 'There is no such participant in this room.');
       if (p.id === actor.id) return refuse('invalid', 'You cannot remove yourself; leave the session instead.');

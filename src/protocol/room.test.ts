@@ -44,8 +44,8 @@ describe('room: presence', () => {
     assert.deepEqual(d, { ok: true, events: [] });
   });
 
-  it('session/leave leaves the sender only', () => {
-    const s = run(joined(host, ann, bob), { type: 'session/leave' }, ann);
+  it('meeting/leave leaves the sender only', () => {
+    const s = run(joined(host, ann, bob), { type: 'meeting/leave' }, ann);
     assert.equal(s.participants.a.present, false);
     assert.equal(s.participants.b.present, true);
   });
@@ -99,30 +99,30 @@ describe('room: host away', () => {
 describe('room: session lifecycle', () => {
   it('host and moderator may end; participants may not', () => {
     const s = joined(host, mod, ann);
-    const refused = decide(s, { type: 'session/end' }, { actor: ann, now: 1 });
+    const refused = decide(s, { type: 'meeting/end' }, { actor: ann, now: 1 });
     assert.equal(refused.ok, false);
     assert.equal(!refused.ok && refused.code, 'forbidden');
-    assert.equal(run(s, { type: 'session/end' }, mod).status, 'ended');
-    const ended = run(s, { type: 'session/end' }, host);
+    assert.equal(run(s, { type: 'meeting/end' }, mod).status, 'ended');
+    const ended = run(s, { type: 'meeting/end' }, host);
     assert.equal(ended.status, 'ended');
     assert.equal(ended.endedReason, 'ended-by-host');
   });
 
   it('ending twice is refused; start restarts an ended session and clears chat', () => {
     let s = run(joined(host, ann), { type: 'chat/send', text: 'hi' }, ann);
-    s = run(s, { type: 'session/end' }, host);
-    assert.equal(decide(s, { type: 'session/end' }, { actor: host, now: 1 }).ok, false);
-    assert.equal(decide(s, { type: 'session/start' }, { actor: ann, now: 1 }).ok, false);
-    s = run(s, { type: 'session/start' }, host);
+    s = run(s, { type: 'meeting/end' }, host);
+    assert.equal(decide(s, { type: 'meeting/end' }, { actor: host, now: 1 }).ok, false);
+    assert.equal(decide(s, { type: 'meeting/start' }, { actor: ann, now: 1 }).ok, false);
+    s = run(s, { type: 'meeting/start' }, host);
     assert.equal(s.status, 'open');
     assert.deepEqual(s.chat, []);
-    assert.equal(decide(s, { type: 'session/start' }, { actor: host, now: 1 }).ok, false);
+    assert.equal(decide(s, { type: 'meeting/start' }, { actor: host, now: 1 }).ok, false);
   });
 
   it('chat is closed while the session is ended', () => {
-    const s = run(joined(host, ann), { type: 'session/end' }, host);
+    const s = run(joined(host, ann), { type: 'meeting/end' }, host);
     const d = decide(s, { type: 'chat/send', text: 'hello?' }, { actor: ann, now: 1 });
-    assert.equal(!d.ok && d.code, 'session-ended');
+    assert.equal(!d.ok && d.code, 'meeting-ended');
   });
 });
 
@@ -164,7 +164,7 @@ describe('room: determinism and sequencing', () => {
       [{ type: 'chat/send', text: 'hello' }, ann],
       [{ type: 'presence/leave', userId: 'h' }, null],
       [{ type: 'presence/join', peerId: 'p3' }, host],
-      [{ type: 'session/end' }, host],
+      [{ type: 'meeting/end' }, host],
     ];
     let server = initialState('r');
     let browser = initialState('r');

@@ -10,21 +10,21 @@ describe('parseClientMessage', () => {
       { type: 'ping', t: 1 },
       { type: 'command', ref: 'r1', command: { type: 'chat/send', text: 'hi' } },
       { type: 'command', command: { type: 'media/state', audio: true, video: false } },
-      { type: 'command', command: { type: 'session/leave' } },
-      { type: 'command', command: { type: 'session/end' } },
-      { type: 'command', command: { type: 'session/start' } },
+      { type: 'command', command: { type: 'meeting/leave' } },
+      { type: 'command', command: { type: 'meeting/end' } },
+      { type: 'command', command: { type: 'meeting/start' } },
     ]) {
       const r = parseClientMessage(JSON.stringify(m));
       assert.ok(r.ok, JSON.stringify(r));
     }
   });
 
-  it('takes participant/remove and session/join; a media id is never taken from a browser', () => {
+  it('takes participant/remove and meeting/join; a media id is never taken from a browser', () => {
     const remove = parseClientMessage('{"type":"command","command":{"type":"participant/remove","userId":"__proto__"}}');
     assert.deepEqual(remove.ok && remove.value, { type: 'command', command: { type: 'participant/remove', userId: '__proto__' } });
     const missing = parseClientMessage('{"type":"command","command":{"type":"participant/remove"}}');
     assert.equal(!missing.ok && missing.code, 'bad-message');
-    for (const type of ['session/start', 'session/join']) {
+    for (const type of ['meeting/start', 'meeting/join']) {
       const r = parseClientMessage(JSON.stringify({ type: 'command', command: { type, peerId: 'someone-else' } }));
       assert.deepEqual(r.ok && r.value, { type: 'command', command: { type } }, 'the server adds the connection’s own peer id');
     }

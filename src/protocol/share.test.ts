@@ -93,11 +93,11 @@ describe('share: start, stop and who may share', () => {
     const s0 = joined(host, ann);
     refused(s0, start(), null, 'not-joined');
     refused(s0, start(), mod, 'not-joined'); // a console: not in the room
-    const left = run(s0, { type: 'session/leave' }, ann);
+    const left = run(s0, { type: 'meeting/leave' }, ann);
     refused(run(left, { type: 'share/allow', allowed: true }, host), start(), ann, 'not-joined');
-    const ended = run(s0, { type: 'session/end' }, host);
-    refused(ended, start(), host, 'session-ended');
-    refused(ended, { type: 'share/allow', allowed: true }, host, 'session-ended');
+    const ended = run(s0, { type: 'meeting/end' }, host);
+    refused(ended, start(), host, 'meeting-ended');
+    refused(ended, { type: 'share/allow', allowed: true }, host, 'meeting-ended');
   });
 
   it('one share per room: a second sharer is refused as busy, naming the sharer, unless taking over', () => {
@@ -175,10 +175,10 @@ describe('share: one per room, breakout rooms each their own', () => {
 describe('share: a share ends when its sharer leaves, moves, or the meeting ends', () => {
   it('leaving ends it (left), with the leave', () => {
     const s = run(run(joined(host, mod, ann), start(), mod), start(false, true), host);
-    const events = eventsOf(s, { type: 'session/leave' }, host);
+    const events = eventsOf(s, { type: 'meeting/leave' }, host);
     assert.equal(events[0]!.type, 'participant-left');
     assert.deepEqual(stopsOf(events), [{ type: 'share-stopped', userId: 'h', room: null, reason: 'left' }]);
-    assert.deepEqual(sharers(run(s, { type: 'session/leave' }, host)), []);
+    assert.deepEqual(sharers(run(s, { type: 'meeting/leave' }, host)), []);
     // A dropped connection leaving after its grace period, too.
     assert.deepEqual(stopsOf(eventsOf(s, { type: 'presence/leave', userId: 'h' }, null)).map((e) => e.type === 'share-stopped' && e.reason), ['left']);
   });
@@ -246,23 +246,23 @@ describe('share: a share ends when its sharer leaves, moves, or the meeting ends
   it('ending the meeting ends every share (ended); so does the host-away timer', () => {
     let s = run(inRooms(), { type: 'share/allow', allowed: true }, host);
     s = run(run(s, start(), ann), start(), host);
-    const events = eventsOf(s, { type: 'session/end' }, host);
-    assert.equal(events[0]!.type, 'session-ended');
+    const events = eventsOf(s, { type: 'meeting/end' }, host);
+    assert.equal(events[0]!.type, 'meeting-ended');
     assert.deepEqual(stopsOf(events).map((e) => e.type === 'share-stopped' && `${e.userId}:${e.reason}`).sort(), ['a:ended', 'h:ended']);
-    assert.deepEqual(sharers(run(s, { type: 'session/end' }, host)), []);
+    assert.deepEqual(sharers(run(s, { type: 'meeting/end' }, host)), []);
 
-    let away = run(run(joined(host, mod), start(), mod), { type: 'session/leave' }, host, 1000);
+    let away = run(run(joined(host, mod), start(), mod), { type: 'meeting/leave' }, host, 1000);
     const deadline = away.hostAwayDeadline!;
     const timed = eventsOf(away, { type: 'timer/due' }, null, deadline);
-    assert.deepEqual(timed.map((e) => e.type), ['session-ended', 'share-stopped']);
+    assert.deepEqual(timed.map((e) => e.type), ['meeting-ended', 'share-stopped']);
     away = run(away, { type: 'timer/due' }, null, deadline);
     assert.deepEqual(sharers(away), []);
   });
 
   it('a restart begins with nobody sharing, and the allow setting kept', () => {
     let s = run(run(joined(host, ann), { type: 'share/allow', allowed: true }, host), start(), ann);
-    s = run(s, { type: 'session/end' }, host);
-    s = run(s, { type: 'session/start', peerId: 'p-h2' }, host);
+    s = run(s, { type: 'meeting/end' }, host);
+    s = run(s, { type: 'meeting/start', peerId: 'p-h2' }, host);
     assert.deepEqual(shareState(s), { allowParticipants: true, active: [] });
   });
 });

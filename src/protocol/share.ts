@@ -76,7 +76,7 @@ export const share: RoomFeature<'share/start' | 'share/stop' | 'share/allow', 's
   decide: {
     'share/start': (state, command, { actor, now }) => {
       if (!actor) return refuse('not-joined', NOT_JOINED);
-      if (state.status !== 'open') return refuse('session-ended', 'The session has ended.');
+      if (state.status !== 'open') return refuse('meeting-ended', 'The session has ended.');
       if (!participantOf(state, actor.id)?.present) return refuse('not-joined', 'Join the room to share content.');
       if (!mayShare(state, actor)) return refuse('forbidden', NOT_ALLOWED_MESSAGE);
       const room = locationOf(state, actor.id);
@@ -106,7 +106,7 @@ export const share: RoomFeature<'share/start' | 'share/stop' | 'share/allow', 's
     'share/allow': (state, command, { actor }) => {
       if (!actor) return refuse('not-joined', NOT_JOINED);
       if (!isStaff(actor.role)) return refuse('forbidden', 'Only hosts and moderators can let participants share content.');
-      if (state.status !== 'open') return refuse('session-ended', 'The session has ended.');
+      if (state.status !== 'open') return refuse('meeting-ended', 'The session has ended.');
       if (shareState(state).allowParticipants === command.allowed) return ok();
       // Participants sharing now stop (`react` below), when this turns sharing off.
       return ok({ type: 'share-allowed', allowed: command.allowed, by: actor.id });

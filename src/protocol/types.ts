@@ -159,12 +159,12 @@ export interface ShareState {
 
 export type ShareStopReason = 'stopped' | 'taken-over' | 'left' | 'moved' | 'ended' | 'not-allowed';
 
-export type SessionStatus = 'open' | 'ended';
+export type MeetingStatus = 'open' | 'ended';
 export type EndReason = 'ended-by-host' | 'host-away';
 
 export interface RoomState {
   room: string;
-  status: SessionStatus;
+  status: MeetingStatus;
   endedReason: EndReason | null;
   /** Sequence number of the last event applied. */
   seq: number;
@@ -214,12 +214,12 @@ export type ClientCommand =
   | { type: 'chat/send'; text: string; mood?: number }
   | { type: 'engagement/report'; engaged: boolean }
   | { type: 'media/state'; audio: boolean; video: boolean }
-  | { type: 'session/leave' }
-  | { type: 'session/end' }
+  | { type: 'meeting/leave' }
+  | { type: 'meeting/end' }
   /** `peerId` is added by the server (the starter's connection rejoins), never taken from a browser. */
-  | { type: 'session/start'; peerId?: string }
+  | { type: 'meeting/start'; peerId?: string }
   /** Join again from this connection after the session was started again (what Rejoin does). */
-  | { type: 'session/join'; peerId?: string }
+  | { type: 'meeting/join'; peerId?: string }
   /** Take someone out of the session until it is started again (hosts and moderators only). */
   | { type: 'participant/remove'; userId: string }
   | BreakoutCommand
@@ -283,8 +283,8 @@ export type RoomEvent =
   | { type: 'participants-pruned'; userIds: string[] }
   | { type: 'media-changed'; userId: string; audio: boolean; video: boolean }
   | { type: 'chat'; message: ChatMessage }
-  | { type: 'session-ended'; reason: EndReason; by: string | null; at: number }
-  | { type: 'session-started'; by: string; at: number }
+  | { type: 'meeting-ended'; reason: EndReason; by: string | null; at: number }
+  | { type: 'meeting-started'; by: string; at: number }
   | { type: 'host-away-started'; deadline: number }
   | { type: 'host-away-cancelled' }
   | { type: 'settings-changed'; hostAwayMs: number }
@@ -327,7 +327,7 @@ export type ClientMessage =
    * it sees and commands the room without joining it (no presence, no media), and
    * does not replace the same user's connection in the room.
    * `away`: reconnect without joining the room (the page shows the ended or "started again"
-   * screen, so the user is not in the session); they join later with `session/join`.
+   * screen, so the user is not in the session); they join later with `meeting/join`.
    */
   | { type: 'hello'; token: string; since?: number; peerId?: string; console?: boolean; away?: boolean }
   | { type: 'ping'; t: number }
@@ -372,7 +372,7 @@ export type ErrorCode =
   | 'bad-token'
   | 'forbidden'
   | 'invalid'
-  | 'session-ended'
+  | 'meeting-ended'
   | 'replaced'
   | 'removed'
   | 'token-expired'

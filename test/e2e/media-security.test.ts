@@ -136,7 +136,7 @@ describe('media only for those present', { timeout: 180_000 }, () => {
     // Mallory leaves, but keeps the room socket and the PeerJS client open.
     await attacker.evaluate(async () => {
       const w = window as any;
-      w.__room.send(JSON.stringify({ type: 'command', ref: 'bye', command: { type: 'session/leave' } }));
+      w.__room.send(JSON.stringify({ type: 'command', ref: 'bye', command: { type: 'meeting/leave' } }));
       await w.__next((m: any) => m.type === 'ack' && m.ref === 'bye');
     });
     await until(attacker, `window.__peerEvents.length > 0`, 10_000, 'signaling closed by the server');

@@ -12,7 +12,7 @@ import { icon } from '../shared/icons.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
 import { MenuButton } from '../../controllers/menu-button.ts';
 // Shared with the room (already in the drop-in): the bell and the once-a-second re-render.
-import { Ticker } from '../kaltura-room/ticker.ts';
+import { Ticker } from '../../controllers/ticker.ts';
 import { chipSelector, MIME, renderRooms } from './parts/rooms.ts';
 import { initialSetup, renderSetupForm, setupCommand, setupInput, type SetupForm } from './parts/setup-form.ts';
 import { clock, renderToolbar } from './parts/toolbar.ts';

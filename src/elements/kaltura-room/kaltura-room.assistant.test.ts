@@ -6,7 +6,7 @@ import type { KalturaRoom } from './kaltura-room.component.ts';
 import { $, $$, squash } from '../../testing/shadow-dom.ts';
 import { FakeRoomServer, HOST, MODERATOR, OTHER, STUDENT } from '../../testing/fake-room-server.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import type { MediaMesh } from '../../client/media-mesh.ts';
+import type { RoomMedia } from '../../client/media/index.ts';
 import type { Actor, SessionInfo } from '../../protocol/types.ts';
 
 let server: FakeRoomServer;
@@ -15,8 +15,8 @@ let page: { visible: boolean; focused: boolean; fullscreen: Element | null };
 
 const THIRD: Actor = { id: 'u-third', name: 'Tia Third', role: 'participant' };
 
-function meshOf(el: KalturaRoom): MediaMesh {
-  return (el as unknown as { mesh: MediaMesh }).mesh;
+function meshOf(el: KalturaRoom): RoomMedia {
+  return (el as unknown as { mesh: RoomMedia }).mesh;
 }
 /** The figures of the stage tab: label → value. */
 function figures(el: KalturaRoom): Record<string, string> {

@@ -6,14 +6,14 @@ import type { KalturaRoom } from './kaltura-room.component.ts';
 import { $, $$, squash, text, button } from '../../testing/shadow-dom.ts';
 import { FakeRoomServer, HOST, MODERATOR, OTHER, STUDENT } from '../../testing/fake-room-server.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import type { MediaMesh } from '../../client/media-mesh.ts';
+import type { RoomMedia } from '../../client/media/index.ts';
 import type { Actor } from '../../protocol/types.ts';
 
 let server: FakeRoomServer;
 const THIRD: Actor = { id: 'u-third', name: 'Theo Third', role: 'participant' };
 
-function meshOf(el: KalturaRoom): MediaMesh {
-  return (el as unknown as { mesh: MediaMesh }).mesh;
+function meshOf(el: KalturaRoom): RoomMedia {
+  return (el as unknown as { mesh: RoomMedia }).mesh;
 }
 /** The focused element in the room's shadow root. */
 function el(room: KalturaRoom): Element | null {

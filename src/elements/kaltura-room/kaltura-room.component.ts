@@ -1,7 +1,7 @@
 import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ConnectionStatus, RoomSelf } from '../../client/room-connection.ts';
-import type { PeerFactory } from '../../client/media-mesh.ts';
+import type { PeerFactory } from '../../client/media/index.ts';
 import type { RoomState } from '../../protocol/types.ts';
 import { KalturaElement } from '../shared/kaltura-element.ts';
 import { MenuButton } from '../../controllers/menu-button.ts';
@@ -13,7 +13,7 @@ import { RoomSession } from './room-session.ts';
 import { peopleOnStage, RoomStage } from './room-stage.ts';
 import { ScreenFocus } from './screen-focus.ts';
 import { ShareController } from './share.ts';
-import { Ticker } from './ticker.ts';
+import { Ticker } from '../../controllers/ticker.ts';
 import { breakoutBar } from './parts/breakout-bar.ts';
 import { ChatPanel, chatPanel } from './parts/chat-panel.ts';
 import { ControlBar, controlBar } from './parts/control-bar.ts';
@@ -303,7 +303,7 @@ export class KalturaRoom extends KalturaElement {
 
   /** End the session for everyone, without asking (hosts and moderators only). */
   async endSession(): Promise<void> {
-    await this.session.command({ type: 'session/end' });
+    await this.session.command({ type: 'meeting/end' });
   }
 
   /**

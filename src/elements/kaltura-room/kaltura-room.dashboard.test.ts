@@ -7,11 +7,11 @@ import type { KalturaRoom } from './kaltura-room.component.ts';
 import { $, button } from '../../testing/shadow-dom.ts';
 import { FakeRoomServer, HOST, OTHER, STUDENT } from '../../testing/fake-room-server.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import type { MediaMesh } from '../../client/media-mesh.ts';
+import type { RoomMedia } from '../../client/media/index.ts';
 
 const WAIT = { timeout: 15_000 };
 let server: FakeRoomServer;
-const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: MediaMesh }).mesh;
+const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: RoomMedia }).mesh;
 
 /** The element that really has focus, through shadow roots. */
 function deepActive(): Element | null {

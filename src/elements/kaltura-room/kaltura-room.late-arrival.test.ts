@@ -10,10 +10,10 @@ import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
 import { FakeRoomServer, HOST, STUDENT } from '../../testing/fake-room-server.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import type { MediaMesh } from '../../client/media-mesh.ts';
+import type { RoomMedia } from '../../client/media/index.ts';
 
 let server: FakeRoomServer;
-const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: MediaMesh }).mesh;
+const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: RoomMedia }).mesh;
 const WAIT = { timeout: 20_000 };
 
 function mount(token: string): Promise<KalturaRoom> {
@@ -23,7 +23,7 @@ function mount(token: string): Promise<KalturaRoom> {
 /** The session ran with the host and was ended by them. */
 function endedByHost(): void {
   server.join(HOST);
-  server.run({ type: 'session/end' }, HOST);
+  server.run({ type: 'meeting/end' }, HOST);
   server.leave(HOST.id);
 }
 
@@ -61,7 +61,7 @@ describe('<kaltura-room> late arrival to an ended session', () => {
     await waitUntil(() => text(el, '[role="status"]').includes('The session has not started again yet.'), 'still ended', WAIT);
     expect(server.statusRequests).to.have.length(2);
 
-    server.run({ type: 'session/start' }, HOST);
+    server.run({ type: 'meeting/start' }, HOST);
     button(el, 'Check again')!.click();
     await waitUntil(() => text(el).includes('Ready to join?'), 'pre-join', WAIT);
     await waitUntil(() => !meshOf(el).acquiring && meshOf(el).localStream !== null, 'preview back', WAIT);
@@ -79,7 +79,7 @@ describe('<kaltura-room> late arrival to an ended session', () => {
     const started = oneEvent(el, 'kaltura-session-started');
     button(el, 'Start Session')!.click();
     expect((await started).detail.by).to.equal(HOST.id);
-    expect(server.commands('session/start')).to.have.length(1);
+    expect(server.commands('meeting/start')).to.have.length(1);
     await waitUntil(() => $(el, '.grid') && server.state.participants[HOST.id]?.present, 'host in the room', WAIT);
     expect(server.state.status).to.equal('open');
     await waitUntil(() => meshOf(el).localStream !== null && FakePeer.last?.open, 'media on', WAIT);
@@ -87,7 +87,7 @@ describe('<kaltura-room> late arrival to an ended session', () => {
 
   it('words a host-away end as the room says, from the status answer', async () => {
     server.join(HOST);
-    server.emit({ type: 'session-ended', reason: 'host-away', by: null, at: Date.now() });
+    server.emit({ type: 'meeting-ended', reason: 'host-away', by: null, at: Date.now() });
     const el = await mount('tok-student');
     await waitUntil(() => text(el).includes('The session has ended.'), 'ended screen', WAIT);
     expect(text(el)).to.include('The host did not return within 15 minutes, so the session ended for everyone.');

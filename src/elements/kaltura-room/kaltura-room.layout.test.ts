@@ -6,14 +6,14 @@ import type { KalturaRoom } from './kaltura-room.component.ts';
 import { $, $$, button } from '../../testing/shadow-dom.ts';
 import { FakeRoomServer, HOST, OTHER, STUDENT } from '../../testing/fake-room-server.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import type { MediaMesh } from '../../client/media-mesh.ts';
+import type { RoomMedia } from '../../client/media/index.ts';
 
 /** A phone: the room fills a 360 px wide screen. */
 const PHONE = { width: 360, height: 740 };
 const WAIT = { timeout: 15_000 };
 let server: FakeRoomServer;
 
-const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: MediaMesh }).mesh;
+const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: RoomMedia }).mesh;
 
 async function joinedOnPhone(token: string): Promise<KalturaRoom> {
   await setViewport(PHONE);

@@ -9,10 +9,10 @@ import './kaltura-room.ts';
 import type { KalturaRoom } from './kaltura-room.component.ts';
 import { FakeRoomServer, HOST, STUDENT } from '../../testing/fake-room-server.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import type { MediaMesh } from '../../client/media-mesh.ts';
+import type { RoomMedia } from '../../client/media/index.ts';
 
 let server: FakeRoomServer;
-const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: MediaMesh }).mesh;
+const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: RoomMedia }).mesh;
 const WAIT = { timeout: 20_000 };
 
 async function joined(): Promise<KalturaRoom> {

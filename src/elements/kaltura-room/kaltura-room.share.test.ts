@@ -12,7 +12,7 @@ import { $, $$, button, text, waitUntil } from '../../testing/shadow-dom.ts';
 import { FakeRoomServer, HOST, MODERATOR, OTHER, STUDENT } from '../../testing/fake-room-server.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
 import { canvasStream } from '../../testing/media-fixtures.ts';
-import type { MediaMesh } from '../../client/media-mesh.ts';
+import type { RoomMedia } from '../../client/media/index.ts';
 import type { RoomCommandError } from '../../client/room-connection.ts';
 import type { ClientCommand } from '../../protocol/types.ts';
 
@@ -32,7 +32,7 @@ function screenWithSound(): MediaStream {
   return screen;
 }
 
-const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: MediaMesh }).mesh;
+const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: RoomMedia }).mesh;
 const shareButton = (el: KalturaRoom) => $<HTMLButtonElement>(el, '[part~="share-button"]')!;
 const shares = () => server.state.share?.active ?? [];
 const sent = (type: string) => server.commands(type) as ClientCommand[];

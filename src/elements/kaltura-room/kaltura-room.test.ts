@@ -8,13 +8,13 @@ import type { KalturaRoom } from './kaltura-room.component.ts';
 import { $, $$, text, button } from '../../testing/shadow-dom.ts';
 import { FakeRoomServer, HOST, MODERATOR, OTHER, STUDENT } from '../../testing/fake-room-server.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import type { MediaMesh } from '../../client/media-mesh.ts';
+import type { RoomMedia } from '../../client/media/index.ts';
 import { roomContext, type RoomContextValue } from '../../context/room-context.ts';
 
 let server: FakeRoomServer;
 
-function meshOf(el: KalturaRoom): MediaMesh {
-  return (el as unknown as { mesh: MediaMesh }).mesh;
+function meshOf(el: KalturaRoom): RoomMedia {
+  return (el as unknown as { mesh: RoomMedia }).mesh;
 }
 
 async function mount(token = 'tok-student'): Promise<KalturaRoom> {
@@ -394,7 +394,7 @@ describe('<kaltura-room> leaving', () => {
     [...dialog.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'No')!.click();
     await waitUntil(() => !dialog.open);
     await aTimeout(20);
-    expect(server.commands('session/leave')).to.have.length(0);
+    expect(server.commands('meeting/leave')).to.have.length(0);
     expect($(el, '.grid')).to.exist;
   });
 
@@ -405,7 +405,7 @@ describe('<kaltura-room> leaving', () => {
     [...dialog.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Yes')!.click();
     expect((await leftEvent).detail.room).to.equal('bio-101');
     await el.updateComplete;
-    expect(server.commands('session/leave')).to.have.length(1);
+    expect(server.commands('meeting/leave')).to.have.length(1);
     expect(text(el)).to.include('You have left the session.');
     expect(el.status).to.equal('left');
     expect(meshOf(el).localStream).to.equal(null);
@@ -442,7 +442,7 @@ describe('<kaltura-room> leaving', () => {
     expect(el.shadowRoot!.activeElement!.textContent!.trim()).to.equal('Yes');
     await sendKeys({ press: 'Escape' });
     await waitUntil(() => !dialog.open);
-    expect(server.commands('session/leave')).to.have.length(0);
+    expect(server.commands('meeting/leave')).to.have.length(0);
     await waitUntil(() => el.shadowRoot!.activeElement === menuButton, 'focus back on the menu button');
 
     await sendKeys({ press: 'Enter' });
@@ -470,7 +470,7 @@ describe('<kaltura-room> ending', () => {
     expect($(mod, '[part="end-button"]')).to.exist;
   });
 
-  it('asks "Do you want to end the session for everyone?" and sends session/end', async () => {
+  it('asks "Do you want to end the session for everyone?" and sends meeting/end', async () => {
     const el = await joined('tok-host');
     const endButton = $<HTMLButtonElement>(el, '[part="end-button"]')!;
     expect(endButton.textContent).to.include('End Session');
@@ -487,7 +487,7 @@ describe('<kaltura-room> ending', () => {
     buttons[0]!.click();
     const ev = await ended;
     expect(ev.detail).to.deep.equal({ reason: 'ended-by-host', by: HOST.id });
-    expect(server.commands('session/end')).to.have.length(1);
+    expect(server.commands('meeting/end')).to.have.length(1);
     await el.updateComplete;
     expect(text(el)).to.include('The session has ended.');
     expect(meshOf(el).localStream).to.equal(null);
@@ -495,13 +495,13 @@ describe('<kaltura-room> ending', () => {
 
   it('host sees Start Session on the ended screen, which restarts and re-enters', async () => {
     const el = await joined('tok-host');
-    server.run({ type: 'session/end' }, HOST);
+    server.run({ type: 'meeting/end' }, HOST);
     await waitUntil(() => text(el).includes('The session has ended.'));
     await expect(el).to.be.accessible();
     const started = oneEvent(el, 'kaltura-session-started');
     button(el, 'Start Session')!.click();
     expect((await started).detail.by).to.equal(HOST.id);
-    expect(server.commands('session/start')).to.have.length(1);
+    expect(server.commands('meeting/start')).to.have.length(1);
     await waitUntil(() => $(el, '.grid'));
     await waitUntil(() => meshOf(el).localStream !== null && FakePeer.last?.open);
   });
@@ -509,12 +509,12 @@ describe('<kaltura-room> ending', () => {
   it('participants see the ended screen (host-away wording), no Start Session, then a way to rejoin', async () => {
     server.join(HOST);
     const el = await joined('tok-student');
-    server.emit({ type: 'session-ended', reason: 'host-away', by: null, at: Date.now() });
+    server.emit({ type: 'meeting-ended', reason: 'host-away', by: null, at: Date.now() });
     await waitUntil(() => text(el).includes('The session has ended.'));
     expect(text(el)).to.include('The host did not return within 15 minutes');
     expect(button(el, 'Start Session')).to.equal(undefined);
     await expect(el).to.be.accessible();
-    server.run({ type: 'session/start' }, HOST);
+    server.run({ type: 'meeting/start' }, HOST);
     await waitUntil(() => text(el).includes('The session has started again.'));
     expect(text(el)).to.include('Dr. Ada Host started the session.');
     await expect(el).to.be.accessible();
@@ -524,7 +524,7 @@ describe('<kaltura-room> ending', () => {
 
   it('joining an ended session shows the ended screen (when the status check could not tell before)', async () => {
     server.run({ type: 'presence/join', peerId: 'ph' }, HOST);
-    server.run({ type: 'session/end' }, HOST);
+    server.run({ type: 'meeting/end' }, HOST);
     server.statusFailure = 503;
     const el = await mount('tok-host');
     button(el, 'Join')!.click();
@@ -599,7 +599,7 @@ describe('<kaltura-room> removing someone', () => {
 describe('<kaltura-room> late arrival', () => {
   it('a participant joining after the session ended sees the ended screen, with the camera off (status check unanswered)', async () => {
     server.run({ type: 'presence/join', peerId: 'ph' }, HOST);
-    server.run({ type: 'session/end' }, HOST);
+    server.run({ type: 'meeting/end' }, HOST);
     server.statusFailure = 503; // the pre-join check is in kaltura-room.late-arrival.test.ts
     const el = await mount('tok-student');
     expect(meshOf(el).localStream).to.not.equal(null);

@@ -10,11 +10,11 @@ import type { KalturaRoom } from './kaltura-room.component.ts';
 import { $, text, button } from '../../testing/shadow-dom.ts';
 import { FakeRoomServer, HOST, STUDENT } from '../../testing/fake-room-server.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import type { MediaMesh } from '../../client/media-mesh.ts';
+import type { RoomMedia } from '../../client/media/index.ts';
 
 let server: FakeRoomServer;
 
-const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: MediaMesh }).mesh;
+const meshOf = (el: KalturaRoom) => (el as unknown as { mesh: RoomMedia }).mesh;
 
 async function joined(token = 'tok-student'): Promise<KalturaRoom> {
   const el = await fixture<KalturaRoom>(html`<kaltura-room

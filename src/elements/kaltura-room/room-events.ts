@@ -48,10 +48,10 @@ export function tellPage(emit: Emit, event: RoomEvent, previous: RoomState, stat
     case 'share-stopped':
       emit('kaltura-share-stopped', { userId: event.userId, room: event.room });
       break;
-    case 'session-ended':
+    case 'meeting-ended':
       emit('kaltura-session-ended', { reason: event.reason, by: event.by });
       break;
-    case 'session-started':
+    case 'meeting-started':
       emit('kaltura-session-started', { by: event.by });
       break;
   }

@@ -11,7 +11,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ContextProvider } from '@lit/context';
 import { roomContext, type RoomContextValue } from '../../context/room-context.ts';
 import { RoomConnection, RoomCommandError, type RoomSelf } from '../../client/room-connection.ts';
-import { MediaMesh, type MediaKind } from '../../client/media-mesh.ts';
+import { RoomMedia, type MediaKind } from '../../client/media/index.ts';
 import type { Viewer } from '../../protocol/room.ts';
 import { isStaff, type ClientCommand, type Participant, type RoomEvent, type RoomState } from '../../protocol/types.ts';
 import type { EndedInfo, ScreenView } from './parts/screens.ts';
@@ -37,7 +37,7 @@ export interface RoomSessionOptions {
 export class RoomSession implements ReactiveController {
   readonly phase: RoomPhase;
   readonly connection: RoomConnection;
-  readonly media: MediaMesh;
+  readonly media: RoomMedia;
   /** Before joining: has the session ended? (room-status.ts) */
   readonly statusCheck: RoomStatusCheck;
   readonly tokenRefresh: TokenRefresh;
@@ -67,7 +67,7 @@ export class RoomSession implements ReactiveController {
         options.emit('kaltura-error', { code: error.code, message: error.message, fatal: error.fatal });
       },
     });
-    this.media = new MediaMesh(host, {
+    this.media = new RoomMedia(host, {
       onError: (error) => {
         options.notice("Video and audio from the others can't be connected right now.");
         options.emit('kaltura-error', { code: error.code, message: error.message, fatal: false });
@@ -183,7 +183,7 @@ export class RoomSession implements ReactiveController {
     }
     this.phase.startRequested(false);
     try {
-      await this.command({ type: 'session/start' });
+      await this.command({ type: 'meeting/start' });
     } finally {
       this.phase.startAnswered();
     }
@@ -281,11 +281,11 @@ export class RoomSession implements ReactiveController {
           this.connection.close('idle');
         }
         break;
-      case 'session-ended':
+      case 'meeting-ended':
         this.phase.sessionEnded();
         this.media.stop();
         break;
-      case 'session-started':
+      case 'meeting-started':
         if (event.by === selfId) void this.reenter();
         else this.phase.restartedByOther(event.by);
         break;

@@ -11,7 +11,7 @@
  */
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import { RoomCommandError } from '../../client/room-connection.ts';
-import { MediaIssueError, describeScreenIssue } from '../../client/media-mesh.ts';
+import { MediaIssueError, describeScreenIssue } from '../../client/media/index.ts';
 import { locationOf } from '../../protocol/breakout.ts';
 import { mayShare, NOT_ALLOWED_MESSAGE, shareBy, shareIn, shareState, type ActiveShare } from '../../protocol/share.ts';
 import type { RoomEvent, RoomState } from '../../protocol/types.ts';

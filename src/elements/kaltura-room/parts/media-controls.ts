@@ -3,7 +3,7 @@
  * toggles, the device choices, and what is wrong with either device, in words.
  */
 import { html, type TemplateResult } from 'lit';
-import { describeMediaIssue, type MediaIssue, type MediaKind } from '../../../client/media-mesh.ts';
+import { describeMediaIssue, type MediaIssue, type MediaKind } from '../../../client/media/index.ts';
 import { icon } from '../../shared/icons.ts';
 
 /** What these parts read of the local media (the room's media controller is one). */

@@ -1,7 +1,7 @@
 /** The pre-join screen: the camera preview with its toggles, device choices, and Join. */
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { describeMediaIssue, type MediaKind } from '../../../client/media-mesh.ts';
+import { describeMediaIssue, type MediaKind } from '../../../client/media/index.ts';
 import { icon } from '../../shared/icons.ts';
 import { deviceSelect, mediaMessages, mediaToggle, type LocalMediaView } from './media-controls.ts';
 

@@ -68,7 +68,7 @@ export class SidePanel implements ReactiveController {
     if (event.type === 'chat') {
       if (this.panel === 'chat' || event.message.from === viewer.id || !seesMessage(state, event.message, viewer)) return;
       this.unread++;
-    } else if ((event.type === 'breakout-moved' && Object.hasOwn(event.moved, viewer.id)) || event.type === 'session-started') {
+    } else if ((event.type === 'breakout-moved' && Object.hasOwn(event.moved, viewer.id)) || event.type === 'meeting-started') {
       this.unread = 0;
     } else return;
     this.host.requestUpdate();

@@ -4,7 +4,7 @@
  * further items from the view). Under it, what is wrong with the camera or microphone.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { MediaKind } from '../../../client/media-mesh.ts';
+import type { MediaKind } from '../../../client/media/index.ts';
 import { icon } from '../../shared/icons.ts';
 import type { MenuButton } from '../../../controllers/menu-button.ts';
 import { renderMenuButton } from '../../shared/menu-button.ts';
