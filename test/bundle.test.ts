@@ -1,7 +1,7 @@
 /**
  * The drop-in's size budget: what a course page downloads to be in a room (the
- * drop-in plus PeerJS, loaded at join) stays within 60 KB gzip. `npm test` builds
- * dist/ first.
+ * drop-in plus PeerJS, loaded at join) stays within 70 KB gzip. `npm test` builds
+ * dist/ first. Staff tools (the breakout console) are not part of it: they load when opened.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,17 +13,19 @@ import { ROOT } from '../server/testing/spawn.ts';
 const dist = join(ROOT, 'dist');
 const gz = (file: string) => gzipSync(readFileSync(join(dist, file))).length;
 
-it('a room costs at most 60 KB gzip: the drop-in plus PeerJS', () => {
+it('a room costs at most 70 KB gzip: the drop-in plus PeerJS', () => {
   const entry = gz('kaltura-room.js');
   const peer = readdirSync(dist).find((f) => /^kaltura-room-bundler-.*\.js$/.test(f));
   assert.ok(peer, 'PeerJS is a part of its own, loaded at join');
   const total = entry + gz(peer);
   console.log(`drop-in ${entry} B + PeerJS ${gz(peer)} B = ${total} B gzip`);
-  assert.ok(total <= 60 * 1024, `${total} B is over the 60 KB budget`);
+  assert.ok(total <= 70 * 1024, `${total} B is over the 70 KB budget`);
 });
 
 it('the drop-in does not carry the event elements; they load when used', () => {
   const entry = readFileSync(join(dist, 'kaltura-room.js'), 'utf8');
   assert.doesNotMatch(entry, /Replace thumbnail/);
   assert.match(entry, /import\("\.\/kaltura-room-session-editor-[^"]+\.js"\)/);
+  assert.doesNotMatch(entry, /Create rooms/, 'the breakout console loads when opened');
+  assert.match(entry, /import\("\.\/kaltura-room-breakout-dashboard-[^"]+\.js"\)/);
 });

@@ -12,11 +12,19 @@ type Host = HTMLElement & {
   requestUpdate(): void;
   addController(c: ReactiveController): void;
 };
+/** The dashboard's code is a staff tool: it loads the first time someone opens it. */
+function loadDashboard(): Promise<unknown> {
+  if (customElements.get('breakout-dashboard')) return Promise.resolve();
+  return import('../../breakout-dashboard/breakout-dashboard.ts');
+}
+
 type DashboardElement = HTMLElement & { close?: () => Promise<void>; setUp?: () => Promise<boolean>; updateComplete?: Promise<unknown> };
 
 export class DashboardOverlay implements ReactiveController {
   /** The dashboard shows. */
   open = false;
+  /** Its code could not be loaded (offline, or the server went away). */
+  private failed = false;
   private opener: HTMLElement | null = null;
   private readonly host: Host;
   /** Whether breakout runs now (the dashboard asks about set-up only when it does not). */
@@ -42,15 +50,25 @@ export class DashboardOverlay implements ReactiveController {
   show(opener: HTMLElement | null, setUp = false): void {
     this.opener = opener;
     this.open = true;
+    this.failed = false;
     this.host.requestUpdate();
-    void this.host.updateComplete.then(async () => {
+    void loadDashboard()
+      .catch((err: unknown) => {
+        console.error('Could not load <breakout-dashboard>:', err);
+        this.failed = true;
+      })
+      .then(() => {
+        this.host.requestUpdate();
+        return this.host.updateComplete;
+      })
+      .then(async () => {
       this.host.renderRoot.querySelector<HTMLElement>('.dashboard')?.focus();
       const dashboard = this.element();
       // The dashboard asks about existing rooms (if any) and puts focus into its form.
       if (!setUp || !dashboard?.setUp || this.running()) return;
       await dashboard.updateComplete;
       await dashboard.setUp();
-    });
+      });
   }
 
   /** Hide it; focus goes back to what opened it (or `fallback`). */
@@ -74,7 +92,9 @@ export class DashboardOverlay implements ReactiveController {
   @kaltura-dashboard-close=${close} @keydown=${this.trap.onKeydown}><breakout-dashboard></breakout-dashboard>
 ${customElements.get('breakout-dashboard')
   ? nothing
-  : html`<p class="empty">Breakout dashboard not available. <button class="btn compact" @click=${close}>Close</button></p>`}
+  : this.failed
+    ? html`<p class="empty" role="alert">Breakout dashboard not available. <button class="btn compact" @click=${close}>Close</button></p>`
+    : html`<p class="empty" role="status">Loading the breakout dashboard…</p>`}
 </div>`;
   }
 
