@@ -222,8 +222,10 @@ export async function clickSelector(page: Page, selector: string, timeoutMs = 15
   }
 }
 
-/** Focus the first element matching a CSS selector (through shadow roots), select its text, type. */
+/** Focus the first element matching a CSS selector (through shadow roots, once there is one), select its text, type. */
 export async function typeInto(page: Page, selector: string, text: string): Promise<void> {
+  // The field may belong to code that loads on first use (the breakout console): wait for it.
+  await until(page, `window.__deepAll(${JSON.stringify(selector)}).length > 0`, 15_000, selector);
   await page.evaluate((sel) => {
     const el = (window as any).__deepAll(sel)[0] as HTMLInputElement;
     el.focus();
