@@ -237,8 +237,13 @@ describe('event sessions: portal, editor, agenda and meeting', { timeout: 300_00
   it('the demo portal\'s Event overview has Agenda at a glance: Add session, the pencil, go to session', async () => {
     const page = await openPage(browser, `${server.url}/demo/portal.html?user=olivia-grant&page=overview`);
     await waitForText(page, 'Agenda at a glance');
-    await until(page, `window.__deepAll('agenda-glance [part="session-title"], [part="session-title"]').some((t) => t.textContent.trim() === ${JSON.stringify(TITLE)})`, 15_000, 'the new session at a glance');
-    const glanceTitles = (await page.evaluate(`[...window.__deepAll('agenda-glance')[0].shadowRoot.querySelectorAll('[part="session-title"]')].map((t) => t.textContent.trim())`)) as string[];
+    // The glance's own titles (not another element's), once its list has loaded with the new session.
+    const glanceTitles = await until<string[]>(
+      page,
+      `(() => { const g = window.__deepAll('agenda-glance')[0]; const t = g?.shadowRoot ? [...g.shadowRoot.querySelectorAll('[part="session-title"]')].map((x) => x.textContent.trim()) : []; return t.includes(${JSON.stringify(TITLE)}) && t; })()`,
+      15_000,
+      'the new session at a glance',
+    );
     assert.deepEqual(glanceTitles, ['Speaker rehearsal', 'Opening keynote: the living cell', 'Hands-on microscopy workshop', TITLE]);
     await clickButton(page, 'Add session');
     await waitForText(page, 'Interactive room');
