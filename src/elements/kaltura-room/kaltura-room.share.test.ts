@@ -278,6 +278,23 @@ describe('<kaltura-room> Share content', () => {
     expect(text(el, 'div.visually-hidden[role="status"]')).to.include('You stopped sharing content.');
   });
 
+  it('a stop made while the connection was down reaches the room once it is back', async () => {
+    server.join(OTHER);
+    const el = await joined('tok-host');
+    await el.startScreenShare();
+    expect(shares()).to.have.length(1);
+    server.dropAll();
+    await waitUntil(() => el.status !== 'connected', 'connection down', WAIT);
+    const track = meshOf(el).screen!.getVideoTracks()[0]!;
+    track.stop();
+    track.dispatchEvent(new Event('ended'));
+    expect(meshOf(el).screen).to.equal(null);
+    expect(shares()).to.have.length(1, 'the room has not heard yet');
+    await waitUntil(() => el.status === 'connected', 'connection back', WAIT);
+    await waitUntil(() => shares().length === 0, 'the share ends', WAIT);
+    expect(sent('share/stop')).to.have.length(1);
+  });
+
   it('stops the capture when the room says the share is over (a host stopped it, or it was taken over)', async () => {
     server.join(HOST);
     const el = await joined('tok-mod');

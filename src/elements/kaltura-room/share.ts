@@ -50,6 +50,8 @@ export class ShareController implements ReactiveController {
   private readonly session: RoomSession;
   private readonly options: ShareOptions;
   private pending: Promise<void> | null = null;
+  /** A share/stop for a share the room still lists but this page no longer captures went out. */
+  private stopSent = false;
 
   constructor(host: Host, session: RoomSession, options: ShareOptions) {
     this.host = host;
@@ -60,6 +62,23 @@ export class ShareController implements ReactiveController {
   }
 
   hostConnected(): void {}
+
+  /**
+   * Before each render: the room still lists a share of the user's that this page no longer
+   * captures (it stopped while the connection was down, so the stop never reached the room).
+   * Tell the room once, now that it can hear.
+   */
+  hostUpdate(): void {
+    const state = this.state;
+    if (!state || this.pending || !this.session.connection.connected) return;
+    if (!shareBy(state, this.selfId)) {
+      this.stopSent = false;
+      return;
+    }
+    if (this.session.media.screen || this.stopSent) return;
+    this.stopSent = true;
+    void this.session.attempt({ type: 'share/stop' }, true);
+  }
 
   private get state(): RoomState | null {
     return this.session.connection.state;
@@ -162,7 +181,8 @@ export class ShareController implements ReactiveController {
     const media = this.session.media;
     const sharing = !!(this.state && shareBy(this.state, this.selfId));
     media.stopScreen();
-    if (!sharing) return;
+    if (!sharing || !this.session.connection.connected) return; // once back, hostUpdate tells the room
+    this.stopSent = true;
     const refusal = await this.session.attempt({ type: 'share/stop' });
     if (refusal) throw refusal;
   }
@@ -180,7 +200,9 @@ export class ShareController implements ReactiveController {
   /** The browser's own "Stop sharing" (or a closed shared window) ended the capture: tell the room at once. */
   private screenEnded(): void {
     this.options.announce('You stopped sharing content.');
-    if (this.session.connection.connected) void this.session.attempt({ type: 'share/stop' }, true);
+    if (!this.session.connection.connected) return; // sent once the room is back (hostUpdate)
+    this.stopSent = true;
+    void this.session.attempt({ type: 'share/stop' }, true);
   }
 
   /** A room event reached the user (after the mirror applied it). */
