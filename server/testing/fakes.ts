@@ -101,33 +101,13 @@ export async function settle(turns = 3): Promise<void> {
   for (let i = 0; i < turns; i++) await tick();
 }
 
-/**
- * A store whose writes can be made to fail, as a full disk or a read-only data
- * directory fails them (an SQLite-shaped error); reads keep working.
- */
-export class FaultyStore implements Store {
-  private inner: Store;
-  /** While set, every append throws this. */
-  fault: Error | null = null;
-  /** Appends refused so far. */
-  refused = 0;
+/** A store that passes everything to another; the fakes below change only how it writes. */
+abstract class StoreWrapper implements Store {
+  protected readonly inner: Store;
   constructor(inner: Store) {
     this.inner = inner;
   }
-  /** Fail writes the way SQLite does on a full disk (`errcode` 13). */
-  fill(): void {
-    this.fault = Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13 });
-  }
-  free(): void {
-    this.fault = null;
-  }
-  async append(...args: Parameters<Store['append']>): Promise<void> {
-    if (this.fault) {
-      this.refused++;
-      throw this.fault;
-    }
-    return this.inner.append(...args);
-  }
+  abstract append(...args: Parameters<Store['append']>): Promise<void>;
   loadRoom(room: string) {
     return this.inner.loadRoom(room);
   }
@@ -145,6 +125,31 @@ export class FaultyStore implements Store {
   }
 }
 
+/**
+ * A store whose writes can be made to fail, as a full disk or a read-only data
+ * directory fails them (an SQLite-shaped error); reads keep working.
+ */
+export class FaultyStore extends StoreWrapper {
+  /** While set, every append throws this. */
+  fault: Error | null = null;
+  /** Appends refused so far. */
+  refused = 0;
+  /** Fail writes the way SQLite does on a full disk (`errcode` 13). */
+  fill(): void {
+    this.fault = Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13 });
+  }
+  free(): void {
+    this.fault = null;
+  }
+  override async append(...args: Parameters<Store['append']>): Promise<void> {
+    if (this.fault) {
+      this.refused++;
+      throw this.fault;
+    }
+    return this.inner.append(...args);
+  }
+}
+
 /** One write held by a `SlowStore`: what it writes, and the test's hands on when it finishes. */
 export interface HeldWrite {
   room: string;
@@ -158,17 +163,13 @@ export interface HeldWrite {
  * `held` until the test finishes it, in any order (a slow disk, a database far away). Reads
  * answer at once. `inFlight` counts appends started but not finished, per room.
  */
-export class SlowStore implements Store {
-  private inner: Store;
+export class SlowStore extends StoreWrapper {
   holding = true;
   readonly held: HeldWrite[] = [];
   readonly inFlight = new Map<string, number>();
   /** The most appends of one room that were ever under way at once. */
   maxInFlight = 0;
-  constructor(inner: Store) {
-    this.inner = inner;
-  }
-  append(...args: Parameters<Store['append']>): Promise<void> {
+  override append(...args: Parameters<Store['append']>): Promise<void> {
     const room = args[0];
     const n = (this.inFlight.get(room) ?? 0) + 1;
     this.inFlight.set(room, n);
@@ -191,20 +192,5 @@ export class SlowStore implements Store {
       };
       this.held.push(write);
     });
-  }
-  loadRoom(room: string) {
-    return this.inner.loadRoom(room);
-  }
-  eventsSince(room: string, since: number) {
-    return this.inner.eventsSince(room, since);
-  }
-  auditLog(room: string, limit: number) {
-    return this.inner.auditLog(room, limit);
-  }
-  activeRooms() {
-    return this.inner.activeRooms();
-  }
-  close() {
-    return this.inner.close();
   }
 }

@@ -1,6 +1,5 @@
 import { expect, aTimeout } from '@open-wc/testing';
 import { waitUntil } from '../testing/shadow-dom.ts';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   RoomConnection,
   RoomCommandError,
@@ -9,28 +8,9 @@ import {
   type ConnectionStatus,
   type RoomConnectionOptions,
 } from './room-connection.ts';
+import { Host } from '../testing/controller-host.ts';
 import { FakeRoomServer, HOST, OTHER, STUDENT } from '../testing/fake-room-server.ts';
 
-class Host implements ReactiveControllerHost {
-  controllers: ReactiveController[] = [];
-  updates = 0;
-  addController(c: ReactiveController) {
-    this.controllers.push(c);
-  }
-  removeController() {}
-  requestUpdate() {
-    this.updates++;
-  }
-  get updateComplete() {
-    return Promise.resolve(true);
-  }
-  connect() {
-    for (const c of this.controllers) c.hostConnected?.();
-  }
-  disconnect() {
-    for (const c of this.controllers) c.hostDisconnected?.();
-  }
-}
 
 describe('RoomConnection', () => {
   let server: FakeRoomServer;

@@ -3,32 +3,10 @@
  * a few people (in breakout rooms, sharing content), and a MediaDevices stand-in. Not part of the
  * library.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { initialBreakout } from '../protocol/breakout-state.ts';
 import { initialState } from '../protocol/room.ts';
 import type { Participant, RoomState } from '../protocol/types.ts';
 
-/** A controller host without an element: connect and disconnect by hand. */
-export class Host implements ReactiveControllerHost {
-  controllers: ReactiveController[] = [];
-  updates = 0;
-  addController(c: ReactiveController) {
-    this.controllers.push(c);
-  }
-  removeController() {}
-  requestUpdate() {
-    this.updates++;
-  }
-  get updateComplete() {
-    return Promise.resolve(true);
-  }
-  connect() {
-    for (const c of this.controllers) c.hostConnected?.();
-  }
-  disconnect() {
-    for (const c of this.controllers) c.hostDisconnected?.();
-  }
-}
 
 export function person(id: string, peerId: string | null, present = true): Participant {
   return { id, name: id, role: 'participant', present, peerId, audio: true, video: true, joinedAt: 0 };

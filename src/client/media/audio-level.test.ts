@@ -2,7 +2,8 @@ import { expect } from '@open-wc/testing';
 import { RoomMedia } from './room-media.ts';
 import { receivedLevel } from './audio-level.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import { Host, person, roomWith } from '../../testing/media-fixtures.ts';
+import { Host } from '../../testing/controller-host.ts';
+import { person, roomWith } from '../../testing/media-fixtures.ts';
 import { waitUntil } from '../../testing/shadow-dom.ts';
 
 /** Two real peer connections in this page: `track` goes from the first to the second. */

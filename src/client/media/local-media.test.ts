@@ -2,7 +2,8 @@ import { expect } from '@open-wc/testing';
 import { RoomMedia } from './room-media.ts';
 import { describeMediaIssue } from './local-media.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import { Host, fakeDevices, person, roomWith } from '../../testing/media-fixtures.ts';
+import { Host } from '../../testing/controller-host.ts';
+import { fakeDevices, person, roomWith } from '../../testing/media-fixtures.ts';
 import { waitUntil } from '../../testing/shadow-dom.ts';
 
 describe('RoomMedia: local media', () => {

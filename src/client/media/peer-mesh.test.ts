@@ -1,7 +1,8 @@
 import { expect, aTimeout } from '@open-wc/testing';
 import { RoomMedia, streamKey } from './room-media.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import { Host, inRooms, person, roomWith, sharing } from '../../testing/media-fixtures.ts';
+import { Host } from '../../testing/controller-host.ts';
+import { inRooms, person, roomWith, sharing } from '../../testing/media-fixtures.ts';
 import { waitUntil } from '../../testing/shadow-dom.ts';
 
 describe('RoomMedia: the peer mesh (cameras)', () => {

@@ -2,7 +2,8 @@ import { expect } from '@open-wc/testing';
 import { RoomMedia } from './room-media.ts';
 import { MediaIssueError } from './screen-capture.ts';
 import { FakePeer, fakePeerFactory } from '../../testing/fake-peer.ts';
-import { Host, canvasStream, fakeDevices, inRooms, person, roomWith, sharing } from '../../testing/media-fixtures.ts';
+import { Host } from '../../testing/controller-host.ts';
+import { canvasStream, fakeDevices, inRooms, person, roomWith, sharing } from '../../testing/media-fixtures.ts';
 import { waitUntil } from '../../testing/shadow-dom.ts';
 
 describe('RoomMedia: sharing a screen', () => {
