@@ -40,17 +40,29 @@ function ensureDeps() {
   must('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
+/** Debian packages the tests start: the browser, the media server (Janus), TURN (coturn) and the router (nginx). */
+const PACKAGES = [
+  { name: 'chromium', path: CHROMIUM },
+  { name: 'janus', path: '/usr/bin/janus' },
+  { name: 'coturn', path: '/usr/bin/turnserver' },
+  { name: 'nginx', path: '/usr/sbin/nginx' },
+];
+
+function ensurePackages() {
+  const missing = PACKAGES.filter((p) => !existsSync(p.path));
+  if (!missing.length) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const apt = isRoot ? ['apt-get'] : ['sudo', '-n', 'apt-get'];
-  log('Chromium not found; installing Debian\'s chromium package…');
+  const names = missing.map((p) => p.name);
+  log(`installing Debian's ${names.join(', ')} package${names.length > 1 ? 's' : ''}…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   must(apt[0], [...apt.slice(1), 'update', '-qq'], { env });
-  must(apt[0], [...apt.slice(1), 'install', '-y', '-qq', 'chromium'], { env });
-  if (!existsSync(CHROMIUM)) {
-    console.error(`[run] Chromium is still missing at ${CHROMIUM}; install it (apt-get install chromium) or set CHROMIUM_PATH.`);
-    process.exit(1);
+  must(apt[0], [...apt.slice(1), 'install', '-y', '-qq', ...names], { env });
+  for (const p of missing) {
+    if (!existsSync(p.path)) {
+      console.error(`[run] ${p.name} is still missing at ${p.path}; install it (apt-get install ${p.name}).`);
+      process.exit(1);
+    }
   }
 }
 
@@ -102,7 +114,7 @@ function wtrCounts(out) {
 
 async function test() {
   ensureDeps();
-  ensureChromium();
+  ensurePackages();
   build();
   const suites = [
     {
@@ -162,7 +174,7 @@ async function main() {
       break;
     case 'bench': {
       ensureDeps();
-      ensureChromium();
+      ensurePackages();
       build();
       const { code } = await run(NODE, ['--expose-gc', 'bench/index.ts', ...rest]);
       process.exit(code);

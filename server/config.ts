@@ -34,6 +34,80 @@ export interface ServerConfig {
   maxConnectionsPerUser: number;
   /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry. */
   trustProxy: boolean;
+  /** The media server (Janus, VideoRoom plugin) rooms move to past `meshLimit` cameras; null: mesh only. */
+  janus: JanusConfig | null;
+  /** A room moves to the media server when more than this many cameras are on (MESH_LIMIT). */
+  meshLimit: number;
+  /** STUN and TURN servers handed to browsers, TURN with short-lived credentials. */
+  ice: IceConfig;
+}
+
+export interface JanusConfig {
+  /** The Janus WebSocket API (`ws://` or `wss://`), reached by this server only (JANUS_URL). */
+  url: string;
+  /** Janus's `api_secret` (JANUS_API_SECRET). */
+  apiSecret: string;
+  /** The VideoRoom plugin's `admin_key`, needed to create rooms (JANUS_ADMIN_KEY). */
+  adminKey: string;
+  /** Key each Janus room's own secret is derived from, the same on every server (JANUS_ROOM_SECRET, default: the API secret). */
+  roomSecret: string;
+  /** How long a Janus request may take before it is refused as `sfu-unavailable` (JANUS_TIMEOUT_SECONDS). */
+  timeoutMs: number;
+}
+
+export interface IceConfig {
+  /** STUN servers (STUN_URLS, comma-separated `stun:` URLs). */
+  stun: string[];
+  /** TURN servers (TURN_URLS, comma-separated `turn:`/`turns:` URLs); used only with `turnSecret`. */
+  turn: string[];
+  /** coturn's `static-auth-secret` (TURN_SECRET): credentials are derived per join, never stored. */
+  turnSecret: string | null;
+  /** How long a TURN credential lasts (TURN_TTL_SECONDS). */
+  turnTtlSeconds: number;
+  /** `relay`: browsers use TURN only (ICE_TRANSPORT_POLICY). */
+  policy: 'all' | 'relay';
+}
+
+function urls(env: Env, name: string, schemes: string[]): string[] {
+  const list = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const u of list) {
+    if (!schemes.some((s) => u.startsWith(s))) throw new Error(`${name} entries must start with ${schemes.join(' or ')}; got "${u}".`);
+    if (/[@]/.test(u.split('?')[0]!)) throw new Error(`${name} must not carry credentials in the URL; got "${u}". Set the secret on its own.`);
+  }
+  return list;
+}
+
+function janusConfig(env: Env): JanusConfig | null {
+  const url = env.JANUS_URL?.trim();
+  if (!url) return null;
+  if (!/^wss?:\/\/[^@/]+/.test(url)) throw new Error(`JANUS_URL must be a ws:// or wss:// address without credentials; got "${url}".`);
+  const apiSecret = env.JANUS_API_SECRET ?? '';
+  const adminKey = env.JANUS_ADMIN_KEY ?? '';
+  if (apiSecret.length < 16) throw new Error('JANUS_URL is set: set JANUS_API_SECRET (at least 16 characters) to Janus\'s api_secret as well.');
+  if (adminKey.length < 16) throw new Error('JANUS_URL is set: set JANUS_ADMIN_KEY (at least 16 characters) to the VideoRoom plugin\'s admin_key as well.');
+  return {
+    url,
+    apiSecret,
+    adminKey,
+    roomSecret: env.JANUS_ROOM_SECRET || apiSecret,
+    timeoutMs: num(env, 'JANUS_TIMEOUT_SECONDS', 10, 1, 120) * 1000,
+  };
+}
+
+function iceConfig(env: Env): IceConfig {
+  const turn = urls(env, 'TURN_URLS', ['turn:', 'turns:']);
+  const turnSecret = env.TURN_SECRET || null;
+  if (turn.length && !turnSecret) throw new Error('TURN_URLS is set: set TURN_SECRET to coturn\'s static-auth-secret as well.');
+  const policy = (env.ICE_TRANSPORT_POLICY || 'all').toLowerCase();
+  if (policy !== 'all' && policy !== 'relay') throw new Error(`ICE_TRANSPORT_POLICY must be all or relay; got "${env.ICE_TRANSPORT_POLICY}".`);
+  if (policy === 'relay' && !turn.length) throw new Error('ICE_TRANSPORT_POLICY=relay needs TURN_URLS and TURN_SECRET.');
+  return {
+    stun: urls(env, 'STUN_URLS', ['stun:', 'stuns:']),
+    turn,
+    turnSecret,
+    turnTtlSeconds: num(env, 'TURN_TTL_SECONDS', 3600, 60, 7 * 86_400),
+    policy,
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -114,5 +188,8 @@ export function loadConfig(env: Env, root: string): ServerConfig {
     maxConnectionsPerAddress: num(env, 'MAX_CONNECTIONS_PER_IP', 200, 0, 1_000_000),
     maxConnectionsPerUser: num(env, 'MAX_CONNECTIONS_PER_USER', 8, 0, 10_000),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    janus: janusConfig(env),
+    meshLimit: num(env, 'MESH_LIMIT', 4, 1, 50),
+    ice: iceConfig(env),
   };
 }

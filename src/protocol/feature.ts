@@ -10,13 +10,15 @@
  * Pure, like the rest of the protocol: time comes in `ctx.now`, randomness in commands.
  */
 import type * as v from 'valibot';
-import type { Actor, ClientCommand, Command, ErrorCode, Role, RoomEvent, RoomState } from './types.ts';
+import type { Actor, ClientCommand, MediaConfig, Command, ErrorCode, Role, RoomEvent, RoomState } from './types.ts';
 
 export interface DecideContext {
   /** Who sent the command; null for the server's own commands (timers). */
   actor: Actor | null;
   /** Server time, in ms since the epoch. */
   now: number;
+  /** The server's media server, if any (absent: none, and the default mesh limit). */
+  media?: MediaConfig;
 }
 
 export type Decision =

@@ -159,6 +159,31 @@ export interface ShareState {
 
 export type ShareStopReason = 'stopped' | 'taken-over' | 'left' | 'moved' | 'ended' | 'not-allowed';
 
+// ---------------------------------------------------------------------------
+// Media mode: a full mesh for a few cameras, the media server (SFU) past that
+// ---------------------------------------------------------------------------
+
+/** How the room's media travels: browser to browser (`mesh`) or through the media server (`sfu`). */
+export type MediaMode = 'mesh' | 'sfu';
+
+export interface MediaModeState {
+  mode: MediaMode;
+  /** A host pinned the room to the media server: it stays there whatever the number of cameras. */
+  pinned: boolean;
+  /** When hosts were told that the room outgrew the mesh with no media server configured (once per run). */
+  crowdedAt: number | null;
+}
+
+/** What the server tells the reducer about its media server (carried in the decide context). */
+export interface MediaConfig {
+  /** A media server (Janus) is configured: the room may move to it. */
+  sfu: boolean;
+  /** The room moves to the media server when more than this many cameras are on. */
+  meshLimit: number;
+}
+
+export const DEFAULT_MESH_LIMIT = 4;
+
 export type MeetingStatus = 'open' | 'ended';
 export type EndReason = 'ended-by-host' | 'host-away';
 
@@ -187,6 +212,8 @@ export interface RoomState {
   removed?: string[];
   /** Share content. Absent in snapshots written before sharing existed (read it with `shareState`). */
   share?: ShareState;
+  /** Mesh or media server. Absent in snapshots written before the media server existed (read it with `mediaMode`). */
+  media?: MediaModeState;
 }
 
 /** Chat kept per room (the main room, each breakout room). */
@@ -222,6 +249,8 @@ export type ClientCommand =
   | { type: 'meeting/join'; peerId?: string }
   /** Take someone out of the session until it is started again (hosts and moderators only). */
   | { type: 'participant/remove'; userId: string }
+  /** Hosts only: keep the room on the media server (`true`) or let the number of cameras decide (`false`). */
+  | { type: 'media/pin-sfu'; pinned: boolean }
   | BreakoutCommand
   | ShareCommand;
 
@@ -308,6 +337,10 @@ export type RoomEvent =
   /** `by`: who stopped it, when that was not the sharer (a take-over, a host, allow turned off). */
   | { type: 'share-stopped'; userId: string; room: string | null; reason: ShareStopReason; by?: string }
   | { type: 'share-allowed'; allowed: boolean; by: string }
+  /** The room's media moved between the mesh and the media server; `by`: the host who pinned or unpinned. */
+  | { type: 'media-mode-changed'; mode: MediaMode; pinned: boolean; reason: 'cameras' | 'pinned' | 'unpinned'; by?: string }
+  /** Hosts only: more cameras than the mesh is comfortable with, and no media server to move to. */
+  | { type: 'media-crowded'; cameras: number; limit: number; at: number }
   /** Stands in, for this connection, for an event meant for others (keeps sequence numbers whole). */
   | { type: 'redacted' };
 
@@ -335,7 +368,52 @@ export type ClientMessage =
   | { type: 'media-ticket' }
   /** A fresh join token for this same room and user, sent before the current one expires. */
   | { type: 'token'; token: string }
-  | { type: 'command'; ref?: string; command: ClientCommand };
+  | { type: 'command'; ref?: string; command: ClientCommand }
+  | SfuClientMessage;
+
+/** A layer of a simulcast video a browser asks the media server for (`off`: pause it, nothing is sent). */
+export type SfuLayer = 'high' | 'medium' | 'low' | 'off';
+
+/**
+ * Media-server signaling on the room socket (only while the room is in `sfu` mode). The browser
+ * never talks to the media server's API: the server does, on its behalf, for exactly what the
+ * room state lets it publish and receive. No trickle: both sides send complete SDP (ICE gathered).
+ */
+export type SfuClientMessage =
+  /** Publish `source` (camera with microphone, or the shared screen): `sdp` is a complete offer. */
+  | { type: 'sfu'; op: 'publish'; source: MediaSource; sdp: string }
+  | { type: 'sfu'; op: 'unpublish'; source: MediaSource }
+  /** Receive what the room state gives me; the server answers with an `offer` (and sends new ones as the room changes). */
+  | { type: 'sfu'; op: 'subscribe' }
+  /** The answer to the server's subscription offer `version`. */
+  | { type: 'sfu'; op: 'answer'; sdp: string; version: number }
+  /** Which layer of each video I want (by tile size; `off` past the last-N). Unknown or not-received streams are ignored. */
+  | { type: 'sfu'; op: 'layers'; want: { userId: string; source: MediaSource; layer: SfuLayer }[] };
+
+/** One stream of a subscription offer: which transceiver (`mid`) carries whose what. */
+export interface SfuStream {
+  mid: string;
+  userId: string;
+  source: MediaSource;
+  kind: 'audio' | 'video';
+}
+
+export type SfuServerMessage =
+  /** The media server's answer to a `publish` offer. */
+  | { type: 'sfu'; op: 'published'; source: MediaSource; sdp: string }
+  /** A (new) subscription offer: answer it with `answer` and the same `version`. */
+  | { type: 'sfu'; op: 'offer'; sdp: string; version: number; streams: SfuStream[] }
+  /** Close every media-server connection and start again (`publish`, `subscribe`): I moved rooms, or the server lost them. */
+  | { type: 'sfu'; op: 'reset'; reason: 'moved' | 'server' }
+  /** A publish or subscribe failed (`source` for a publish); the browser may retry after `retryAfterMs`. */
+  | { type: 'sfu'; op: 'error'; code: ErrorCode; message: string; source?: MediaSource; retryAfterMs?: number };
+
+/** An ICE server the browser may use (STUN, or TURN with a short-lived credential). */
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
 
 /** Server → browser. */
 export type ServerMessage =
@@ -349,6 +427,10 @@ export type ServerMessage =
       serverTime: number;
       /** A short-lived, single-use media ticket for this connection's peer id: the PeerJS `key`. */
       mediaTicket?: string;
+      /** STUN/TURN servers for this connection (TURN credentials expire: `media-ticket` brings fresh ones). */
+      iceServers?: IceServer[];
+      /** `relay`: use TURN only (the deployment forces it). */
+      iceTransportPolicy?: 'all' | 'relay';
     }
   | { type: 'event'; seq: number; event: RoomEvent }
   | { type: 'pong'; t: number; serverTime: number }
@@ -356,13 +438,14 @@ export type ServerMessage =
   /** Chat history of the room this connection just moved into (merge by id). */
   | { type: 'history'; messages: ChatMessage[] }
   /** A fresh media ticket (answer to `media-ticket`); `expiresAt` is server time. */
-  | { type: 'media-ticket'; ticket: string; expiresAt: number }
+  | { type: 'media-ticket'; ticket: string; expiresAt: number; iceServers?: IceServer[] }
   /** The join token expires at `expiresAt` (server time): send a fresh one with `token`. */
   | { type: 'token-expiring'; expiresAt: number }
   /** The fresh token was accepted; the connection now lasts until `expiresAt`. */
   | { type: 'token-accepted'; expiresAt: number }
   /** `retryAfterMs`: with `rate-limited`, how long to wait before sending that again. */
-  | { type: 'error'; code: ErrorCode; message: string; ref?: string; fatal?: boolean; retryAfterMs?: number };
+  | { type: 'error'; code: ErrorCode; message: string; ref?: string; fatal?: boolean; retryAfterMs?: number }
+  | SfuServerMessage;
 
 export type ErrorCode =
   | 'bad-message'
@@ -382,4 +465,6 @@ export type ErrorCode =
   | 'rate-limited'
   /** Someone else shares content in this room: take over (`takeOver`) or wait. */
   | 'share-busy'
+  /** No media server is configured (pinning), or it did not answer (publish, subscribe): try again shortly. */
+  | 'sfu-unavailable'
   | 'internal';
