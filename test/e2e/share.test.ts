@@ -8,44 +8,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
-import WebSocket from 'ws';
 import { issueToken } from '../../server/auth.ts';
 import { startServer, TEST_SECRET, type RunningServer } from '../../server/testing/spawn.ts';
+import { openConsole } from './console.ts';
 import { clickButton, launch, openPage, playingRemoteVideos, roomState, startCoursePage, until, waitForRemoteVideos, waitForText } from './browser.ts';
 
 const ROOM = 'art-201-share';
 const HOST = 'Ms. Rivera';
-
-/** A staff console on the room socket, driven from the test (as a standalone dashboard would). */
-async function openConsole(wsUrl: string, token: string): Promise<{ send(command: object): Promise<void>; close(): void }> {
-  const ws = new WebSocket(`${wsUrl}/rooms/${ROOM}/socket`);
-  const waiting = new Map<string, { resolve(): void; reject(e: Error): void }>();
-  let n = 0;
-  await new Promise<void>((resolve, reject) => {
-    ws.once('error', reject);
-    ws.once('open', () => {
-      ws.send(JSON.stringify({ type: 'hello', token, console: true }));
-    });
-    ws.on('message', (raw) => {
-      const msg = JSON.parse(String(raw));
-      if (msg.type === 'welcome') resolve();
-      if (msg.type === 'ack') waiting.get(msg.ref)?.resolve();
-      if (msg.type === 'error') {
-        if (msg.ref && waiting.has(msg.ref)) waiting.get(msg.ref)!.reject(new Error(`${msg.code}: ${msg.message}`));
-        else if (msg.fatal) reject(new Error(`${msg.code}: ${msg.message}`));
-      }
-    });
-  });
-  return {
-    send: (command) =>
-      new Promise<void>((resolve, reject) => {
-        const ref = `c${++n}`;
-        waiting.set(ref, { resolve, reject });
-        ws.send(JSON.stringify({ type: 'command', ref, command }));
-      }),
-    close: () => ws.close(),
-  };
-}
 
 /** Content videos on the page that present new frames within a second (the shared screen decoding). */
 function decodingContent(page: Page): Promise<number> {
@@ -109,7 +78,7 @@ describe('Share content, three browsers and a breakout room', { timeout: 300_000
     host = await openPage(browser, await url('teacher', HOST, 'host'));
     ann = await openPage(browser, await url('ann', 'Ann Lee', 'participant'));
     bob = await openPage(browser, await url('bob', 'Bob Stone', 'participant'));
-    staff = await openConsole(server.wsUrl, await issueToken(TEST_SECRET, { sub: 'teacher', name: HOST, role: 'host', room: ROOM }));
+    staff = await openConsole(server.wsUrl, ROOM, await issueToken(TEST_SECRET, { sub: 'teacher', name: HOST, role: 'host', room: ROOM }));
   });
 
   after(async () => {
