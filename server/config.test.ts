@@ -1,4 +1,4 @@
-/** Server settings: demo-mode rules and the upload quotas. */
+/** Server settings: demo-mode rules, the upload quotas, the media server and STUN/TURN. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,5 +41,112 @@ describe('configuration', () => {
     assert.equal(loadConfig({ TOKEN_SECRET: SECRET }, root).eventStorageBytes, 5120 * 1024 * 1024);
     assert.equal(loadConfig({ TOKEN_SECRET: SECRET, EVENT_STORAGE_MB: '20' }, root).eventStorageBytes, 20 * 1024 * 1024);
     assert.throws(() => loadConfig({ TOKEN_SECRET: SECRET, EVENT_STORAGE_MB: 'lots' }, root), /EVENT_STORAGE_MB must be a number/);
+  });
+
+  describe('the media server (Janus)', () => {
+    const API = 'janus-api-secret-0123456789';
+    const ADMIN = 'janus-admin-key-0123456789';
+    const load = (env: Record<string, string>) => loadConfig({ TOKEN_SECRET: SECRET, ...env }, root);
+
+    it('is off unless JANUS_URL is set: rooms stay a mesh', () => {
+      assert.equal(load({}).janus, null);
+      assert.equal(load({ JANUS_URL: '  ' }).janus, null);
+      // The secrets alone do not turn it on.
+      assert.equal(load({ JANUS_API_SECRET: API, JANUS_ADMIN_KEY: ADMIN }).janus, null);
+    });
+
+    it('takes the URL, both secrets, a room secret defaulting to the API secret, and a 10 s timeout', () => {
+      assert.deepEqual(load({ JANUS_URL: 'ws://10.0.0.5:8188', JANUS_API_SECRET: API, JANUS_ADMIN_KEY: ADMIN }).janus, {
+        url: 'ws://10.0.0.5:8188',
+        apiSecret: API,
+        adminKey: ADMIN,
+        roomSecret: API,
+        timeoutMs: 10_000,
+      });
+      const janus = load({
+        JANUS_URL: 'wss://janus.internal:8989',
+        JANUS_API_SECRET: API,
+        JANUS_ADMIN_KEY: ADMIN,
+        JANUS_ROOM_SECRET: 'another-room-secret',
+        JANUS_TIMEOUT_SECONDS: '3',
+      }).janus!;
+      assert.equal(janus.roomSecret, 'another-room-secret');
+      assert.equal(janus.timeoutMs, 3000);
+    });
+
+    it('refuses a URL that is not ws:// or wss://, or that carries credentials', () => {
+      for (const url of ['http://10.0.0.5:8188', 'janus.internal:8188', 'ws://admin:pw@10.0.0.5:8188']) {
+        assert.throws(() => load({ JANUS_URL: url, JANUS_API_SECRET: API, JANUS_ADMIN_KEY: ADMIN }), /JANUS_URL must be a ws:\/\/ or wss:\/\/ address without credentials/, url);
+      }
+    });
+
+    it('refuses to start with a missing or short API secret or admin key, naming the setting', () => {
+      assert.throws(() => load({ JANUS_URL: 'ws://10.0.0.5:8188', JANUS_ADMIN_KEY: ADMIN }), /set JANUS_API_SECRET \(at least 16 characters\)/);
+      assert.throws(() => load({ JANUS_URL: 'ws://10.0.0.5:8188', JANUS_API_SECRET: 'short', JANUS_ADMIN_KEY: ADMIN }), /JANUS_API_SECRET/);
+      assert.throws(() => load({ JANUS_URL: 'ws://10.0.0.5:8188', JANUS_API_SECRET: API }), /set JANUS_ADMIN_KEY \(at least 16 characters\)/);
+      assert.throws(() => load({ JANUS_URL: 'ws://10.0.0.5:8188', JANUS_API_SECRET: API, JANUS_ADMIN_KEY: 'short' }), /JANUS_ADMIN_KEY/);
+    });
+
+    it('bounds the request timeout', () => {
+      for (const t of ['0', '121', 'soon']) {
+        assert.throws(() => load({ JANUS_URL: 'ws://10.0.0.5:8188', JANUS_API_SECRET: API, JANUS_ADMIN_KEY: ADMIN, JANUS_TIMEOUT_SECONDS: t }), /JANUS_TIMEOUT_SECONDS must be a number from 1 to 120/);
+      }
+    });
+
+    it('moves a room past 4 cameras unless MESH_LIMIT says otherwise, from 1 to 50', () => {
+      assert.equal(load({}).meshLimit, 4);
+      assert.equal(load({ MESH_LIMIT: '6' }).meshLimit, 6);
+      for (const n of ['0', '51', 'four']) assert.throws(() => load({ MESH_LIMIT: n }), /MESH_LIMIT must be a number from 1 to 50/);
+    });
+  });
+
+  describe('STUN and TURN', () => {
+    const load = (env: Record<string, string>) => loadConfig({ TOKEN_SECRET: SECRET, ...env }, root);
+
+    it('hands out no servers by default, with the policy all and credentials lasting an hour', () => {
+      assert.deepEqual(load({}).ice, { stun: [], turn: [], turnSecret: null, turnTtlSeconds: 3600, policy: 'all' });
+    });
+
+    it('reads comma-separated STUN and TURN URLs, trimming spaces and empty entries', () => {
+      const ice = load({
+        STUN_URLS: ' stun:stun.example.edu:3478 ,,stuns:stun.example.edu:5349',
+        TURN_URLS: 'turn:turn.example.edu:3478?transport=udp, turns:turn.example.edu:443?transport=tcp',
+        TURN_SECRET: 'coturn-static-auth-secret',
+        TURN_TTL_SECONDS: '600',
+      }).ice;
+      assert.deepEqual(ice.stun, ['stun:stun.example.edu:3478', 'stuns:stun.example.edu:5349']);
+      assert.deepEqual(ice.turn, ['turn:turn.example.edu:3478?transport=udp', 'turns:turn.example.edu:443?transport=tcp']);
+      assert.equal(ice.turnSecret, 'coturn-static-auth-secret');
+      assert.equal(ice.turnTtlSeconds, 600);
+    });
+
+    it('refuses a URL of the wrong kind, naming the setting and the schemes it takes', () => {
+      assert.throws(() => load({ STUN_URLS: 'turn:turn.example.edu' }), /STUN_URLS entries must start with stun: or stuns:; got "turn:turn.example.edu"/);
+      assert.throws(() => load({ TURN_URLS: 'stun:stun.example.edu', TURN_SECRET: 's' }), /TURN_URLS entries must start with turn: or turns:/);
+      assert.throws(() => load({ TURN_URLS: 'https://turn.example.edu', TURN_SECRET: 's' }), /TURN_URLS entries must start with/);
+    });
+
+    it('refuses credentials inside a URL: the secret is set on its own', () => {
+      assert.throws(() => load({ TURN_URLS: 'turn:user:pass@turn.example.edu:3478', TURN_SECRET: 's' }), /TURN_URLS must not carry credentials in the URL/);
+      assert.throws(() => load({ STUN_URLS: 'stun:me@stun.example.edu' }), /STUN_URLS must not carry credentials in the URL/);
+    });
+
+    it('refuses TURN URLs without TURN_SECRET', () => {
+      assert.throws(() => load({ TURN_URLS: 'turn:turn.example.edu:3478' }), /TURN_URLS is set: set TURN_SECRET/);
+    });
+
+    it('forces relay only with ICE_TRANSPORT_POLICY=relay, which needs TURN', () => {
+      const turn = { TURN_URLS: 'turn:turn.example.edu:3478', TURN_SECRET: 'coturn-static-auth-secret' };
+      assert.equal(load({ ...turn, ICE_TRANSPORT_POLICY: 'relay' }).ice.policy, 'relay');
+      assert.equal(load({ ...turn, ICE_TRANSPORT_POLICY: 'RELAY' }).ice.policy, 'relay');
+      assert.equal(load({ ICE_TRANSPORT_POLICY: 'all' }).ice.policy, 'all');
+      assert.throws(() => load({ ICE_TRANSPORT_POLICY: 'relay' }), /ICE_TRANSPORT_POLICY=relay needs TURN_URLS and TURN_SECRET/);
+      assert.throws(() => load({ ...turn, ICE_TRANSPORT_POLICY: 'turn-only' }), /ICE_TRANSPORT_POLICY must be all or relay; got "turn-only"/);
+    });
+
+    it('bounds how long a TURN credential lasts, from a minute to a week', () => {
+      for (const t of ['59', String(7 * 86_400 + 1), 'long']) assert.throws(() => load({ TURN_TTL_SECONDS: t }), /TURN_TTL_SECONDS must be a number from 60 to 604800/);
+      assert.equal(load({ TURN_TTL_SECONDS: '60' }).ice.turnTtlSeconds, 60);
+    });
   });
 });

@@ -80,7 +80,7 @@ function urls(env: Env, name: string, schemes: string[]): string[] {
 function janusConfig(env: Env): JanusConfig | null {
   const url = env.JANUS_URL?.trim();
   if (!url) return null;
-  if (!/^wss?:\/\/[^@/]+/.test(url)) throw new Error(`JANUS_URL must be a ws:// or wss:// address without credentials; got "${url}".`);
+  if (!/^wss?:\/\/[^@/?#]+(?:[/?#]|$)/.test(url)) throw new Error(`JANUS_URL must be a ws:// or wss:// address without credentials; got "${url}".`);
   const apiSecret = env.JANUS_API_SECRET ?? '';
   const adminKey = env.JANUS_ADMIN_KEY ?? '';
   if (apiSecret.length < 16) throw new Error('JANUS_URL is set: set JANUS_API_SECRET (at least 16 characters) to Janus\'s api_secret as well.');
