@@ -91,9 +91,9 @@ function handTokenToElements(token: string): void {
 /**
  * Open `url` in a fresh browser context. A `token` in its query string is taken
  * out of the URL and set on the page's element instead (no token in any URL).
- * `record` sees every request URL and WebSocket URL the page makes.
+ * `record` sees every request URL and WebSocket URL the page makes; `init` runs in the page before its scripts.
  */
-export async function openPage(browser: Browser, url: string, opts: { record?: (url: string) => void } = {}): Promise<Page> {
+export async function openPage(browser: Browser, url: string, opts: { record?: (url: string) => void; init?: () => void } = {}): Promise<Page> {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport({ width: 1100, height: 800 });
@@ -113,6 +113,7 @@ export async function openPage(browser: Browser, url: string, opts: { record?: (
     await page.evaluateOnNewDocument(handTokenToElements, token);
   }
   await page.evaluateOnNewDocument(DEEP);
+  if (opts.init) await page.evaluateOnNewDocument(opts.init);
   await page.goto(url);
   await page.evaluate(DEEP);
   return page;
