@@ -15,7 +15,7 @@
  */
 import { nextDeadline, reduce } from '../../src/protocol/room.ts';
 import { removedUsers } from '../../src/protocol/presence.ts';
-import type { Actor, Command, ErrorCode, RoomState, SequencedEvent } from '../../src/protocol/types.ts';
+import type { Actor, Command, ErrorCode, MediaConfig, RoomState, SequencedEvent } from '../../src/protocol/types.ts';
 import type { Clock } from '../socket.ts';
 import type { Store } from '../store/store.ts';
 import { auditEntries } from './audit.ts';
@@ -54,8 +54,11 @@ export interface RoomMasterDeps<L extends RoomListener> {
   storage: StorageHealth;
   transport: RoomTransport<L>;
   choices: Choices;
-  /** Write a full snapshot at least every this many events; a dropped user keeps their place this long. */
-  config: { snapshotEvery: number; leaveGraceMs: number };
+  /**
+   * Write a full snapshot at least every this many events; a dropped user keeps their place this long;
+   * `media`: the server's media server and mesh limit, which the room's media mode follows (absent: none).
+   */
+  config: { snapshotEvery: number; leaveGraceMs: number; media?: MediaConfig };
   /** The state changed (stored, not yet published): the media side follows presence from it. */
   onStateChange?: (before: RoomState, after: RoomState) => void;
 }
@@ -126,7 +129,8 @@ export class RoomMaster<L extends RoomListener = RoomListener> {
     const before = this.state;
     command = prepare(before, command, origin, this.deps.choices);
     const now = clock.now();
-    const result = reduce(before, command, { actor, now });
+    const media = this.deps.config.media;
+    const result = reduce(before, command, { actor, now, ...(media ? { media } : {}) });
     if (!result.ok) return result;
     if (result.events.length === 0) return { ok: true, seq: before.seq };
     let seq = before.seq;

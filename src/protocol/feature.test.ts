@@ -34,6 +34,8 @@ const EVENTS = {
   'share-started': 'share',
   'share-stopped': 'share',
   'share-allowed': 'share',
+  'media-mode-changed': 'media-mode',
+  'media-crowded': 'media-mode',
   redacted: 'room',
 } satisfies Record<RoomEvent['type'], string>;
 
@@ -62,6 +64,7 @@ const CLIENT_COMMANDS = {
   'share/start': 'share',
   'share/stop': 'share',
   'share/allow': 'share',
+  'media/pin-sfu': 'media-mode',
 } satisfies Record<ClientCommand['type'], string>;
 
 const SERVER_COMMANDS = {

@@ -9,12 +9,13 @@
 import { closedBreakout } from './breakout-state.ts';
 import { NOT_JOINED, ok, refuse, type RoomFeature } from './feature.ts';
 import { bare } from './fields.ts';
+import { restartedMedia } from './media-mode.ts';
 import { everyoneGone, isRemoved, joinEvents, leaveEvents, participantOf, REMOVED_MESSAGE } from './presence.ts';
 import { isStaff, type RoomEvent, type RoomState } from './types.ts';
 
 function started(state: RoomState): RoomState {
-  // A new run of the session: chat starts empty and removed users may join again.
-  return { ...state, status: 'open', endedReason: null, chat: [], removed: [] };
+  // A new run of the session: chat starts empty, removed users may join again, media starts on the mesh unless pinned.
+  return restartedMedia({ ...state, status: 'open', endedReason: null, chat: [], removed: [] });
 }
 
 /** Lifecycle news reaches everyone, in the meeting or not: they need it to come back, or to go. */

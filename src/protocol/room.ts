@@ -27,6 +27,7 @@ import { initialBreakout } from './breakout-state.ts';
 import { chat } from './chat.ts';
 import { engagement } from './engagement.ts';
 import { meeting } from './meeting.ts';
+import { mediaModeFeature } from './media-mode.ts';
 import { presence } from './presence.ts';
 import { share } from './share.ts';
 import { DEFAULT_HOST_AWAY_MS, type Command, type ErrorCode, type RoomEvent, type RoomState } from './types.ts';
@@ -74,7 +75,7 @@ function core(features: readonly FeatureShape[]): RoomFeature<'timer/due', 'reda
  * views and consequences run in this order.
  */
 function features() {
-  return [presence, chat, engagement, breakout, share, meeting] as const;
+  return [presence, chat, engagement, breakout, share, mediaModeFeature, meeting] as const;
 }
 
 // Every command and every event has an owner: a type missing from every feature is a compile

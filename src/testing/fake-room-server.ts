@@ -22,6 +22,8 @@ import type {
   ChatMessage,
   ClientMessage,
   Command,
+  ErrorCode,
+  MediaConfig,
   RoomEvent,
   RoomState,
   SequencedEvent,
@@ -102,6 +104,8 @@ export interface FakeRoomServerOptions {
   room?: string;
   /** How far the fake server's clock is ahead of the browser's, in ms. */
   clockSkewMs?: number;
+  /** The server's media server, as the room master puts it in the decide context (absent: none). */
+  media?: MediaConfig;
 }
 
 export class FakeRoomServer {
@@ -111,6 +115,8 @@ export class FakeRoomServer {
   /** Join tokens and who they stand for. */
   readonly users = new Map<string, Actor>();
   clockSkewMs: number;
+  /** The media server commands are decided with (`media/pin-sfu`, the move past the mesh limit); undefined: none. */
+  media: MediaConfig | undefined;
   /** When true, new sockets fail to connect (the server is unreachable). */
   refuseConnections = false;
   /** When false, hellos are recorded but not answered. */
@@ -132,6 +138,7 @@ export class FakeRoomServer {
   constructor(options: FakeRoomServerOptions = {}) {
     this.state = initialState(options.room ?? 'bio-101');
     this.clockSkewMs = options.clockSkewMs ?? 0;
+    this.media = options.media;
   }
 
   now(): number {
@@ -239,8 +246,12 @@ export class FakeRoomServer {
    * Run a command as `actor` the way the server does (prepare.ts, then the composed reducer)
    * and fan out its events. `breakout/configure` and `breakout/shuffle` deal in join order.
    */
-  run(command: Command, actor: Actor | null, now = this.now(), origin: Origin = {}): { ok: boolean; seq: number; code?: string; message?: string } {
-    const r = reduce(this.state, prepare(this.state, command, origin, { shuffle: (people) => people }), { actor, now });
+  run(command: Command, actor: Actor | null, now = this.now(), origin: Origin = {}): { ok: boolean; seq: number; code?: ErrorCode; message?: string } {
+    const r = reduce(this.state, prepare(this.state, command, origin, { shuffle: (people) => people }), {
+      actor,
+      now,
+      ...(this.media ? { media: this.media } : {}),
+    });
     if (!r.ok) return { ok: false, seq: this.state.seq, code: r.code, message: r.message };
     for (const event of r.events) this.emit(event);
     return { ok: true, seq: this.state.seq };
