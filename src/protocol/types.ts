@@ -337,8 +337,11 @@ export type RoomEvent =
   /** `by`: who stopped it, when that was not the sharer (a take-over, a host, allow turned off). */
   | { type: 'share-stopped'; userId: string; room: string | null; reason: ShareStopReason; by?: string }
   | { type: 'share-allowed'; allowed: boolean; by: string }
-  /** The room's media moved between the mesh and the media server; `by`: the host who pinned or unpinned. */
-  | { type: 'media-mode-changed'; mode: MediaMode; pinned: boolean; reason: 'cameras' | 'pinned' | 'unpinned'; by?: string }
+  /**
+   * The room's media moved between the mesh and the media server; `by`: the host who pinned or unpinned.
+   * `unavailable`: back to the mesh because this server has no media server (it was configured when the room moved).
+   */
+  | { type: 'media-mode-changed'; mode: MediaMode; pinned: boolean; reason: 'cameras' | 'pinned' | 'unpinned' | 'unavailable'; by?: string }
   /** Hosts only: more cameras than the mesh is comfortable with, and no media server to move to. */
   | { type: 'media-crowded'; cameras: number; limit: number; at: number }
   /** Stands in, for this connection, for an event meant for others (keeps sequence numbers whole). */
