@@ -34,12 +34,20 @@ export interface MediaLab {
   stop(): Promise<void>;
 }
 
-/** Chromium flags every media test with this lab adds. */
+/**
+ * Chromium flags every media test with this lab adds. Deliberately without
+ * `--allow-loopback-in-peer-connection`: with it Chromium also gathers TURN candidates from
+ * 127.0.0.1, an allocation that can never reach the lab (the kernel drops loopback-sourced packets
+ * bound for the veth), and ICE gathering then only completes when that allocation times out, 40 s
+ * later; since both sides send complete SDP (gathering done), every TURN-configured connection would
+ * stall that long. Nothing in the lab needs loopback: Janus and coturn are reached over the veth and
+ * pages reach each other on the machine's own addresses.
+ */
 export const LAB_CHROMIUM_FLAGS: string[] = [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  // Real host addresses in the browser's candidates, not mDNS names (Janus does not resolve those).
+  // Real host addresses in the browser's candidates, not mDNS names (Janus does not resolve those),
+  // also for a page that never opened its camera (a viewer).
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
@@ -63,12 +71,13 @@ function ip(...args: string[]): string {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether `pid` runs (a zombie waiting for its parent to reap it does not). */
+export function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 
@@ -303,9 +312,22 @@ function listening(ns: string, proto: 'tcp' | 'udp', address: string, port: numb
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const cleanAll = () => {
     for (const clean of live) clean();
-  });
+    live.clear();
+  };
+  process.on('exit', cleanAll);
+  // A test run interrupted or timed out by a signal cleans up too, then dies of the signal as it would have.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      cleanAll();
+      if (process.listenerCount(sig) === 1) {
+        process.off(sig, onSignal);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, onSignal);
+  }
 }
 
 export async function startMediaLab(opts: { janus?: boolean; turn?: boolean } = {}): Promise<MediaLab> {
