@@ -72,6 +72,7 @@ import { renderStats, sessionStats } from './parts/stats.ts';
  * a participant of their own). `detail: { call, name, roomName }`.
  * @event kaltura-share-started - Someone started sharing content (`room`: a breakout room id, null: the main room). `detail: { userId, room }`.
  * @event kaltura-share-stopped - A share ended (stopped, taken over, its sharer left or moved). `detail: { userId, room }`.
+ * @event kaltura-media-mode-changed - The room's media moved to the media server (`sfu`) or back to the mesh, or a host pinned it. `detail: { mode, pinned, reason }`.
  *
  * @csspart base - The outer wrapper of every screen.
  * @csspart header - The top bar with the title, connection state, End Session and the menu.
@@ -83,7 +84,7 @@ import { renderStats, sessionStats } from './parts/stats.ts';
  * @csspart tools-button - Hosts and moderators: the bottom toolbar's "three dots" menu button (Breakout).
  * @csspart tools-menu - The menu it opens.
  * @csspart remove-button - Hosts and moderators: "Remove from session" beside a person in the participants list.
- * @csspart menu-item - Each menu item (More actions' "Let participants share content" also has `allow-share`).
+ * @csspart menu-item - Each menu item (More actions' "Let participants share content" also has `allow-share`, hosts' "Use the media server" `use-media-server`).
  * @csspart stage - The area holding the videos (grid, speaker view or shared content) and the toolbar.
  * @csspart grid - Grid view's box of tiles.
  * @csspart tile - One person's tile; also `tile-self` (the user), `tile-speaking`, `tile-pinned`, `tile-featured` (speaker view's large one).
@@ -191,18 +192,19 @@ export class KalturaRoom extends KalturaElement {
     emit: (name, detail) => void this.emit(name, detail),
     notice: (text) => (this.notice = text),
     // What the room's news means on screen (the lifecycle is the session's).
-    onEvent: (event, _previous, state) => {
+    onEvent: (event, previous, state) => {
       const viewer = this.session.viewer;
       this.sidePanel.heard(event, state, viewer);
       this.controlBar.heard(event, viewer.id);
       this.news.heard(event, state, viewer.id, this.session.staff);
       this.share.heard(event, state);
+      this.stage.mediaMode.heard(event, previous);
     },
   });
   /** Share content: the button, the take-over question, stopping (share.ts). */
   private readonly share = new ShareController(this, this.session, { notice: (t) => (this.notice = t), announce: (t) => (this.liveText = t) });
   /** The stage's layout, pin and active speaker, and its toolbar (room-stage.ts). */
-  private readonly stage = new RoomStage(this, this.session, { share: this.share, tools: () => this.toolsMenu });
+  private readonly stage = new RoomStage(this, this.session, { share: this.share, tools: () => this.toolsMenu, notice: (t) => (this.notice = t), announce: (t) => (this.liveText = t) });
   /** Sending chat (a refusal as rate-limited waits, rate-limit.ts) and following new messages. */
   private readonly chat = new ChatPanel(this, (text) => this.session.attempt({ type: 'chat/send', text }, true), (text) => (this.notice = text));
   private readonly ticker = new Ticker(this, () => this.connection.serverNow());

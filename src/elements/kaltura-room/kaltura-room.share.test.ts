@@ -344,7 +344,7 @@ describe('<kaltura-room> Share content', () => {
     const tools = button(el, 'More actions')!;
     tools.focus();
     await sendKeys({ press: 'ArrowUp' });
-    const item = () => $<HTMLElement>(el, '#tools-button-menu [role="menuitemcheckbox"]')!;
+    const item = () => $<HTMLElement>(el, '#tools-button-menu [part~="allow-share"]')!;
     await waitUntil(() => el.shadowRoot!.activeElement === item(), 'on the item', WAIT);
     expect(item().textContent!.replace(/\s+/g, ' ').trim()).to.equal('Let participants share content');
     expect(item().getAttribute('aria-checked')).to.equal('false');

@@ -1,6 +1,6 @@
 /**
  * The events `<kaltura-room>` fires for the host page from the room events it receives: who
- * joined and left, breakout news, help calls, shared content, the session ending and starting again. The lifecycle
+ * joined and left, breakout news, help calls, shared content, the media server, the session ending and starting again. The lifecycle
  * itself (what ending means for this user) is the session's (room-session.ts); this only tells.
  */
 import { roomName } from '../../protocol/breakout.ts';
@@ -47,6 +47,9 @@ export function tellPage(emit: Emit, event: RoomEvent, previous: RoomState, stat
       break;
     case 'share-stopped':
       emit('kaltura-share-stopped', { userId: event.userId, room: event.room });
+      break;
+    case 'media-mode-changed':
+      emit('kaltura-media-mode-changed', { mode: event.mode, pinned: event.pinned, reason: event.reason });
       break;
     case 'meeting-ended':
       emit('kaltura-session-ended', { reason: event.reason, by: event.by });

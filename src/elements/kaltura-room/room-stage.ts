@@ -10,6 +10,7 @@ import type { MenuButton } from '../../controllers/menu-button.ts';
 import { locationOf } from '../../protocol/breakout.ts';
 import type { Participant, RoomState } from '../../protocol/types.ts';
 import { ActiveSpeaker } from './active-speaker.ts';
+import { MediaModeControl, type MediaModeOptions } from './media-mode.ts';
 import { countdown, type Countdown } from './parts/countdown.ts';
 import { hostAwayBanner, reconnectingBanner } from './parts/notices.ts';
 import { sortedParticipants } from './parts/person.ts';
@@ -19,7 +20,7 @@ import { toolbar, type ToolbarActions } from './parts/toolbar.ts';
 import type { RoomSession } from './room-session.ts';
 import type { ShareController } from './share.ts';
 
-export interface RoomStageOptions {
+export interface RoomStageOptions extends MediaModeOptions {
   /** Share content. */
   share: ShareController;
   /** The toolbar's More actions menu. */
@@ -59,6 +60,8 @@ export class RoomStage {
   soundOn = true;
   /** Who speaks now, and who spoke last. */
   readonly speaker: ActiveSpeaker;
+  /** The media server: hosts' More actions item, and the room's media news (media-mode.ts). */
+  readonly mediaMode: MediaModeControl;
   private readonly host: ReactiveControllerHost;
   private readonly session: RoomSession;
   private readonly options: RoomStageOptions;
@@ -67,6 +70,7 @@ export class RoomStage {
     this.host = host;
     this.session = session;
     this.options = options;
+    this.mediaMode = new MediaModeControl(session, options);
     this.speaker = new ActiveSpeaker(host, {
       level: (id) => session.media.audioLevel(id),
       candidates: () => this.withMicrophone(),
@@ -116,7 +120,7 @@ export class RoomStage {
         staff: v.staff,
         tools,
         extra: shareButton(share.button, () => share.toggle()),
-        menuItems: v.staff ? allowItem : nothing,
+        menuItems: v.staff ? html`${this.mediaMode.menuItem(v.state, () => tools.close(true))}${allowItem}` : nothing,
       },
       { ...on, toggleSound },
     );

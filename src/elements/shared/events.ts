@@ -5,7 +5,7 @@
  * `room.addEventListener('kaltura-error', (e) => e.detail.message)`.
  * Elements added later extend `KalturaEventDetailMap` by declaration merging.
  */
-import type { EndReason, HelpCall, Participant, Role } from '../../protocol/types.ts';
+import type { EndReason, HelpCall, MediaMode, Participant, Role, RoomEvent } from '../../protocol/types.ts';
 import type { ConnectionStatus } from '../../client/connection-status.ts';
 
 export type { ConnectionStatus };
@@ -78,6 +78,15 @@ export interface KalturaShareDetail {
   /** The room it is (was) shared to: a breakout room id, or null for the main room. */
   room: string | null;
 }
+/** `kaltura-media-mode-changed`: the room's media moved between the mesh and the media server, or a host pinned it there. */
+export interface KalturaMediaModeDetail {
+  /** `mesh`: browser to browser; `sfu`: through the media server. */
+  mode: MediaMode;
+  /** A host keeps the room on the media server. */
+  pinned: boolean;
+  /** `cameras`: more cameras than the mesh limit; `pinned`/`unpinned`: a host; `unavailable`: the server has no media server any more. */
+  reason: Extract<RoomEvent, { type: 'media-mode-changed' }>['reason'];
+}
 export interface KalturaDashboardCloseDetail {
   /** The room the moderator joined on closing (their own name was moved): a room id, null for the main room; absent when they stayed. */
   joined?: string | null;
@@ -109,6 +118,7 @@ export interface KalturaEventDetailMap {
   'kaltura-help-requested': KalturaHelpRequestedDetail;
   'kaltura-share-started': KalturaShareDetail;
   'kaltura-share-stopped': KalturaShareDetail;
+  'kaltura-media-mode-changed': KalturaMediaModeDetail;
   'kaltura-dashboard-close': KalturaDashboardCloseDetail;
 }
 
