@@ -5,6 +5,7 @@
 import * as breakout from './breakout.ts';
 import * as firstFrame from './first-frame.ts';
 import * as flood from './flood.ts';
+import * as media from './media.ts';
 import * as signaling from './signaling.ts';
 
 const quick = process.argv.includes('--quick');
@@ -34,4 +35,10 @@ if (want('breakout')) {
 if (want('flood')) {
   console.log("\n## One participant's flood: other rooms' ping and room A's writes, beside a baseline\n");
   console.log(flood.table(await flood.run(quick ? { rooms: 10, perRoom: 3, seconds: 3, reps: 2 } : { rooms: 20, perRoom: 5, seconds: 8, reps: 3 })));
+}
+
+if (want('media')) {
+  console.log('\n## Media per page: mesh vs SFU (Janus) at 3 to 6 people, Janus CPU, and last-N\n');
+  const opts = quick ? { rounds: 1, warmupMs: 4000, windowMs: 6000 } : {};
+  console.log(media.table(await media.run({ ...opts, log: (line) => process.stderr.write(`${line}\n`) })));
 }
