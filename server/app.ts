@@ -17,6 +17,9 @@ import { createSignaling, type Signaling } from './peerjs/signaling.ts';
 import { TicketStore } from './peerjs/tickets.ts';
 import { mediaChanges } from './peerjs/presence.ts';
 import { RoomHub } from './rooms/hub.ts';
+import type { Connection } from './rooms/connection.ts';
+import { SfuRooms } from './media/sfu.ts';
+import { connectVideoRoom, type VideoRoom } from './media/videoroom.ts';
 import { auditRoutes } from './rooms/audit-api.ts';
 import { statusRoutes } from './rooms/status-api.ts';
 import type { ClientInfo, Clock, WsAcceptor } from './socket.ts';
@@ -77,11 +80,26 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // session ends, or their peer id changes) loses their signaling at once. See peerjs/presence.ts.
   const tickets = new TicketStore({ clock });
   let media: Signaling | null = null;
-  const hub = new RoomHub({
+  // Past a few cameras, media goes through Janus: the server makes and tears down its handles for
+  // exactly what each user may publish and receive (media/sfu.ts). None configured: mesh only.
+  const videoRoom: VideoRoom | null = config.janus ? connectVideoRoom(config.janus) : null;
+  let hub: RoomHub | null = null;
+  const sfu = videoRoom
+    ? new SfuRooms<Connection>({
+        api: videoRoom,
+        clock,
+        state: (room) => hub?.peek(room)?.state,
+        send: (to, msg) => hub?.sockets.out.send(to, msg),
+      })
+    : null;
+  hub = new RoomHub({
     tickets,
     onStateChange: (room, before, after) => {
       if (media) mediaChanges(room, before, after, media, tickets);
+      sfu?.stateChanged(room, before, after);
     },
+    ...(sfu ? { sfu } : {}),
+    ice: config.ice,
     store,
     clock,
     verifier,
@@ -91,6 +109,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       idleMs: config.roomIdleMs,
       rateLimits: scaleRateLimits(defaultRateLimits, config.rateLimitScale),
       maxConnectionsPerUser: config.maxConnectionsPerUser,
+      media: { sfu: !!config.janus, meshLimit: config.meshLimit },
     },
     sessionInfo: (room) => sessionInfo(sessions, room),
     // Chat mood for moderators: AFINN sentiment, squashed into -1..1.
@@ -154,7 +173,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.route('/api', auditRoutes({ verifier, store })); // GET /api/rooms/:room/audit (hosts and moderators)
   app.route('/api', statusRoutes({ verifier, store, clock, live: (room) => hub.peek(room)?.state })); // GET /api/rooms/:room/status (before joining)
 
-  app.get('/health', (c) => c.json({ ok: true, ...hub.stats(), signaling: signaling.stats() }));
+  app.get('/health', (c) => c.json({ ok: true, ...hub.stats(), signaling: signaling.stats(), ...(sfu ? { sfu: sfu.stats() } : {}) }));
 
   app.get('/kaltura-room.js', async (c) => {
     const res = await serveFile(config.distDir, 'kaltura-room.js', 'public, max-age=300');
@@ -215,6 +234,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     async close() {
       signaling.close();
       hub.close();
+      videoRoom?.close();
       await store.close();
     },
   };

@@ -9,8 +9,9 @@
  * are tested with fakes and run unchanged on Node and Deno.
  */
 import { applySequenced, initialState } from '../../src/protocol/room.ts';
-import type { RoomState, SessionInfo } from '../../src/protocol/types.ts';
+import type { MediaConfig, RoomState, SessionInfo } from '../../src/protocol/types.ts';
 import type { TokenVerifier } from '../auth.ts';
+import type { IceConfig } from '../config.ts';
 import type { TicketStore } from '../peerjs/tickets.ts';
 import type { Clock, WsAcceptor } from '../socket.ts';
 import type { Store } from '../store/store.ts';
@@ -18,7 +19,7 @@ import type { Connection } from './connection.ts';
 import { defaultRateLimits, type RateLimits } from './limits.ts';
 import { cryptoShuffle } from './prepare.ts';
 import { RoomMaster } from './room.ts';
-import { RoomSockets, mediaAdmitted } from './room-socket.ts';
+import { RoomSockets, mediaAdmitted, type SfuSignaling } from './room-socket.ts';
 import { StorageHealth } from './storage-guard.ts';
 
 export interface HubConfig {
@@ -42,6 +43,8 @@ export interface HubConfig {
   maxConnectionsPerUser: number;
   /** Commands waiting for one room's store before new ones are refused with `storage-unavailable`. */
   maxBacklog: number;
+  /** The media server and mesh limit the rooms' media mode follows (absent: no media server, the default limit). */
+  media?: MediaConfig;
 }
 
 export const defaultHubConfig: HubConfig = {
@@ -77,6 +80,10 @@ export interface HubDeps {
    * uses it to close the signaling of whoever is no longer present, or changed peer id.
    */
   onStateChange?: (roomId: string, before: RoomState, after: RoomState) => void;
+  /** The media server's controller for `sfu` frames (media/sfu.ts); none: they are refused. */
+  sfu?: SfuSignaling;
+  /** STUN/TURN servers handed to participant connections. */
+  ice?: IceConfig;
 }
 
 function defaultRandomId(): string {
@@ -111,6 +118,8 @@ export class RoomHub {
       randomId: deps.randomId ?? defaultRandomId,
       ...(deps.tickets ? { tickets: deps.tickets } : {}),
       ...(deps.sessionInfo ? { sessionInfo: deps.sessionInfo } : {}),
+      ...(deps.sfu ? { sfu: deps.sfu } : {}),
+      ...(deps.ice ? { ice: deps.ice } : {}),
     });
     const every = Math.min(60_000, Math.max(1_000, Math.round(this.config.idleMs / 4)));
     this.sweeper = deps.clock.setInterval(() => this.unloadIdle(), every);
@@ -184,7 +193,7 @@ export class RoomHub {
       storage: this.storage,
       transport: this.sockets,
       choices: { shuffle: deps.shuffle ?? cryptoShuffle, ...(deps.mood ? { mood: deps.mood } : {}) },
-      config: { snapshotEvery: config.snapshotEvery, leaveGraceMs: config.leaveGraceMs },
+      config: { snapshotEvery: config.snapshotEvery, leaveGraceMs: config.leaveGraceMs, ...(config.media ? { media: config.media } : {}) },
       ...(deps.onStateChange ? { onStateChange: (before: RoomState, after: RoomState) => deps.onStateChange!(id, before, after) } : {}),
     });
     this.rooms.set(id, room);

@@ -22,7 +22,7 @@ import type { Connection, ConnectionOutput } from './connection.ts';
 import { snapshotFor } from './fan-out.ts';
 import { FLOOD_CLOSE_CODE, overUserCap, type RateLimiter } from './limits.ts';
 import type { RoomMaster } from './room.ts';
-import type { RoomSocketDeps } from './room-socket.ts';
+import type { IceFields, RoomSocketDeps } from './room-socket.ts';
 import { STORAGE_REFUSAL } from './storage-guard.ts';
 import { tokenExpiry, type TokenExpiry } from './token-expiry.ts';
 
@@ -41,6 +41,8 @@ export interface JoinContext extends RoomSocketDeps {
   limiter: RateLimiter | null;
   /** A media ticket for the connection's peer id, as welcome fields. */
   ticketFor: (conn: Connection) => { mediaTicket?: string };
+  /** STUN/TURN servers for this user's connection, as welcome fields (TURN credentials made now). */
+  iceFor: (conn: Connection, userId: string) => Promise<IceFields>;
 }
 
 type Room = RoomMaster<Connection>;
@@ -51,10 +53,11 @@ export async function hello(ctx: JoinContext, conn: Connection, msg: Hello): Pro
   if (!verdict.ok) return ctx.out.fail(conn, 'bad-token', verdict.reason, undefined, true);
   // The event session behind the room (title, schedule, assistant), looked up before the room's turn.
   const info = msg.console ? undefined : await sessionInfo(ctx, conn.roomId);
+  const ice = msg.console ? {} : await ctx.iceFor(conn, verdict.actor.id);
   if (conn.closed) return;
   // No await between having the room and queueing the join: an idle room is never unloaded under it.
   const room = await ctx.rooms.room(conn.roomId);
-  await room.exclusive(() => enter(ctx, room, conn, msg, verdict.actor, verdict.claims, info));
+  await room.exclusive(() => enter(ctx, room, conn, msg, verdict.actor, verdict.claims, info, ice));
 }
 
 async function sessionInfo(ctx: JoinContext, roomId: string): Promise<SessionInfo | null | undefined> {
@@ -68,7 +71,7 @@ async function sessionInfo(ctx: JoinContext, roomId: string): Promise<SessionInf
 }
 
 /** In the room's queue: the welcome, the listener, the room's session info and the presence. */
-async function enter(ctx: JoinContext, room: Room, conn: Connection, msg: Hello, actor: Actor, claims: JoinClaims, info: SessionInfo | null | undefined): Promise<void> {
+async function enter(ctx: JoinContext, room: Room, conn: Connection, msg: Hello, actor: Actor, claims: JoinClaims, info: SessionInfo | null | undefined, ice: IceFields): Promise<void> {
   const { out } = ctx;
   if (conn.closed) return;
   if (isRemoved(room.state, actor.id)) return out.fail(conn, 'removed', REMOVED_MESSAGE, undefined, true);
@@ -113,7 +116,7 @@ async function enter(ctx: JoinContext, room: Room, conn: Connection, msg: Hello,
     self: { ...actor, peerId: conn.peerId },
     ...(missed ? { events: missed } : { snapshot: snapshotFor(state, actor) }),
     serverTime: ctx.clock.now(),
-    ...(state.status === 'open' ? ctx.ticketFor(conn) : {}),
+    ...(state.status === 'open' ? { ...ctx.ticketFor(conn), ...ice } : {}),
   });
   room.listeners.add(conn);
   ctx.expiry.set(conn, tokenExpiry(msg.token));

@@ -5,12 +5,16 @@
  * (limits.ts); a refusal names what was wrong and when to retry. Commands go to the room master
  * (room.ts); this module is also the master's transport to these sockets (send, resync, expel).
  *
- * The join itself (welcome, catch-up, presence) is in room-join.ts.
+ * The join itself (welcome, catch-up, presence) is in room-join.ts. Media-server signaling
+ * (`sfu` frames) of a joined participant goes to the SFU controller (media/sfu.ts), whose frames
+ * go back to that connection only; a connection's media there closes with it.
  */
 import { parseClientMessage } from '../../src/protocol/schema.ts';
 import { REMOVED_MESSAGE } from '../../src/protocol/presence.ts';
-import { isStaff, type ClientMessage, type RoomState, type SessionInfo } from '../../src/protocol/types.ts';
+import { isStaff, type ClientMessage, type IceServer, type RoomState, type SessionInfo, type SfuClientMessage } from '../../src/protocol/types.ts';
 import type { TokenVerifier } from '../auth.ts';
+import type { IceConfig } from '../config.ts';
+import { iceServersFor } from '../media/turn.ts';
 import type { TicketStore } from '../peerjs/tickets.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock, WsAcceptor, WsHandlers, WsSocket } from '../socket.ts';
@@ -60,6 +64,24 @@ export interface RoomSocketDeps {
   tickets?: TicketStore;
   /** The event session behind a room, if any (title, AI assistant, schedule, registrations). */
   sessionInfo?: (room: string) => SessionInfo | null | Promise<SessionInfo | null>;
+  /** The media server's controller (media/sfu.ts); none: `sfu` frames are refused as `sfu-unavailable`. */
+  sfu?: SfuSignaling;
+  /** STUN/TURN servers for participant connections (in `welcome` and `media-ticket`); none: not sent. */
+  ice?: IceConfig;
+}
+
+/** The SFU controller as the room sockets reach it. */
+export interface SfuSignaling {
+  /** An `sfu` frame of a joined participant connection (present or not: the controller checks the state). */
+  handle(conn: Connection, msg: SfuClientMessage): void;
+  /** The connection closed: its media at the media server goes. */
+  closed(conn: Connection): void;
+}
+
+/** The ICE fields of `welcome` and `media-ticket`. */
+export interface IceFields {
+  iceServers?: IceServer[];
+  iceTransportPolicy?: 'relay';
 }
 
 /** Is this media id the current one of this user, present in this room's open session? */
@@ -76,6 +98,8 @@ export class RoomSockets implements RoomTransport<Connection> {
   /** The rate limits these sockets share (per-user buckets live here); null when off. */
   readonly limiter: RateLimiter | null;
   private join: JoinContext;
+  /** The ICE servers last sent to each connection (a resync's welcome repeats them). */
+  private iceSent = new WeakMap<Connection, IceFields>();
 
   constructor(deps: RoomSocketDeps) {
     this.deps = deps;
@@ -87,7 +111,7 @@ export class RoomSockets implements RoomTransport<Connection> {
       onWarn: (conn, exp) => this.out.send(conn, { type: 'token-expiring', expiresAt: exp }),
       onExpire: (conn) => this.expired(conn),
     });
-    this.join = { ...deps, out: this.out, expiry: this.expiry, limiter: this.limiter, ticketFor: (conn) => this.ticketFor(conn) };
+    this.join = { ...deps, out: this.out, expiry: this.expiry, limiter: this.limiter, ticketFor: (conn) => this.ticketFor(conn), iceFor: (conn, userId) => this.iceFor(conn, userId) };
   }
 
   // --- the room master's transport -------------------------------------------------------
@@ -99,7 +123,8 @@ export class RoomSockets implements RoomTransport<Connection> {
   /** Someone back in the room after hearing only placeholders: the whole state again, as a welcome. */
   resync(to: Connection, state: RoomState): void {
     const actor = to.actor!;
-    this.out.send(to, { type: 'welcome', self: { ...actor, peerId: to.peerId }, snapshot: snapshotFor(state, actor), serverTime: this.deps.clock.now(), ...this.ticketFor(to) });
+    const media = state.status === 'open' ? { ...this.ticketFor(to), ...this.iceSent.get(to) } : {};
+    this.out.send(to, { type: 'welcome', self: { ...actor, peerId: to.peerId }, snapshot: snapshotFor(state, actor), serverTime: this.deps.clock.now(), ...media });
   }
 
   expel(to: Connection): void {
@@ -111,6 +136,19 @@ export class RoomSockets implements RoomTransport<Connection> {
   /** A WebSocket acceptor for `/rooms/:room/socket`. */
   accept(roomId: string): WsAcceptor {
     return (socket) => this.open(roomId, socket);
+  }
+
+  /**
+   * STUN/TURN servers for a participant connection, as welcome fields, with TURN credentials made
+   * now for this user (none for consoles, or when no servers are configured).
+   */
+  private async iceFor(conn: Connection, userId: string): Promise<IceFields> {
+    const { ice } = this.deps;
+    if (!ice || conn.console) return {};
+    const servers = await iceServersFor(ice, userId, this.deps.clock.now());
+    const fields: IceFields = servers.length ? { iceServers: servers, ...(ice.policy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}) } : {};
+    this.iceSent.set(conn, fields);
+    return fields;
   }
 
   /** A media ticket for this connection's peer id, as welcome fields (none for consoles or without a store). */
@@ -164,7 +202,10 @@ export class RoomSockets implements RoomTransport<Connection> {
         }
         case 'media-ticket':
           if (!conn.actor) return out.fail(conn, 'not-joined', NOT_JOINED);
-          return this.mediaTicket(conn);
+          return void this.mediaTicket(conn).catch((err) => {
+            console.error('media ticket failed', err);
+            out.fail(conn, 'internal', 'The server could not make a media ticket; try again shortly.');
+          });
         case 'token':
           if (!conn.actor) return out.fail(conn, 'not-joined', NOT_JOINED);
           return void this.refreshToken(conn, msg.token).catch((err) => {
@@ -173,6 +214,8 @@ export class RoomSockets implements RoomTransport<Connection> {
           });
         case 'command':
           return this.command(conn, msg);
+        case 'sfu':
+          return this.sfu(conn, msg);
       }
     };
 
@@ -192,6 +235,7 @@ export class RoomSockets implements RoomTransport<Connection> {
         helloTimer = null;
         conn.closed = true;
         this.expiry.clear(conn);
+        this.deps.sfu?.closed(conn);
         const room = this.deps.rooms.peek(roomId);
         if (!room || !room.listeners.delete(conn) || !conn.actor) return;
         if (conn.left || conn.console) return;
@@ -225,6 +269,18 @@ export class RoomSockets implements RoomTransport<Connection> {
       });
   }
 
+  /** An `sfu` frame: for the SFU controller, from a joined participant connection only; refusals go back as `sfu` errors. */
+  private sfu(conn: Connection, msg: SfuClientMessage): void {
+    const refuse = (code: 'not-joined' | 'forbidden' | 'sfu-unavailable', message: string) =>
+      this.out.send(conn, { type: 'sfu', op: 'error', code, message, ...(msg.op === 'publish' ? { source: msg.source } : {}) });
+    if (!conn.actor) return refuse('not-joined', NOT_JOINED);
+    if (conn.console) return refuse('forbidden', 'A console sends and receives no media; open the room to take part.');
+    const room = this.deps.rooms.peek(conn.roomId);
+    if (!room || !room.listeners.has(conn)) return refuse('not-joined', NOT_JOINED);
+    if (!this.deps.sfu) return refuse('sfu-unavailable', "This server has no media server: the room's media goes browser to browser.");
+    this.deps.sfu.handle(conn, msg);
+  }
+
   /** Take a token for one message, or refuse it saying when to retry; a client that keeps flooding is closed. */
   private allowed(conn: Connection, limits: ConnectionLimiter, family: Family, ref?: string): boolean {
     const verdict = limits.check(family, conn.actor?.id);
@@ -237,14 +293,15 @@ export class RoomSockets implements RoomTransport<Connection> {
     return false;
   }
 
-  /** `media-ticket`: a fresh ticket, for someone present in the open session. */
-  private mediaTicket(conn: Connection): void {
+  /** `media-ticket`: a fresh ticket (and fresh TURN credentials), for someone present in the open session. */
+  private async mediaTicket(conn: Connection): Promise<void> {
     const state = this.deps.rooms.peek(conn.roomId)?.state;
     if (!this.deps.tickets || !conn.actor || conn.console || !mediaAdmitted(state, conn.actor.id, conn.peerId)) {
       return this.out.fail(conn, 'not-joined', 'Media tickets are for people in the running session: join it first.');
     }
+    const ice = await this.iceFor(conn, conn.actor.id);
     const { ticket, expiresAt } = this.deps.tickets.issue(conn.roomId, conn.actor.id, conn.peerId);
-    this.out.send(conn, { type: 'media-ticket', ticket, expiresAt });
+    this.out.send(conn, { type: 'media-ticket', ticket, expiresAt, ...ice });
   }
 
   /** `token`: a fresh join token for the same room and user; its role applies from now on. */

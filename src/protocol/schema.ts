@@ -9,6 +9,12 @@ import type { ClientMessage, Role } from './types.ts';
 
 /** Largest room-socket frame the server reads (characters of JSON). */
 export const MAX_FRAME = 16 * 1024;
+/** Largest SDP a browser may send (a complete offer or answer, ICE candidates included). */
+export const MAX_SDP = 64 * 1024;
+/** Largest `sfu` frame: one SDP, JSON-escaped, with room to spare. */
+export const MAX_SFU_FRAME = MAX_SDP + 8 * 1024;
+/** Most entries of one `layers` request (one per person and source received). */
+export const MAX_LAYERS = 100;
 
 /** Room names: what a course page may put in the `room` attribute. */
 export const ROOM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -18,6 +24,45 @@ export const PEER_ID = /^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$/;
 export const RoleSchema = v.picklist(['host', 'moderator', 'participant'] satisfies Role[], 'role must be host, moderator or participant');
 
 export { BreakoutConfigSchema } from './breakout.ts';
+
+const SourceSchema = v.picklist(['camera', 'screen'], 'source must be camera or screen');
+const SdpSchema = v.pipe(
+  v.string('sdp must be a string'),
+  v.maxLength(MAX_SDP, `sdp can have at most ${MAX_SDP} characters`),
+  v.regex(/^v=0\r?\n/, 'sdp must be a complete session description (starting with v=0)'),
+);
+
+/** Media-server signaling (only while the room is on the media server; the server checks the rest). */
+const SfuMessageSchema = v.variant(
+  'op',
+  [
+    v.object({ type: v.literal('sfu'), op: v.literal('publish'), source: SourceSchema, sdp: SdpSchema }),
+    v.object({ type: v.literal('sfu'), op: v.literal('unpublish'), source: SourceSchema }),
+    v.object({ type: v.literal('sfu'), op: v.literal('subscribe') }),
+    v.object({
+      type: v.literal('sfu'),
+      op: v.literal('answer'),
+      sdp: SdpSchema,
+      version: v.pipe(v.number('version must be a number'), v.integer('version must be a whole number'), v.minValue(0, 'version cannot be negative'), v.maxValue(Number.MAX_SAFE_INTEGER, 'version is too large')),
+    }),
+    v.object({
+      type: v.literal('sfu'),
+      op: v.literal('layers'),
+      want: v.pipe(
+        v.array(
+          v.object({
+            userId: v.pipe(v.string('userId must be a string'), v.minLength(1, 'userId is missing'), v.maxLength(128, 'userId is too long')),
+            source: SourceSchema,
+            layer: v.picklist(['high', 'medium', 'low', 'off'], 'layer must be high, medium, low or off'),
+          }),
+          'want must be a list',
+        ),
+        v.maxLength(MAX_LAYERS, `want can have at most ${MAX_LAYERS} entries`),
+      ),
+    }),
+  ],
+  'Unknown sfu op.',
+);
 
 /**
  * Every client command, from the features' schemas (each feature module declares the commands
@@ -48,8 +93,13 @@ const ClientMessageSchema = v.variant(
       ref: v.optional(v.pipe(v.string('ref must be a string'), v.maxLength(64, 'ref is too long'))),
       command: ClientCommandSchema,
     }),
+    SfuMessageSchema,
   ],
-  (issue) => `Unknown message type ${JSON.stringify(issue.input)}.`,
+  // A nested variant's issue carries the outer message: say which key was unknown.
+  (issue) =>
+    issue.path?.[0]?.key === 'op'
+      ? `Unknown sfu op ${JSON.stringify(issue.input)}: use publish, unpublish, subscribe, answer or layers.`
+      : `Unknown message type ${JSON.stringify(issue.input)}.`,
 );
 
 export type ParseResult<T> =
@@ -78,18 +128,23 @@ export function fieldErrors(issues: readonly v.BaseIssue<unknown>[]): Record<str
 
 /** Parse and validate one text frame from a browser. */
 export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
-  if (raw.length > MAX_FRAME) {
-    return { ok: false, code: 'too-large', message: `Message is ${raw.length} characters; the limit is ${MAX_FRAME}.` };
-  }
+  // Media-server frames carry a whole SDP: they alone may be larger, up to their own limit.
+  const tooLarge = () => ({
+    ok: false as const,
+    code: 'too-large' as const,
+    message: `Message is ${raw.length} characters; the limit is ${MAX_FRAME} (${MAX_SFU_FRAME} for media-server sdp frames).`,
+  });
+  if (raw.length > MAX_SFU_FRAME) return tooLarge();
   let data: unknown;
   try {
     data = JSON.parse(raw);
   } catch {
-    return { ok: false, code: 'bad-message', message: 'Message is not valid JSON.' };
+    return raw.length > MAX_FRAME ? tooLarge() : { ok: false, code: 'bad-message', message: 'Message is not valid JSON.' };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { ok: false, code: 'bad-message', message: 'Message must be a JSON object with a "type".' };
+    return raw.length > MAX_FRAME ? tooLarge() : { ok: false, code: 'bad-message', message: 'Message must be a JSON object with a "type".' };
   }
+  if (raw.length > MAX_FRAME && (data as { type?: unknown }).type !== 'sfu') return tooLarge();
   const ref = typeof (data as { ref?: unknown }).ref === 'string' ? ((data as { ref: string }).ref).slice(0, 64) : undefined;
   const result = v.safeParse(ClientMessageSchema, data);
   if (result.success) return { ok: true, value: result.output as ClientMessage };

@@ -441,7 +441,7 @@ export type ServerMessage =
   /** Chat history of the room this connection just moved into (merge by id). */
   | { type: 'history'; messages: ChatMessage[] }
   /** A fresh media ticket (answer to `media-ticket`); `expiresAt` is server time. */
-  | { type: 'media-ticket'; ticket: string; expiresAt: number; iceServers?: IceServer[] }
+  | { type: 'media-ticket'; ticket: string; expiresAt: number; iceServers?: IceServer[]; iceTransportPolicy?: 'all' | 'relay' }
   /** The join token expires at `expiresAt` (server time): send a fresh one with `token`. */
   | { type: 'token-expiring'; expiresAt: number }
   /** The fresh token was accepted; the connection now lasts until `expiresAt`. */
