@@ -172,12 +172,13 @@ describe('SFU controller: receiving', () => {
     const { host, people: [a, b, c] } = await sfuRoom('a', 'b', 'c');
     await publish(a!);
     await publish(b!);
+    await publish(host);
     await send(host, { op: 'subscribe' });
     const [offer] = ops(host, 'offer');
     assert.equal(offer.version, 1);
     const got = (o: { streams: { userId: string; source: string; kind: string }[] }) =>
       [...new Set(o.streams.map((s) => `${s.source}:${s.userId}`))].sort();
-    assert.deepEqual(got(offer), ['camera:a', 'camera:b'], 'c publishes nothing: nothing of c');
+    assert.deepEqual(got(offer), ['camera:a', 'camera:b'], 'c publishes nothing: nothing of c; and nothing of h’s own');
     assert.ok(receives(state(), 'h').some((r) => r.userId === 'c'), 'though c is someone h receives');
     assert.deepEqual(offer.streams.map((s: { kind: string }) => s.kind).sort(), ['audio', 'audio', 'video', 'video']);
 
