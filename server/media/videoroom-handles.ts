@@ -101,6 +101,8 @@ export class Subscriber extends Closable implements SubscriberHandle {
   private anchor: JanusHandle | null = null;
   private privateId = 0;
   private handle: JanusHandle | null = null;
+  /** The subscriber handle joined (it has had an offer). */
+  private joined = false;
   /** The feeds subscribed, with the generation of each feed's publisher at the time. */
   private readonly current = new Map<string, number | undefined>();
   private answered = true;
@@ -122,7 +124,10 @@ export class Subscriber extends Closable implements SubscriberHandle {
       },
       gone: (lost) => (lost ? this.lost() : this.ended()),
     });
-    if (this.closed) throw new JanusError('closed', 'The subscription was closed while it was being set up.');
+    if (this.closed) {
+      await this.anchor.detach().catch(() => undefined);
+      throw new JanusError('closed', 'The subscription was closed while it was being set up.');
+    }
     const { data } = await this.anchor.message({ request: 'join', ptype: 'publisher', room: this.room, token });
     this.privateId = Number(data.private_id);
   }
@@ -139,7 +144,10 @@ export class Subscriber extends Closable implements SubscriberHandle {
         hangup: () => this.ended(),
         gone: (lost) => (lost ? this.lost() : this.ended()),
       });
-      if (this.closed) throw new JanusError('closed', 'The subscription was closed.');
+      if (this.closed) {
+        await this.handle.detach().catch(() => undefined);
+        throw new JanusError('closed', 'The subscription was closed while it was being set up.');
+      }
       try {
         const r = await this.handle.message({
           request: 'join', ptype: 'subscriber', room: this.room, private_id: this.privateId,
@@ -147,6 +155,7 @@ export class Subscriber extends Closable implements SubscriberHandle {
         });
         if (!r.jsep?.sdp) throw new JanusError('protocol', 'Janus joined the subscriber without an offer.');
         this.took(r);
+        this.joined = true;
         for (const f of want) this.current.set(f, this.rooms.liveGen(this.room, f));
         return true;
       } catch (e) {
@@ -160,7 +169,8 @@ export class Subscriber extends Closable implements SubscriberHandle {
   }
 
   async start(answer: string): Promise<void> {
-    if (!this.handle || this.closed) throw new JanusError('closed', 'There is no offer to answer.');
+    if (this.closed) throw new JanusError('closed', 'The subscription is closed.');
+    if (!this.handle || !this.joined) throw new JanusError('protocol', 'There is no offer to answer yet.');
     await this.handle.message({ request: 'start' }, { type: 'answer', sdp: answer });
     this.answered = true;
     const waiters = this.answerWaiters;
@@ -176,7 +186,7 @@ export class Subscriber extends Closable implements SubscriberHandle {
 
   async configure(streams: { mid: string; substream?: 0 | 1 | 2; send?: boolean }[]): Promise<void> {
     if (this.closed) throw new JanusError('closed', 'The subscription is closed.');
-    if (!this.handle || !streams.length) return;
+    if (!this.handle || !this.joined || !streams.length) return;
     await this.handle.message({
       request: 'configure',
       streams: streams.map((s) => ({ mid: s.mid, ...(s.substream !== undefined ? { substream: s.substream } : {}), ...(s.send !== undefined ? { send: s.send } : {}) })),
@@ -199,7 +209,7 @@ export class Subscriber extends Closable implements SubscriberHandle {
 
   private async change(want: string[]): Promise<{ offer: string; streams: SubscriberStreams } | null> {
     if (this.closed) throw new JanusError('closed', 'The subscription is closed.');
-    if (!this.handle) return want.length && (await this.join(want)) ? { offer: this.offer, streams: this.streams } : null;
+    if (!this.handle || !this.joined) return want.length && (await this.join(want)) ? { offer: this.offer, streams: this.streams } : null;
     if (!this.answered) await this.waitForAnswer();
     const desired = new Set(want);
     let subscribe = want.filter((f) => !this.current.has(f) || this.current.get(f) !== this.rooms.liveGen(this.room, f));

@@ -1,13 +1,17 @@
 /**
  * The VideoRoom client against a real Janus 1.1 in the media lab's namespace. Without a browser
  * no media flows, but Janus still answers a well-formed offer, so rooms, tokens, joins, kicks and
- * moderation are all Janus's own answers here. (Media through these handles: videoroom.media.test.ts.)
+ * moderation are all Janus's own answers here. Before that, the same client against a fake Janus
+ * (server/testing/fake-janus.ts) whose feeds can go live without a browser: subscriptions, updates,
+ * feed changes, closing and the connection dropping.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { startMediaLab, type MediaLab } from '../../test/support/media-lab.ts';
+import { FakeJanus } from '../testing/fake-janus.ts';
+import { FakeClock } from '../testing/fakes.ts';
 import { JanusConnection, type JanusHandle } from './janus.ts';
-import { connectVideoRoom, janusRoomSecret, sdpMids, type VideoRoom } from './videoroom.ts';
+import { connectVideoRoom, janusRoomSecret, sdpMids, type SubscriberHandle, type VideoRoom } from './videoroom.ts';
 
 /** An offer as a browser makes it (audio + video, sendonly), good enough for Janus to answer. */
 function handMadeOffer(): string {
@@ -32,6 +36,261 @@ async function probe(lab: MediaLab): Promise<{ ask(body: Record<string, unknown>
     close: () => conn.close(),
   };
 }
+
+const SDP = 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:a0\r\na=sendonly\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:v1\r\na=sendonly\r\n';
+
+describe('VideoRoom client (fake Janus)', { timeout: 60_000 }, () => {
+  let fake: FakeJanus;
+  let clock: FakeClock;
+  let api: VideoRoom;
+  let logs: string[];
+  let feeds: string[];
+  const cfg = () => ({ url: fake.url, apiSecret: fake.apiSecret, adminKey: fake.adminKey, roomSecret: 'key', timeoutMs: 10_000 });
+  const others: VideoRoom[] = [];
+  const another = (maxHandles?: number) => {
+    const v = connectVideoRoom(cfg(), { clock, log: (m) => logs.push(m), ...(maxHandles ? { maxHandles } : {}) });
+    others.push(v);
+    return v;
+  };
+  /** Let feed changes settle and reach onFeeds. */
+  const settleFeeds = async (room: string) => {
+    await until(() => {
+      clock.advance(20);
+      return feeds.includes(room);
+    }, `onFeeds(${room})`);
+    const seen = feeds.filter((r) => r === room).length;
+    feeds = feeds.filter((r) => r !== room);
+    return seen;
+  };
+  /** A publisher of ours whose media came up. */
+  const live = async (room: string, feed: string) => {
+    await api.ensureRoom(room);
+    await api.allow(room, [`tok-${feed}`]);
+    const pub = await api.publish(room, feed, `tok-${feed}`, SDP, feed);
+    fake.mediaUp(room, feed);
+    await settleFeeds(room);
+    return pub;
+  };
+  const subscription = async (room: string, feedsWanted: string[], token = 'tok-viewer') => {
+    await api.ensureRoom(room);
+    await api.allow(room, [token]);
+    return api.subscribe(room, token, feedsWanted);
+  };
+  const answer = (sub: SubscriberHandle) => sub.start('v=0 answer');
+
+  beforeEach(async () => {
+    fake = await FakeJanus.start();
+    clock = new FakeClock();
+    logs = [];
+    feeds = [];
+    api = connectVideoRoom(cfg(), { clock, log: (m) => logs.push(m) });
+    api.onFeeds((room) => feeds.push(room));
+  });
+  afterEach(async () => {
+    api.close();
+    for (const o of others.splice(0)) o.close();
+    await fake.stop();
+  });
+
+  it('makes a room with one create request as the contract says; concurrent calls share it; "exists" counts as made', async () => {
+    await Promise.all([api.ensureRoom('c/main'), api.ensureRoom('c/main')]);
+    await api.ensureRoom('c/main');
+    const creates = fake.of('message', 'create');
+    assert.equal(creates.length, 1);
+    assert.deepEqual(creates[0]!.body, {
+      request: 'create', room: 'c/main', admin_key: fake.adminKey, secret: await janusRoomSecret('key', 'c/main'),
+      is_private: true, allowed: [], require_pvtid: true, publishers: 100, videocodec: 'vp8', audiocodec: 'opus',
+      notify_joining: false, permanent: false,
+    });
+    await another().ensureRoom('c/main');
+    assert.equal(fake.of('message', 'create').length, 2);
+    // Janus's other refusals are not swallowed.
+    const wrong = connectVideoRoom({ ...cfg(), adminKey: 'wrong-admin-key-000' }, { clock, log: () => {} });
+    others.push(wrong);
+    await assert.rejects(wrong.ensureRoom('c/other'), { code: 429 });
+  });
+
+  it('subscribes through a participant joined with the user token, tied by private id, without msid or autoupdate', async () => {
+    await live('c/main', 'camera:ada');
+    const sub = await subscription('c/main', ['camera:ada', 'camera:ada']);
+    const [anchor, subscriber] = fake.of('message', 'join').slice(-2);
+    assert.deepEqual(anchor!.body, { request: 'join', ptype: 'publisher', room: 'c/main', token: 'tok-viewer' });
+    assert.equal(subscriber!.body.ptype, 'subscriber');
+    assert.deepEqual(subscriber!.body.streams, [{ feed: 'camera:ada' }]);
+    assert.equal(subscriber!.body.use_msid, false);
+    assert.equal(subscriber!.body.autoupdate, false);
+    assert.equal(subscriber!.body.private_id, fake.handles.get(anchor!.handle_id)!.pvt);
+    assert.match(sub.offer, /m=audio/);
+    assert.deepEqual(sub.streams.map((s) => [s.feed, s.kind]), [['camera:ada', 'audio'], ['camera:ada', 'video']], 'data channels left out');
+    // A user the server did not allow in is refused by Janus at the participant's join.
+    await assert.rejects(api.subscribe('c/main', 'tok-stranger', ['camera:ada']), { code: 433 });
+  });
+
+  it('update sends only the difference, once the last offer is answered, and says null when nothing changed', async () => {
+    for (const f of ['camera:a', 'camera:b', 'camera:c']) await live('c/main', f);
+    const sub = await subscription('c/main', ['camera:a']);
+    const next = sub.update(['camera:a', 'camera:b']);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(fake.of('message', 'update').length, 0, 'no update while the offer is unanswered');
+    await answer(sub);
+    const two = await next;
+    assert.deepEqual(fake.of('message', 'update')[0]!.body, { request: 'update', subscribe: [{ feed: 'camera:b' }] });
+    assert.deepEqual(two!.streams.map((s) => s.feed), ['camera:a', 'camera:a', 'camera:b', 'camera:b']);
+    assert.equal(sub.offer, two!.offer);
+    await answer(sub);
+    const swapped = await sub.update(['camera:c', 'camera:b']);
+    assert.deepEqual(fake.of('message', 'update')[1]!.body, { request: 'update', subscribe: [{ feed: 'camera:c' }], unsubscribe: [{ feed: 'camera:a' }] });
+    assert.deepEqual(swapped!.streams.map((s) => s.feed), ['camera:b', 'camera:b', 'camera:c', 'camera:c']);
+    await answer(sub);
+    assert.equal(await sub.update(['camera:b', 'camera:c']), null);
+    assert.equal(fake.of('message', 'update').length, 2, 'nothing asked of Janus');
+    await sub.configure([{ mid: swapped!.streams[1]!.mid, substream: 0 }, { mid: swapped!.streams[3]!.mid, send: false }]);
+    assert.deepEqual(fake.of('message', 'configure')[0]!.body, { request: 'configure', streams: [{ mid: swapped!.streams[1]!.mid, substream: 0 }, { mid: swapped!.streams[3]!.mid, send: false }] });
+  });
+
+  it('an offer left unanswered holds updates for the timeout at most', async () => {
+    for (const f of ['camera:a', 'camera:b']) await live('c/main', f);
+    const sub = await subscription('c/main', ['camera:a']);
+    const stuck = sub.update(['camera:b']);
+    await new Promise((r) => setTimeout(r, 20));
+    clock.advance(10_000);
+    await assert.rejects(stuck, { code: 'unanswered' });
+    await answer(sub);
+    assert.ok(await sub.update(['camera:b']));
+  });
+
+  it('a feed that went away is unsubscribed, and subscribed again when it comes back', async () => {
+    const first = await live('c/main', 'camera:a');
+    await live('c/main', 'camera:b');
+    const sub = await subscription('c/main', ['camera:a', 'camera:b']);
+    await answer(sub);
+    let closed = 0;
+    first.onClosed(() => closed++);
+    fake.hangup('c/main', 'camera:a');
+    assert.equal(await settleFeeds('c/main'), 1);
+    assert.equal(closed, 1, 'Janus hung the publisher up');
+    assert.deepEqual(await api.listFeeds('c/main'), ['camera:b']);
+    // The same feed id publishes again before anyone looked: it is a new feed to subscribe to.
+    await live('c/main', 'camera:a');
+    const again = await sub.update(['camera:a', 'camera:b']);
+    assert.deepEqual(fake.of('message', 'update').at(-1)!.body, { request: 'update', subscribe: [{ feed: 'camera:a' }] });
+    assert.deepEqual(again!.streams.map((s) => s.feed).sort(), ['camera:a', 'camera:a', 'camera:b', 'camera:b']);
+    await answer(sub);
+    // Gone for good: the update drops it and Janus renegotiates.
+    const pubB = [...fake.handles.values()].find((h) => h.pid === 'camera:b')!;
+    fake.hangup('c/main', 'camera:b');
+    await settleFeeds('c/main');
+    await until(() => !fake.handles.has(pubB.id), 'a publisher Janus hung up to be detached');
+    const without = await sub.update(['camera:a']);
+    assert.deepEqual(without!.streams.map((s) => s.feed), ['camera:a', 'camera:a']);
+  });
+
+  it('feeds that left between the look and the join are left out; with none left there is no offer yet', async () => {
+    await live('c/main', 'camera:a');
+    const sub = await subscription('c/main', ['camera:gone', 'camera:a']);
+    assert.deepEqual(sub.streams.map((s) => s.feed), ['camera:a', 'camera:a']);
+    const empty = await subscription('c/main', ['camera:gone'], 'tok-other');
+    assert.equal(empty.offer, '');
+    assert.equal(await empty.update(['camera:gone']), null);
+    const first = await empty.update(['camera:a']);
+    assert.deepEqual(first!.streams.map((s) => s.feed), ['camera:a', 'camera:a']);
+    await answer(empty);
+    await answer(sub);
+    assert.equal(await sub.update(['camera:a', 'camera:gone']), null, 'the 428 is answered by looking again');
+  });
+
+  it('onFeeds says once per room for a burst: media up, Janus hanging up, our close, other publishers', async () => {
+    await subscription('c/main', []); // a participant that hears of the room's publishers
+    const pub = await live('c/main', 'camera:a'); // webrtcup to the publisher, "publishers" to the participant
+    assert.deepEqual(feeds, []);
+    await live('c/r1', 'camera:b');
+    await pub.close();
+    assert.equal(await settleFeeds('c/main'), 1);
+    fake.pluginEvent([...fake.handles.values()].find((h) => h.room === 'c/main' && h.pid?.startsWith('anon'))!.id, { videoroom: 'event', room: 'c/main', unpublished: 'camera:x' });
+    assert.equal(await settleFeeds('c/main'), 1);
+    api.onFeeds(() => {
+      throw new Error('a faulty listener');
+    });
+    await live('c/main', 'camera:c');
+    assert.ok(logs.some((l) => l.includes('a faulty listener')));
+  });
+
+  it('onClosed is for what Janus ends (kicked elsewhere, hung up, room destroyed elsewhere), not for our own close or kick', async () => {
+    const a = await live('c/main', 'camera:a');
+    const b = await live('c/main', 'camera:b');
+    const c = await live('c/main', 'camera:c');
+    const sub = await subscription('c/main', ['camera:a']);
+    const closed: string[] = [];
+    a.onClosed(() => closed.push('a'));
+    b.onClosed(() => closed.push('b'));
+    c.onClosed(() => closed.push('c'));
+    sub.onClosed(() => closed.push('sub'));
+    await a.close();
+    await api.kick('c/main', 'camera:b');
+    assert.deepEqual(fake.of('message', 'kick').at(-1)!.body.id, 'camera:b');
+    await another().kick('c/main', 'camera:c');
+    await until(() => closed.length === 1, 'the kick to be heard');
+    assert.deepEqual(closed, ['c']);
+    await another().destroyRoom('c/main');
+    await until(() => closed.length === 2, 'the room destroyed');
+    assert.deepEqual(closed, ['c', 'sub']);
+    await assert.rejects(sub.update([]), { code: 'closed' });
+  });
+
+  it('moderate mutes by the mids of the answer, per kind, and is remembered for the next publish', async () => {
+    await api.ensureRoom('c/main');
+    await api.allow('c/main', ['tok-a']);
+    await api.moderate('c/main', 'camera:a', 'audio', true);
+    assert.equal(fake.moderated.length, 0, 'nothing to mute yet');
+    const pub = await api.publish('c/main', 'camera:a', 'tok-a', SDP, 'A');
+    const secret = await janusRoomSecret('key', 'c/main');
+    assert.deepEqual(fake.moderated, [{ request: 'moderate', room: 'c/main', id: 'camera:a', mid: 'a0', mute: true, secret }]);
+    await api.moderate('c/main', 'camera:a', 'video', true);
+    await api.moderate('c/main', 'camera:a', 'audio', false);
+    assert.deepEqual(fake.moderated.slice(1).map((m) => [m.mid, m.mute]), [['v1', true], ['a0', false]]);
+    await pub.close();
+    await api.publish('c/main', 'camera:a', 'tok-a', SDP, 'A');
+    assert.deepEqual(fake.moderated.slice(3).map((m) => [m.mid, m.mute]), [['v1', true]], 'the video mute outlives the publisher');
+  });
+
+  it('when the connection drops every handle is gone without onClosed; rooms are made again once it is back', async () => {
+    const pub = await live('c/main', 'camera:a');
+    const sub = await subscription('c/main', ['camera:a']);
+    let closed = 0;
+    pub.onClosed(() => closed++);
+    sub.onClosed(() => closed++);
+    let downs = 0;
+    let ups = 0;
+    api.onDown(() => downs++);
+    api.onUp(() => ups++);
+    fake.drop();
+    await until(() => downs === 1, 'onDown');
+    assert.equal(api.up, false);
+    assert.equal(closed, 0);
+    await assert.rejects(sub.update([]), { code: 'closed' });
+    await assert.rejects(api.ensureRoom('c/main'), { code: 'down' });
+    clock.advance(1000);
+    await until(() => ups === 1, 'onUp');
+    const before = fake.of('message', 'create').length;
+    await api.ensureRoom('c/main');
+    assert.equal(fake.of('message', 'create').length, before + 1, 'asked again: Janus may have restarted');
+    await pub.close();
+    await sub.close();
+  });
+
+  it('a subscription takes two handles; past the bound Janus is not asked', async () => {
+    const small = another(4); // its own handle for room requests + a publisher + a subscription
+    await small.ensureRoom('c/main');
+    await small.allow('c/main', ['tok-a', 'tok-b']);
+    await small.publish('c/main', 'camera:a', 'tok-a', SDP, 'A');
+    fake.mediaUp('c/main', 'camera:a');
+    const sub = await small.subscribe('c/main', 'tok-b', ['camera:a']);
+    await assert.rejects(small.publish('c/main', 'camera:b', 'tok-b', SDP, 'B'), { code: 'handles' });
+    assert.equal(fake.of('message', 'join').length, 3, 'the refused publisher asked Janus nothing');
+    await sub.close();
+    await small.publish('c/main', 'camera:b', 'tok-b', SDP, 'B');
+  });
+});
 
 describe('VideoRoom client against a real Janus', { timeout: 120_000 }, () => {
   let lab: MediaLab;
@@ -172,6 +431,6 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
