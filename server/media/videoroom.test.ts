@@ -185,11 +185,12 @@ describe('VideoRoom client (fake Janus)', { timeout: 60_000 }, () => {
     assert.deepEqual(without!.streams.map((s) => s.feed), ['camera:a', 'camera:a']);
   });
 
-  it('feeds that left between the look and the join are left out; with none left there is no offer yet', async () => {
+  it('feeds that left between the look and the join are left out; with none left the subscription is refused (428)', async () => {
     await live('c/main', 'camera:a');
     const sub = await subscription('c/main', ['camera:gone', 'camera:a']);
     assert.deepEqual(sub.streams.map((s) => s.feed), ['camera:a', 'camera:a']);
-    const empty = await subscription('c/main', ['camera:gone'], 'tok-other');
+    await assert.rejects(subscription('c/main', ['camera:gone'], 'tok-other'), { code: 428, message: 'None of the feeds to receive is live any more.' });
+    const empty = await subscription('c/main', [], 'tok-other');
     assert.equal(empty.offer, '');
     assert.equal(await empty.update(['camera:gone']), null);
     const first = await empty.update(['camera:a']);

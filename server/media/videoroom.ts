@@ -29,7 +29,11 @@ export interface VideoRoomApi {
   allow(room: string, tokens: string[]): Promise<void>;
   disallow(room: string, tokens: string[]): Promise<void>;
   publish(room: string, feed: string, token: string, offer: string, display: string): Promise<PublisherHandle>;
-  /** With no live feed yet the handle has `offer` '' and no streams; the first `update` with feeds brings the offer. */
+  /**
+   * Refused with 428 when none of `feeds` is live any more (they left between the caller's look and
+   * Janus). With no feeds at all the handle has `offer` '' and no streams, and the first `update`
+   * with feeds brings the offer.
+   */
   subscribe(room: string, token: string, feeds: string[]): Promise<SubscriberHandle>;
   kick(room: string, feed: string): Promise<void>;
   /** Remembered per feed: a later publish of the same feed starts muted too. */
@@ -270,7 +274,7 @@ class Rooms implements VideoRoom, RoomsContext {
     try {
       await sub.enter(this.conn, token);
       const want = unique(feeds);
-      if (want.length) await sub.join(want);
+      if (want.length && !(await sub.join(want))) throw new JanusError(428, 'None of the feeds to receive is live any more.');
       return sub;
     } catch (e) {
       await sub.close();
