@@ -5,6 +5,8 @@
  * none for a wrong one), and `stop()` leaves nothing behind.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -158,6 +160,11 @@ async function waitIn<T>(page: Page, fn: string, what: string, timeoutMs = 30_00
   }
 }
 
+/** The lab's config folders (and logs) under the temporary folder still there for `ns`. */
+function folders(ns: string): string[] {
+  return readdirSync(tmpdir()).filter((f) => f.startsWith(`${ns}-`));
+}
+
 function namespaces(): string[] {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
 }
@@ -238,7 +245,11 @@ describe('media lab', { timeout: 180_000 }, () => {
     await page.browserContext().close();
   });
 
-  test('a camera crosses the veth to a Janus VideoRoom and on to a subscriber', async () => {
+  test('a camera crosses the veth to a Janus VideoRoom and on to a subscriber', async (t) => {
+    let ok = false;
+    t.after(() => {
+      if (!ok) console.error(lab.logs());
+    });
     const publisher = await open();
     const subscriber = await open();
     const room = `lab-${Date.now()}`;
@@ -285,6 +296,7 @@ describe('media lab', { timeout: 180_000 }, () => {
     assert.ok(got.width > 0);
     await publisher.browserContext().close();
     await subscriber.browserContext().close();
+    ok = true;
   });
 
   test('coturn relays for a credential the server issues, and for no other', async () => {
@@ -308,11 +320,13 @@ describe('media lab', { timeout: 180_000 }, () => {
     assert.ok(namespaces().includes(lab.netns));
     assert.ok(labPids.includes(lab.janusPid));
     assert.equal(labPids.length, 2, `Janus and coturn run in the namespace: ${labPids.join(', ')}`);
+    assert.match(lab.logs(200), /JANUS VideoRoom plugin initialized[\s\S]*--- coturn[\s\S]*Relay ports initialization done/);
     await lab.stop();
     assert.ok(!namespaces().includes(lab.netns), `namespace ${lab.netns} is still there`);
     for (const pid of labPids) assert.equal(alive(pid), false, `process ${pid} still runs`);
     const addrs = execFileSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' });
     assert.ok(!addrs.includes(`${lab.hostAddress}/`), 'the host end of the veth is gone');
+    assert.deepEqual(folders(lab.netns), []);
   });
 
   test('a test process that crashes, is stopped or is killed leaves nothing behind', async () => {
@@ -320,6 +334,7 @@ describe('media lab', { timeout: 180_000 }, () => {
     const crashed = await labInChild(`setTimeout(() => { throw new Error('the test crashed'); }, 10);`);
     await exited(crashed.child);
     assert.ok(!namespaces().includes(crashed.ns), `namespace ${crashed.ns} outlived its crashed process`);
+    assert.deepEqual(folders(crashed.ns), []);
     for (const pid of crashed.pids) assert.equal(alive(pid), false, `process ${pid} outlived its crashed test`);
 
     // Stopped by a signal (a runner's timeout): cleans up, then dies of the signal.
@@ -328,6 +343,7 @@ describe('media lab', { timeout: 180_000 }, () => {
     await exited(stopped.child);
     assert.equal(stopped.child.signalCode, 'SIGTERM');
     assert.ok(!namespaces().includes(stopped.ns), `namespace ${stopped.ns} outlived its stopped process`);
+    assert.deepEqual(folders(stopped.ns), []);
     for (const pid of stopped.pids) assert.equal(alive(pid), false, `process ${pid} outlived its stopped test`);
 
     // Killed outright: nothing runs in it any more; the next lab started anywhere removes what it left.
@@ -335,9 +351,11 @@ describe('media lab', { timeout: 180_000 }, () => {
     killed.child.kill('SIGKILL');
     await exited(killed.child);
     assert.ok(namespaces().includes(killed.ns));
+    assert.equal(folders(killed.ns).length, 1);
     const next = await startMediaLab({ janus: false, turn: false });
     try {
       assert.ok(!namespaces().includes(killed.ns), `stale namespace ${killed.ns} was not removed`);
+      assert.deepEqual(folders(killed.ns), []);
       for (const pid of killed.pids) assert.equal(alive(pid), false, `process ${pid} of a killed test still runs`);
     } finally {
       await next.stop();

@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,6 +30,8 @@ export interface MediaLab {
   netns: string;
   labAddress: string;
   hostAddress: string;
+  /** The last lines of Janus's and coturn's logs, to print when a test fails (empty once stopped). */
+  logs(lines?: number): string;
   /** Kills Janus and coturn, deletes the namespace (the veth goes with it). */
   stop(): Promise<void>;
 }
@@ -101,7 +103,7 @@ function killNamespace(ns: string): void {
   }
 }
 
-/** Namespaces and subnet locks left by labs whose process died without cleaning up. */
+/** Namespaces, subnet locks and config folders left by labs whose process died without cleaning up. */
 function removeStale(): void {
   let names: string[] = [];
   try {
@@ -113,25 +115,28 @@ function removeStale(): void {
     const m = /^kr-lab-(\d+)-\d+$/.exec(ns);
     if (m && !alive(Number(m[1]))) killNamespace(ns);
   }
+  for (const name of readdirSync(tmpdir())) {
+    const m = /^kr-lab-(\d+)-\d+-/.exec(name);
+    if (m && !alive(Number(m[1]))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
   if (!existsSync(LOCKS)) return;
   for (const n of readdirSync(LOCKS)) {
     let owner = NaN;
     try {
       owner = Number(readFileSync(join(LOCKS, n, 'pid'), 'utf8'));
     } catch {
-      /* half-made lock: judged by its age below */
+      /* a lock being made right now, or whose maker died between two calls: judged by its age */
     }
-    if (Number.isFinite(owner) ? !alive(owner) : Date.now() - statAge(join(LOCKS, n)) > 60_000) {
-      rmSync(join(LOCKS, n), { recursive: true, force: true });
-    }
+    const stale = Number.isFinite(owner) ? !alive(owner) : Date.now() - mtime(join(LOCKS, n)) > 60_000;
+    if (stale) rmSync(join(LOCKS, n), { recursive: true, force: true });
   }
 }
 
-function statAge(path: string): number {
+function mtime(path: string): number {
   try {
-    return Number(execFileSync('stat', ['-c', '%Y', path], { encoding: 'utf8' })) * 1000;
+    return statSync(path).mtimeMs;
   } catch {
-    return 0;
+    return Date.now();
   }
 }
 
@@ -344,7 +349,7 @@ export async function startMediaLab(opts: { janus?: boolean; turn?: boolean } = 
   // Interface names are at most 15 characters.
   const hostIf = `krh${subnet}x${process.pid % 100000}`.slice(0, 15);
   const labIf = `krl${subnet}x${process.pid % 100000}`.slice(0, 15);
-  const dir = mkdtempSync(join(tmpdir(), 'kr-lab-'));
+  const dir = mkdtempSync(join(tmpdir(), `${ns}-`));
   const janusLog = join(dir, 'janus.log');
   const turnLog = join(dir, 'turnserver.log');
   let janus: ChildProcess | null = null;
@@ -480,6 +485,13 @@ export async function startMediaLab(opts: { janus?: boolean; turn?: boolean } = 
         if (withJanus) Object.assign(env, { JANUS_URL: janusUrl, JANUS_API_SECRET: janusApiSecret, JANUS_ADMIN_KEY: janusAdminKey });
         if (withTurn) Object.assign(env, { TURN_URLS: turnUrls.join(','), TURN_SECRET: turnSecret });
         return env;
+      },
+      logs(lines = 40) {
+        if (stopped) return '';
+        const parts: string[] = [];
+        if (withJanus) parts.push(`--- Janus (${janusLog}) ---\n${tail(janusLog, lines)}`);
+        if (withTurn) parts.push(`--- coturn (${turnLog}) ---\n${tail(turnLog, lines)}`);
+        return parts.join('\n');
       },
       stop,
     };
