@@ -129,7 +129,8 @@ describe('Media server: six browsers, mesh to Janus, breakout rooms, last-N, lea
     janusAddress = new URL(lab.janusUrl).hostname;
     server = await startServer({ env: { ...lab.serverEnv(), MESH_LIMIT: '4', LEAVE_GRACE_SECONDS: '2' } });
     course = await startCoursePage();
-    browser = await launch(LAB_CHROMIUM_FLAGS);
+    // Janus is on a local (veth) address; no TURN here, so the loopback switch cannot stall ICE gathering.
+    browser = await launch([...LAB_CHROMIUM_FLAGS, '--allow-loopback-in-peer-connection']);
     staff = await openConsole(server.wsUrl, ROOM, await issueToken(TEST_SECRET, { ...PEOPLE[0]!, room: ROOM }));
     probe = await openJanusProbe(lab.janusUrl, lab.janusApiSecret);
   });
