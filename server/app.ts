@@ -233,6 +233,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     hub,
     async close() {
       signaling.close();
+      sfu?.close();
       hub.close();
       videoRoom?.close();
       await store.close();

@@ -94,6 +94,7 @@ export class SfuRooms<C extends SfuPeer = SfuPeer> {
   /** Changes every time the connection to Janus drops: handles made before are gone. */
   private epoch = 0;
   private retryAfterMs: number;
+  private closing = false;
 
   constructor(deps: SfuDeps<C>) {
     this.deps = deps;
@@ -110,7 +111,7 @@ export class SfuRooms<C extends SfuPeer = SfuPeer> {
   /** An `sfu` frame of a joined participant connection (room-socket.ts checked that much). */
   handle(conn: C, msg: SfuClientMessage): void {
     const actor = conn.actor;
-    if (!actor) return;
+    if (!actor || this.closing) return;
     const source = msg.op === 'publish' ? msg.source : undefined;
     const starts = msg.op === 'publish' || msg.op === 'subscribe';
     const mine = this.entry(conn.roomId, actor.id);
@@ -263,7 +264,7 @@ export class SfuRooms<C extends SfuPeer = SfuPeer> {
   /** The hub's `onStateChange`: follow presence, places, shares, mutes and the media mode. */
   stateChanged(room: string, before: RoomState, after: RoomState): void {
     const users = this.rooms.get(room);
-    if (!users?.size && !this.places.placesOf(room).length) return;
+    if (this.closing || (!users?.size && !this.places.placesOf(room).length)) return;
     if (
       before.participants === after.participants &&
       before.status === after.status &&
@@ -495,6 +496,21 @@ export class SfuRooms<C extends SfuPeer = SfuPeer> {
       }
     }
     return { up: this.api.up, users, publishers, subscriptions };
+  }
+
+  /**
+   * The server is stopping: forget every connection's media without asking Janus (closing the
+   * connection to Janus ends its session, and with it every handle this server made).
+   */
+  close(): void {
+    this.closing = true;
+    for (const users of this.rooms.values()) {
+      for (const e of users.values()) {
+        e.gone = true;
+        if (e.retryTimer !== null) this.deps.clock.clearTimeout(e.retryTimer);
+      }
+    }
+    this.rooms.clear();
   }
 
   /** Settles when every user's queued media work has finished (tests, shutdown). */
