@@ -6,6 +6,7 @@
  * feeds come and go, the way Janus does (a dropped feed's transceiver is stopped, its m-line
  * rejected). Tests can also send `reset` and `error`, and replay old frames. Not part of the library.
  */
+import { SfuLink, type SfuLinkOptions } from '../client/media/sfu-link.ts';
 import type { MediaSource, SfuClientMessage, SfuServerMessage, SfuStream } from '../protocol/types.ts';
 
 export type FeedKey = `${MediaSource}:${string}`;
@@ -29,6 +30,8 @@ export interface FakeSubscriber {
   pc: RTCPeerConnection;
   version: number;
   forwarded: Forwarded[];
+  /** Dropped feeds whose transceivers were made inactive. */
+  inactive: Forwarded[];
   /** The last offer frame sent. */
   offer: Extract<SfuServerMessage, { op: 'offer' }> | null;
   /** Versions the browser answered. */
@@ -43,6 +46,8 @@ export interface FakeClient {
   received: SfuServerMessage[];
   deliver: (msg: SfuServerMessage) => void;
   subscriber: FakeSubscriber | null;
+  /** The last offer version sent to this client (versions only grow, as on the server). */
+  version: number;
 }
 
 const gathered = (pc: RTCPeerConnection) =>
@@ -84,12 +89,16 @@ export class FakeSfu {
   manualOffers = false;
   /** Refuse this many publish frames with this error (then accept them). */
   refusePublish: { times: number; retryAfterMs?: number } = { times: 0 };
+  /** How a dropped feed leaves a subscription: its transceiver stopped (m-line rejected) or made inactive. */
+  dropWith: 'stop' | 'inactive' = 'stop';
+  /** Still list the inactive ones in the offer's `streams` (a careless server): the browser must not show them. */
+  listInactive = false;
   /** Answer publish offers with SDP the browser cannot use. */
   badAnswers = false;
 
   /** A browser connects: returns the `send` function its link uses. */
   connect(userId: string, deliver: (msg: SfuServerMessage) => void): (msg: SfuClientMessage) => void {
-    const client: FakeClient = { userId, sent: [], received: [], deliver, subscriber: null };
+    const client: FakeClient = { userId, sent: [], received: [], deliver, subscriber: null, version: 0 };
     this.clients.set(userId, client);
     return (msg) => {
       client.sent.push(msg);
@@ -127,6 +136,9 @@ export class FakeSfu {
         return;
       }
       case 'subscribe':
+        // As the server does: a subscribe starts afresh (a new handle, a new connection).
+        client.subscriber?.pc.close();
+        client.subscriber = null;
         if (!this.manualOffers) await this.offer(client.userId);
         return;
       case 'answer': {
@@ -180,7 +192,7 @@ export class FakeSfu {
    */
   async offer(userId: string): Promise<Extract<SfuServerMessage, { op: 'offer' }>> {
     const client = this.clients.get(userId)!;
-    const sub = (client.subscriber ??= { pc: this.pc(), version: 0, forwarded: [], offer: null, answered: [] });
+    const sub = (client.subscriber ??= { pc: this.pc(), version: 0, forwarded: [], inactive: [], offer: null, answered: [] });
     const wanted = new Set(this.receives(userId));
     for (const f of [...sub.forwarded]) {
       const track = wanted.has(f.feed) ? this.feeds.get(f.feed)?.tracks.find((t) => t.kind === f.kind) : undefined;
@@ -189,7 +201,11 @@ export class FakeSfu {
         if (f.transceiver.sender.track !== track) await f.transceiver.sender.replaceTrack(track);
         continue;
       }
-      f.transceiver.stop();
+      if (this.dropWith === 'stop') f.transceiver.stop();
+      else {
+        f.transceiver.direction = 'inactive';
+        sub.inactive.push(f);
+      }
       sub.forwarded.splice(sub.forwarded.indexOf(f), 1);
     }
     for (const key of wanted) {
@@ -202,8 +218,9 @@ export class FakeSfu {
     }
     await sub.pc.setLocalDescription(await sub.pc.createOffer());
     await gathered(sub.pc);
-    sub.version++;
-    const streams: SfuStream[] = sub.forwarded.map((f) => {
+    sub.version = ++client.version;
+    const listed = this.listInactive ? [...sub.forwarded, ...sub.inactive] : sub.forwarded;
+    const streams: SfuStream[] = listed.map((f) => {
       const feed = this.feeds.get(f.feed);
       const [source, ...rest] = f.feed.split(':') as [MediaSource, ...string[]];
       return { mid: f.transceiver.mid!, userId: feed?.userId ?? rest.join(':'), source, kind: f.kind };
@@ -249,4 +266,80 @@ export async function encodedLayers(pc: RTCPeerConnection): Promise<Map<string, 
     if (s.type === 'outbound-rtp' && s.kind === 'video') out.set(s.rid ?? '', s.framesEncoded ?? 0);
   }
   return out;
+}
+
+/**
+ * The usual setup of an SfuLink test: a fake media server, links wired to it as users, their
+ * errors, and the cameras they opened; `close()` undoes it all.
+ */
+export class SfuHarness {
+  readonly sfu = new FakeSfu();
+  readonly links: SfuLink[] = [];
+  readonly errors: { code: string; message: string }[] = [];
+  private readonly opened: MediaStream[] = [];
+  private readonly painters: ReturnType<typeof setInterval>[] = [];
+  private readonly contexts: AudioContext[] = [];
+
+  /** A link for `userId`, wired to the fake; `changes()` counts its onChange calls. */
+  link(userId: string, extra: Partial<SfuLinkOptions> = {}): { link: SfuLink; changes: () => number } {
+    let changes = 0;
+    const holder: { link?: SfuLink } = {};
+    const send = this.sfu.connect(userId, (msg) => holder.link!.handle(msg));
+    const link = (holder.link = new SfuLink({
+      send,
+      iceServers: () => [],
+      iceTransportPolicy: () => 'all',
+      onChange: () => changes++,
+      onError: (e) => this.errors.push(e),
+      ...extra,
+    }));
+    this.links.push(link);
+    return { link, changes: () => changes };
+  }
+
+  /** The fake camera and microphone. */
+  async camera(): Promise<MediaStream> {
+    const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    this.opened.push(s);
+    return s;
+  }
+
+  /** A painted canvas as a camera of `w`×`h` (simulcast needs a big picture), with a tone as its microphone. */
+  bigCamera(w = 1280, h = 720): MediaStream {
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const g = canvas.getContext('2d')!;
+    let n = 0;
+    const paint = () => {
+      g.fillStyle = `hsl(${(n += 7) % 360} 60% 50%)`;
+      g.fillRect(0, 0, w, h);
+      g.fillStyle = '#fff';
+      g.fillRect((n * 13) % w, (n * 5) % h, 120, 120);
+    };
+    paint();
+    this.painters.push(setInterval(paint, 66));
+    const audio = new AudioContext();
+    this.contexts.push(audio);
+    const dest = audio.createMediaStreamDestination();
+    const osc = audio.createOscillator();
+    osc.connect(dest);
+    osc.start();
+    const s = new MediaStream([...dest.stream.getAudioTracks(), ...canvas.captureStream(15).getVideoTracks()]);
+    this.opened.push(s);
+    return s;
+  }
+
+  /** Has `key` been published to the fake with `n` tracks? */
+  has(key: FeedKey, n = 2): boolean {
+    return this.sfu.feeds.get(key)?.tracks.length === n;
+  }
+
+  close(): void {
+    for (const l of this.links) l.close();
+    this.sfu.close();
+    for (const s of this.opened) for (const t of s.getTracks()) t.stop();
+    for (const t of this.painters) clearInterval(t);
+    for (const c of this.contexts) void c.close();
+  }
 }

@@ -66,7 +66,6 @@ export class SfuLink {
 
   private subscribed = false;
   private subscribeSent = false;
-  private subRetried = false;
   private sub: Subscription | null = null;
   /** The newest offer version seen since we (re)subscribed; older ones are stale. */
   private lastVersion = -1;
@@ -84,7 +83,11 @@ export class SfuLink {
     return { iceServers: this.options.iceServers(), iceTransportPolicy: this.options.iceTransportPolicy() };
   }
 
-  /** Publish (or change) `source`; null stops publishing it. Camera = the local camera+mic stream. */
+  /**
+   * Publish (or change) `source`; null stops publishing it. Camera = the local camera+mic stream.
+   * Publishing the stream already published does nothing (after the link gave up on it, publish
+   * null first to try again; a server `reset` tries again by itself).
+   */
   async publish(source: MediaSource, stream: MediaStream | null): Promise<void> {
     if (this.closed) return;
     if (!stream) {
@@ -92,8 +95,9 @@ export class SfuLink {
       this.stopPublisher(source, true);
       return;
     }
+    // Already ours (published, on its way, or waiting to be tried again): nothing to do.
+    if (this.wanted.get(source) === stream) return;
     const current = this.publishers.get(source);
-    if (this.wanted.get(source) === stream && current) return;
     if (current && this.sameKinds(current.pc, stream)) {
       // The same kinds of track: swap them in place, no renegotiation.
       this.wanted.set(source, stream);
@@ -128,7 +132,8 @@ export class SfuLink {
   subscribe(): void {
     if (this.closed) return;
     this.subscribed = true;
-    if (this.subscribeSent) return;
+    // Sent already, or waiting to ask again after a failure (the backoff holds).
+    if (this.subscribeSent || this.retryTimers.has('subscription')) return;
     this.subscribeSent = true;
     this.lastVersion = -1;
     this.options.send({ type: 'sfu', op: 'subscribe' });
@@ -242,10 +247,9 @@ export class SfuLink {
     this.retried.delete(source);
     try {
       await pub.pc.setRemoteDescription({ type: 'answer', sdp });
-    } catch (error) {
-      if (this.publishers.get(source) !== pub) return;
-      this.options.onError?.({ code: 'media', message: `The media server's answer was not usable: ${String((error as Error)?.message ?? error)}` });
-      this.failed(source);
+    } catch {
+      // Not usable: ask again (the give-up, if it comes to that, is reported).
+      if (this.publishers.get(source) === pub) this.failed(source);
     }
   }
 
@@ -281,15 +285,12 @@ export class SfuLink {
       await pc.setRemoteDescription({ type: 'offer', sdp });
       await pc.setLocalDescription(await pc.createAnswer());
       await this.timers.gathered(pc);
-    } catch (error) {
-      if (this.sub !== sub || this.closed) return;
-      this.options.onError?.({ code: 'media', message: `Could not receive from the media server: ${String((error as Error)?.message ?? error)}` });
-      this.failed('subscription');
+    } catch {
+      if (this.sub === sub && !this.closed) this.failed('subscription');
       return;
     }
     if (this.closed || this.sub !== sub || version !== this.lastVersion) return;
     this.options.send({ type: 'sfu', op: 'answer', sdp: pc.localDescription!.sdp, version });
-    this.subRetried = false;
     const before = new Set(this.streams.keys());
     sub.streams = streams;
     const got = receivedStreams(pc, streams, this.streams);
@@ -335,7 +336,6 @@ export class SfuLink {
     this.dropSubscription();
     this.failures.clear();
     this.retried.clear();
-    this.subRetried = false;
     for (const source of this.wanted.keys()) void this.startPublisher(source);
     if (this.subscribed) this.subscribe();
   }
@@ -353,17 +353,16 @@ export class SfuLink {
         return;
       }
       this.stopPublisher(source, false);
-    } else if (this.subscribed && msg.retryAfterMs !== undefined && !this.subRetried && !this.sub) {
-      this.subRetried = true;
-      this.dropSubscription();
-      this.retryTimers.set('subscription', this.timers.after(msg.retryAfterMs, () => this.subscribe()));
+    } else if (this.subscribed && msg.code === 'sfu-unavailable' && msg.retryAfterMs !== undefined) {
+      // The server could not make or change what we receive and dropped it: subscribe again afresh.
+      this.failed('subscription', msg.retryAfterMs);
       return;
     }
     this.options.onError?.({ code: msg.code, message: msg.message });
   }
 
   /** A connection failed: ask for it again with backoff, a few times, then give up and say so. */
-  private failed(what: MediaSource | 'subscription'): void {
+  private failed(what: MediaSource | 'subscription', atLeastMs = 0): void {
     const attempt = (this.failures.get(what) ?? 0) + 1;
     this.failures.set(what, attempt);
     if (what === 'subscription') this.dropSubscription();
@@ -376,13 +375,16 @@ export class SfuLink {
       });
       return;
     }
-    const delay = (this.options.backoffMs ?? 1000) * 2 ** (attempt - 1);
+    const delay = Math.max(atLeastMs, (this.options.backoffMs ?? 1000) * 2 ** (attempt - 1));
     this.retryTimers.set(
       what,
       this.timers.after(delay, () => {
         this.retryTimers.delete(what);
         if (what === 'subscription') {
-          if (this.subscribed) this.subscribe();
+          if (!this.subscribed) return;
+          // An offer that came meanwhile (the server tried again itself) already set it up again.
+          if (this.sub) this.subscribeSent = true;
+          else this.subscribe();
         } else if (this.wanted.has(what)) void this.startPublisher(what);
       }),
     );
