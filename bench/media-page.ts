@@ -98,9 +98,10 @@ export async function joinPage(opts: {
   const bp: BenchPage = { name: opts.sub, browser, page: null as unknown as Page, pid, close: () => browser.close().catch(() => {}) };
   try {
     const token = await issueToken(TEST_SECRET, { sub: opts.sub, name: opts.sub, role: opts.role, room: opts.room });
-    const q = new URLSearchParams({ server: opts.serverUrl.replace('127.0.0.1', 'localhost'), room: opts.room });
-    // The browser's first tab stays blank: closing it would end a headless browser on some versions.
-    const page = await openPageTracked(browser, `${opts.courseUrl}?${q}`, token);
+    // openPage hands the token to the element and takes it out of the URL.
+    const q = new URLSearchParams({ server: opts.serverUrl.replace('127.0.0.1', 'localhost'), room: opts.room, token });
+    const page = await openPage(browser, `${opts.courseUrl}?${q}`, { init: trackPeerConnections });
+    if (!(await page.evaluate(() => Array.isArray((window as any).__pcs)))) throw new Error('the peer connection tracker did not load before the page');
     bp.page = page;
     await until(page, `window.__deepAll('video').some((v) => v.videoWidth > 0)`, 30_000, `${opts.sub}'s camera preview`);
     if (opts.lastN !== undefined) await setLastN(page, opts.lastN);
@@ -111,22 +112,4 @@ export async function joinPage(opts: {
     await bp.close();
     throw e;
   }
-}
-
-/**
- * `openPage` on a blank page first, so the connection tracker and the token hand-off are installed
- * before the course page's own scripts run; the token never goes into a URL.
- */
-async function openPageTracked(browser: Browser, url: string, token: string): Promise<Page> {
-  const page = await openPage(browser, 'about:blank');
-  await page.evaluateOnNewDocument(trackPeerConnections);
-  await page.evaluateOnNewDocument((t: string) => {
-    new MutationObserver(() => {
-      const el = document.querySelector('kaltura-room');
-      if (el && !el.getAttribute('token')) el.setAttribute('token', t);
-    }).observe(document, { childList: true, subtree: true });
-  }, token);
-  await page.goto(url);
-  if (!(await page.evaluate(() => Array.isArray((window as any).__pcs)))) throw new Error('the peer connection tracker did not load before the page');
-  return page;
 }

@@ -11,6 +11,7 @@
  */
 import { startServer, type RunningServer } from '../server/testing/spawn.ts';
 import { startCoursePage } from '../test/e2e/browser.ts';
+import { LAB_CHROMIUM_FLAGS, startMediaLab, type MediaLab } from '../test/support/media-lab.ts';
 import { loadAverage, machineBusySeconds, treeCpuSeconds } from './media-cpu.ts';
 import { decodedFrames, joinPage, pageMediaMode, setLastN, type BenchPage } from './media-page.ts';
 
@@ -33,9 +34,9 @@ export interface MediaPoint {
   lastN: number | null;
   /** Per page: cores (CPU seconds per wall second of its Chromium tree). */
   cpu: number[];
-  /** Per page: mean frames per second over the videos it decodes. */
+  /** Per page: mean frames per second of the videos it decodes (per ~2 s slice of the window). */
   fps: number[];
-  /** Per page: video streams that decoded frames during the window. */
+  /** Per page: video streams decoding frames, on average over ~2 s slices of the window. */
   decoded: number[];
   /** Janus's cores over the window (SFU only). */
   janus: number | null;
@@ -96,24 +97,34 @@ async function measure(pages: BenchPage[], point: Omit<MediaPoint, 'cpu' | 'fps'
     const frames = await Promise.all(pages.map((p) => decodedFrames(p.page)));
     return { t: performance.now(), cpu: treeCpuSeconds(pids), busy: machineBusySeconds(), frames };
   };
-  const a = await read();
-  await sleep(o.windowMs);
-  const b = await read();
+  // Read every ~2 s over the window: which videos decode in each slice (last-N may rotate them).
+  const slices = Math.max(1, Math.round(o.windowMs / 2000));
+  const reads = [await read()];
+  for (let i = 0; i < slices; i++) {
+    await sleep(o.windowMs / slices);
+    reads.push(await read());
+  }
+  const a = reads[0];
+  const b = reads.at(-1)!;
   const seconds = (b.t - a.t) / 1000;
   const cores = pids.map((_, i) => (b.cpu[i] - a.cpu[i]) / seconds);
   if (cores.some((c) => !Number.isFinite(c))) throw new Error(`a browser${janusPid ? ' or Janus' : ''} exited during the window`);
-  const rates = pages.map((_, i) => decodingRates(a.frames[i], b.frames[i], seconds));
-  const short = pages.filter((_, i) => rates[i].length !== expected);
+  // A page must have received every video it should over the window: no figure for a broken room.
+  const received = pages.map((_, i) => decodingRates(a.frames[i], b.frames[i], seconds).length);
+  const short = pages.filter((_, i) => received[i] < expected);
   if (short.length) {
     throw new Error(
-      `${point.mode}, ${point.people} people: ${short.map((p) => `${p.name} decoded ${rates[pages.indexOf(p)].length}`).join(', ')} of the ${expected} videos each page should receive`,
+      `${point.mode}, ${point.people} people: ${short.map((p) => `${p.name} decoded ${received[pages.indexOf(p)]}`).join(', ')} of the ${expected} videos each page should receive`,
     );
   }
+  const perSlice = pages.map((_, i) =>
+    reads.slice(1).map((r, j) => decodingRates(reads[j].frames[i], r.frames[i], (r.t - reads[j].t) / 1000)),
+  );
   return {
     ...point,
     cpu: cores.slice(0, pages.length),
-    fps: rates.map((r) => (r.length ? mean(r) : 0)),
-    decoded: rates.map((r) => r.length),
+    fps: perSlice.map((sl) => mean(sl.flat().length ? sl.flat() : [0])),
+    decoded: perSlice.map((sl) => mean(sl.map((r) => r.length))),
     janus: janusPid ? cores[pages.length] : null,
     others: Math.max(0, (b.busy - a.busy) / seconds - cores.reduce((x, y) => x + y, 0)),
   };
@@ -179,17 +190,14 @@ export async function run(opts: MediaOptions = {}): Promise<MediaResult> {
     ...opts,
   };
   const loadBefore = loadAverage();
-  let lab: { janusPid: number; serverEnv(): Record<string, string>; stop(): Promise<void> } | null = null;
-  let flags = ['--allow-loopback-in-peer-connection'];
+  let lab: MediaLab | null = null;
+  // The same switches for both, so the mesh and the SFU pages differ only in where media goes.
+  const flags = LAB_CHROMIUM_FLAGS;
   const servers: RunningServer[] = [];
   const course = await startCoursePage();
   const rounds: MediaPoint[][] = [];
   try {
-    if (o.sfu) {
-      const m = await import('../test/support/media-lab.ts');
-      lab = await m.startMediaLab({ janus: true, turn: false });
-      flags = [...new Set([...flags, ...m.LAB_CHROMIUM_FLAGS])];
-    }
+    if (o.sfu) lab = await startMediaLab({ janus: true, turn: false });
     const mesh = await startServer();
     servers.push(mesh);
     let sfu: RunningServer | null = null;
