@@ -19,15 +19,14 @@
  *   ('server') and publishes and subscribes again.
  */
 import { locationOf } from '../../src/protocol/breakout-state.ts';
-import { receives } from '../../src/protocol/media.ts';
-import { mediaMode } from '../../src/protocol/media-mode.ts';
 import { participantOf } from '../../src/protocol/presence.ts';
-import { shareBy } from '../../src/protocol/share.ts';
 import type { ErrorCode, MediaSource, RoomState, SfuClientMessage, SfuServerMessage } from '../../src/protocol/types.ts';
 import type { Clock } from '../socket.ts';
 import { feedId, janusRoomId, meetingRoomOf } from './ids.ts';
 import { SfuPlaces } from './sfu-places.ts';
-import { layerConfig, randomToken, sameFeeds, UserMedia, wireStreams } from './sfu-user.ts';
+import { onSfu, sfuRefusal, sharesHere } from './sfu-rules.ts';
+import { Subscriptions } from './sfu-subscription.ts';
+import { randomToken, UserMedia } from './sfu-user.ts';
 import type { VideoRoomApi } from './videoroom.ts';
 
 /** A room socket as the controller sees it. */
@@ -53,37 +52,8 @@ export interface SfuDeps<C extends SfuPeer> {
 
 /** Frames a connection may have waiting for the media server before more are refused. */
 export const MAX_QUEUED = 8;
-/** Tries to make a subscription the server makes on its own after a failure, before it says so and stops. */
-const SUBSCRIBE_TRIES = 4;
 
 const UNAVAILABLE = 'The media server did not answer; try again shortly.';
-
-type Refusal = { code: ErrorCode; message: string };
-
-/** Does `userId` share content in the room they are in now (so their screen may be published)? */
-function sharesHere(state: RoomState, userId: string): boolean {
-  const share = shareBy(state, userId);
-  return !!share && share.room === locationOf(state, userId);
-}
-
-/** Is the room on the media server now, with its meeting running? */
-function onSfu(state: RoomState | undefined): state is RoomState {
-  return !!state && state.status === 'open' && mediaMode(state) === 'sfu';
-}
-
-/** Why `userId` may not send this frame now, or null. */
-export function sfuRefusal(state: RoomState | undefined, userId: string, msg: SfuClientMessage): Refusal | null {
-  if (!state || state.status !== 'open' || !participantOf(state, userId)?.present) {
-    return { code: 'not-joined', message: 'Join the running session before sending media.' };
-  }
-  if (mediaMode(state) !== 'sfu') {
-    return { code: 'invalid', message: "This room's media goes browser to browser now; the media server is not in use." };
-  }
-  if (msg.op === 'publish' && msg.source === 'screen' && !sharesHere(state, userId)) {
-    return { code: 'forbidden', message: 'Start sharing content first: only a screen the room shows may be published.' };
-  }
-  return null;
-}
 
 export class SfuRooms<C extends SfuPeer = SfuPeer> {
   private deps: SfuDeps<C>;
@@ -95,12 +65,24 @@ export class SfuRooms<C extends SfuPeer = SfuPeer> {
   private epoch = 0;
   private retryAfterMs: number;
   private closing = false;
+  private subs: Subscriptions<C>;
 
   constructor(deps: SfuDeps<C>) {
     this.deps = deps;
     this.api = deps.api;
     this.places = new SfuPlaces(deps.api);
     this.retryAfterMs = deps.retryAfterMs ?? 3000;
+    this.subs = new Subscriptions<C>({
+      api: deps.api,
+      places: this.places,
+      clock: deps.clock,
+      retryAfterMs: this.retryAfterMs,
+      epoch: () => this.epoch,
+      send: (to, msg) => deps.send(to, msg),
+      refuse: (...args) => this.refuse(...args),
+      reconcile: (e) => this.reconcile(e),
+      log: (what, err) => this.log(what, err),
+    });
     deps.api.onDown(() => this.lost());
     deps.api.onUp(() => this.resetAll());
     deps.api.onFeeds((place) => this.feedsChanged(place));
@@ -148,19 +130,19 @@ export class SfuRooms<C extends SfuPeer = SfuPeer> {
       case 'unpublish':
         return this.unpublish(e, msg.source);
       case 'subscribe':
-        if (await this.enter(e, state!)) await this.subscribe(e, state!);
+        if (await this.enter(e, state!)) await this.subs.subscribe(e, state!);
         return;
       case 'answer':
-        return this.answer(e, msg.sdp, msg.version);
+        return this.subs.answer(e, msg.sdp, msg.version);
       case 'layers':
-        return this.layers(e, state!, msg.want);
+        return this.subs.layers(e, state!, msg.want);
     }
   }
 
   private frameFailed(e: UserMedia<C>, msg: SfuClientMessage, err: unknown): void {
     this.log(`sfu ${msg.op} of ${e.userId} in ${e.room}`, err);
     if (msg.op === 'publish') this.refuse(e.conn, 'sfu-unavailable', UNAVAILABLE, msg.source, true);
-    else if (msg.op === 'subscribe' || msg.op === 'answer') this.subscriptionFailed(e);
+    else if (msg.op === 'subscribe' || msg.op === 'answer') this.subs.failed(e);
     // A failed unpublish or layer change refuses nothing: the handle closes anyway, layers come again.
   }
 
@@ -215,48 +197,6 @@ export class SfuRooms<C extends SfuPeer = SfuPeer> {
     if (!pub) return;
     e.publishers.delete(source);
     await pub.close();
-  }
-
-  private async subscribe(e: UserMedia<C>, state: RoomState): Promise<void> {
-    const old = e.sub?.handle;
-    e.sub = { handle: null, feeds: [], streams: [], version: 0, answered: false, failures: 0 };
-    if (old) await old.close().catch((err) => this.log('closing a replaced subscription', err));
-    await this.syncSubscription(e, state);
-  }
-
-  private async answer(e: UserMedia<C>, sdp: string, version: number): Promise<void> {
-    const sub = e.sub;
-    if (!sub?.handle || sub.version !== version || sub.answered) return; // stale or repeated: ignored
-    await sub.handle.start(sdp);
-    if (e.sub !== sub) return;
-    sub.answered = true;
-    await this.applyLayers(e);
-    this.reconcile(e); // changes held back while the offer was out
-  }
-
-  private async layers(e: UserMedia<C>, state: RoomState, want: Extract<SfuClientMessage, { op: 'layers' }>['want']): Promise<void> {
-    const received = new Set(receives(state, e.userId).map((r) => feedId(r.userId, r.source)));
-    const changed = new Set<string>();
-    for (const w of want) {
-      const feed = feedId(w.userId, w.source);
-      if (!received.has(feed) || e.layers.get(feed) === w.layer) continue; // not theirs to ask for, or no change
-      e.layers.set(feed, w.layer);
-      changed.add(feed);
-    }
-    for (const feed of e.layers.keys()) if (!received.has(feed)) e.layers.delete(feed);
-    if (changed.size) await this.applyLayers(e, changed);
-  }
-
-  /** Tell Janus the layers asked for, for the streams of the answered subscription (all, or of `only` feeds). */
-  private async applyLayers(e: UserMedia<C>, only?: Set<string>): Promise<void> {
-    const sub = e.sub;
-    if (!sub?.handle || !sub.answered) return; // applied once the offer is answered
-    const streams = sub.streams.filter((s) => s.kind === 'video').flatMap((s) => {
-      const feed = feedId(s.userId, s.source);
-      const layer = e.layers.get(feed);
-      return layer && (!only || only.has(feed)) ? [layerConfig(s.mid, layer)] : [];
-    });
-    if (streams.length) await sub.handle.configure(streams);
   }
 
   // --- following the room state ---------------------------------------------------------------
@@ -323,74 +263,7 @@ export class SfuRooms<C extends SfuPeer = SfuPeer> {
         this.log(`muting ${camera.feed}`, err); // tried again at the next change
       }
     }
-    if (e.sub) await this.syncSubscription(e, state);
-  }
-
-  /**
-   * The subscription carries exactly what the user receives among the feeds live in Janus: made
-   * once there is something to receive, updated (a new offer) when that changes, never while
-   * an offer waits for its answer. A failure is said to the browser (see `subscriptionFailed`).
-   */
-  private async syncSubscription(e: UserMedia<C>, state: RoomState): Promise<void> {
-    const sub = e.sub;
-    if (!sub || !e.place || !e.token) return;
-    const place = e.place;
-    const epoch = this.epoch;
-    try {
-      const live = await this.places.feeds(place);
-      const want = receives(state, e.userId).map((r) => feedId(r.userId, r.source)).filter((f) => live.has(f));
-      if (!sub.handle) {
-        if (!want.length) return; // nothing to receive yet: the offer comes when someone publishes
-        const handle = await this.api.subscribe(place, e.token, want);
-        if (epoch !== this.epoch) return;
-        if (e.sub !== sub || e.gone) return void handle.close().catch(() => undefined);
-        sub.handle = handle;
-        sub.failures = 0;
-        handle.onClosed(() => {
-          if (e.sub === sub && sub.handle === handle) e.sub = null; // Janus hung it up: the browser subscribes again
-        });
-        return this.offer(e, sub, want, handle.offer, handle.streams);
-      }
-      if (!sub.answered || sameFeeds(sub.feeds, want)) return;
-      const next = await sub.handle.update(want);
-      if (epoch !== this.epoch || e.sub !== sub) return;
-      sub.feeds = want;
-      if (next) this.offer(e, sub, want, next.offer, next.streams);
-    } catch (err) {
-      if (epoch !== this.epoch) return;
-      this.places.changed(place); // a feed may have gone meanwhile: read them again
-      this.log(`sfu subscription of ${e.userId} in ${e.room}`, err);
-      this.subscriptionFailed(e);
-    }
-  }
-
-  private offer(e: UserMedia<C>, sub: NonNullable<UserMedia<C>['sub']>, feeds: string[], sdp: string, streams: Parameters<typeof wireStreams>[0]): void {
-    sub.feeds = feeds;
-    sub.streams = wireStreams(streams);
-    sub.version = ++e.version;
-    sub.answered = false;
-    this.deps.send(e.conn, { type: 'sfu', op: 'offer', sdp, version: sub.version, streams: sub.streams });
-  }
-
-  /**
-   * A subscription could not be made or changed. Before the browser had an offer the server tries
-   * again a few times on its own; after that (or once the browser holds a connection to the old
-   * handle) the subscription is dropped and the browser told: it subscribes again afresh.
-   */
-  private subscriptionFailed(e: UserMedia<C>): void {
-    if (e.gone) return;
-    this.refuse(e.conn, 'sfu-unavailable', 'The media server could not set up what you receive; subscribe again shortly.', undefined, true);
-    const sub = e.sub;
-    if (!sub) return;
-    if (!sub.handle && ++sub.failures < SUBSCRIBE_TRIES && e.retryTimer === null) {
-      e.retryTimer = this.deps.clock.setTimeout(() => {
-        e.retryTimer = null;
-        this.reconcile(e);
-      }, this.retryAfterMs);
-      return;
-    }
-    e.sub = null;
-    if (sub.handle) void sub.handle.close().catch(() => undefined);
+    if (e.sub) await this.subs.sync(e, state);
   }
 
   // --- tearing down ---------------------------------------------------------------------------
