@@ -186,4 +186,25 @@ describe('SfuLink: publishing and receiving through the media server', () => {
     expect(pc.signalingState).to.equal('closed');
     expect(h.sfu.sentOps('a', 'unpublish')).to.deep.equal([{ type: 'sfu', op: 'unpublish', source: 'camera' }]);
   });
+
+  it('publishes a stream once it has a track, and again with a kind it did not send before', async () => {
+    const { link: a } = h.link('a');
+    const cam = await h.camera();
+    const stream = new MediaStream();
+    await a.publish('camera', stream);
+    expect(h.sfu.sentOps('a', 'publish')).to.have.length(0);
+    expect(a.publisher('camera')).to.equal(null);
+
+    // The microphone arrives first: sound only.
+    stream.addTrack(cam.getAudioTracks()[0]!);
+    await a.publish('camera', stream);
+    await waitUntil(() => h.has('camera:a', 1), 'sound published', WAIT);
+    expect(h.sfu.sentOps('a', 'publish')).to.have.length(1);
+
+    // Then the camera: a kind not sent yet needs a new offer.
+    await a.replaceTrack('camera', cam.getVideoTracks()[0]!);
+    await waitUntil(() => h.has('camera:a', 2), 'camera and sound published', WAIT);
+    expect(h.sfu.sentOps('a', 'publish')).to.have.length(2);
+    expect(h.sfu.sentOps('a', 'publish')[1]!.sdp).to.match(/m=audio[^]*m=video/);
+  });
 });

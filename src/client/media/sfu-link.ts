@@ -85,8 +85,8 @@ export class SfuLink {
 
   /**
    * Publish (or change) `source`; null stops publishing it. Camera = the local camera+mic stream.
-   * Publishing the stream already published does nothing (after the link gave up on it, publish
-   * null first to try again; a server `reset` tries again by itself).
+   * Publishing the stream already published (or waiting to be tried again) does nothing; after the
+   * link gave up on it, or when it had no track yet, it is tried again.
    */
   async publish(source: MediaSource, stream: MediaStream | null): Promise<void> {
     if (this.closed) return;
@@ -95,9 +95,9 @@ export class SfuLink {
       this.stopPublisher(source, true);
       return;
     }
-    // Already ours (published, on its way, or waiting to be tried again): nothing to do.
-    if (this.wanted.get(source) === stream) return;
     const current = this.publishers.get(source);
+    // Already ours (published, on its way, or waiting to be tried again): nothing to do.
+    if (this.wanted.get(source) === stream && (current || this.retryTimers.has(source))) return;
     if (current && this.sameKinds(current.pc, stream)) {
       // The same kinds of track: swap them in place, no renegotiation.
       this.wanted.set(source, stream);
