@@ -32,6 +32,8 @@ export function janusUnavailable(error: unknown): boolean {
 export interface Jsep {
   type: 'offer' | 'answer';
   sdp: string;
+  /** How an offer's simulcast rids are listed: highest first (Janus's default) or lowest first. */
+  rid_order?: 'hml' | 'lmh';
 }
 
 /** What a plugin answered: its data (`plugindata.data`) and the SDP that came with it, if any. */

@@ -1,13 +1,19 @@
 /**
  * The VideoRoom client against a real Janus 1.1 in the media lab's namespace. Without a browser
  * no media flows, but Janus still answers a well-formed offer, so rooms, tokens, joins, kicks and
- * moderation are all Janus's own answers here. Before that, the same client against a fake Janus
+ * moderation are all Janus's own answers here; then one Chromium page sends and receives real media
+ * through these handles (simulcast layers, streams switched off, moderation, a subscriber Janus
+ * refuses). Before that, the same client against a fake Janus
  * (server/testing/fake-janus.ts) whose feeds can go live without a browser: subscriptions, updates,
  * feed changes, closing and the connection dropping.
  */
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { startMediaLab, type MediaLab } from '../../test/support/media-lab.ts';
+import type { Browser, Page } from 'puppeteer-core';
+import { launch } from '../../test/e2e/browser.ts';
+import { LAB_CHROMIUM_FLAGS, startMediaLab, type MediaLab } from '../../test/support/media-lab.ts';
 import { FakeJanus } from '../testing/fake-janus.ts';
 import { FakeClock } from '../testing/fakes.ts';
 import { JanusConnection, type JanusHandle } from './janus.ts';
@@ -254,6 +260,16 @@ describe('VideoRoom client (fake Janus)', { timeout: 60_000 }, () => {
     assert.deepEqual(fake.moderated.slice(3).map((m) => [m.mid, m.mute]), [['v1', true]], 'the video mute outlives the publisher');
   });
 
+  it("tells Janus in which order the offer lists its simulcast layers (Janus assumes highest first)", async () => {
+    await api.ensureRoom('c/main');
+    await api.allow('c/main', ['tok-a']);
+    const simulcast = (list: string) => SDP.replace('a=mid:v1\r\n', `a=mid:v1\r\na=simulcast:send ${list}\r\n`);
+    await api.publish('c/main', 'camera:a', 'tok-a', simulcast('l;m;h'), 'A');
+    await api.publish('c/main', 'screen:a', 'tok-a', simulcast('h;m;l'), 'A');
+    await api.publish('c/main', 'camera:b', 'tok-a', SDP, 'B');
+    assert.deepEqual(fake.of('message', 'publish').map((m) => m.jsep.rid_order), ['lmh', 'hml', 'hml']);
+  });
+
   it('when the connection drops every handle is gone without onClosed; rooms are made again once it is back', async () => {
     const pub = await live('c/main', 'camera:a');
     const sub = await subscription('c/main', ['camera:a']);
@@ -426,11 +442,153 @@ describe('VideoRoom client against a real Janus', { timeout: 120_000 }, () => {
     const pub = await api.publish('bio/r7', 'camera:hal', 'tok-hal', handMadeOffer(), 'Hal');
     await pub.close();
   });
+
+  describe('with media from a browser', () => {
+    let browser: Browser;
+    let page: Page;
+    let site: Server;
+    const ROOM = 'bio/media';
+
+    before(async () => {
+      // A page on localhost (a secure context: the camera may be used), reaching Janus over the veth.
+      site = createServer((_, res) => res.end('<!doctype html><title>media</title>'));
+      await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+      browser = await launch(LAB_CHROMIUM_FLAGS);
+      page = await browser.newPage();
+      await page.goto(`http://localhost:${(site.address() as AddressInfo).port}/`);
+      await page.evaluate(PAGE);
+    });
+    after(async () => {
+      await browser?.close();
+      await new Promise((r) => site?.close(r));
+    });
+
+    const inbound = (name: string) => page.evaluate((n) => (window as any).inbound(n), name) as Promise<Record<string, { kind: string; bytes: number; width: number }>>;
+    /** Wait until `test` holds for the bytes of `mid` received over one second. */
+    const flow = async (name: string, mid: string, test: (grew: number, now: { width: number }) => boolean, what: string) => {
+      const end = Date.now() + 30_000;
+      for (;;) {
+        const a = (await inbound(name))[mid]?.bytes ?? 0;
+        await new Promise((r) => setTimeout(r, 1000));
+        const now = (await inbound(name))[mid] ?? { bytes: 0, width: 0, kind: '' };
+        if (test(now.bytes - a, now)) return;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what} (mid ${mid}: ${now.bytes - a} bytes in 1 s, ${now.width} px wide)`);
+      }
+    };
+    const publishFrom = async (feed: string, simulcast: boolean) => {
+      await api.allow(ROOM, [`tok-${feed}`]);
+      const offer = await page.evaluate((f, s) => (window as any).publisher(f, s), feed, simulcast);
+      const pub = await api.publish(ROOM, feed, `tok-${feed}`, offer, feed);
+      await page.evaluate((f, sdp) => (window as any).answered(f, sdp), feed, pub.answer);
+      await until(async () => (await api.listFeeds(ROOM)).includes(feed), `${feed} live at Janus`, 30_000);
+      return pub;
+    };
+    const answerIn = async (offer: string) => page.evaluate((o) => (window as any).subscriberAnswer(o), offer) as Promise<string>;
+
+    it('publishes, subscribes, adds a feed, picks a simulcast layer, stops a stream, mutes at the SFU; an outsider is refused', async () => {
+      await api.ensureRoom(ROOM);
+      const changed: string[] = [];
+      api.onFeeds((r) => changed.push(r));
+      const ada = await publishFrom('camera:ada', true);
+      await until(() => changed.includes(ROOM), 'onFeeds for the live feed');
+      await api.allow(ROOM, ['tok-viewer']);
+      const sub = await api.subscribe(ROOM, 'tok-viewer', ['camera:ada']);
+      assert.deepEqual(sub.streams.map((x) => [x.feed, x.kind]), [['camera:ada', 'audio'], ['camera:ada', 'video']]);
+      await sub.start(await answerIn(sub.offer));
+      const adaAudio = sub.streams[0]!.mid;
+      const adaVideo = sub.streams[1]!.mid;
+      await flow('sub', adaVideo, (grew) => grew > 0, "Ada's video");
+      await flow('sub', adaAudio, (grew) => grew > 0, "Ada's audio");
+
+      // Janus refuses a subscriber that brings no participant's private id, or one of another room.
+      const outsider = await probe(lab);
+      try {
+        await assert.rejects(outsider.ask({ request: 'join', ptype: 'subscriber', room: ROOM, streams: [{ feed: 'camera:ada' }], token: 'tok-viewer' }), { code: 433 });
+      } finally {
+        outsider.close();
+      }
+
+      // A second feed: the update brings a new offer with both.
+      const ben = await publishFrom('camera:ben', false);
+      const both = await sub.update(['camera:ada', 'camera:ben']);
+      assert.ok(both, 'a new offer');
+      assert.deepEqual(both.streams.map((x) => x.feed), ['camera:ada', 'camera:ada', 'camera:ben', 'camera:ben']);
+      await sub.start(await answerIn(both.offer));
+      const benVideo = both.streams[3]!.mid;
+      await flow('sub', benVideo, (grew) => grew > 0, "Ben's video");
+      assert.equal(await sub.update(['camera:ben', 'camera:ada']), null, 'the same feeds: nothing to renegotiate');
+
+      // Layers: the lowest of Ada's simulcast, and Ben's video not sent at all.
+      await sub.configure([{ mid: adaVideo, substream: 0 }, { mid: benVideo, send: false }]);
+      await flow('sub', adaVideo, (grew, now) => grew > 0 && now.width > 0 && now.width <= 320, "Ada's lowest layer");
+      await flow('sub', benVideo, (grew) => grew === 0, "Ben's video to stop");
+      await sub.configure([{ mid: benVideo, send: true }]);
+      await flow('sub', benVideo, (grew) => grew > 0, "Ben's video again");
+
+      // Moderation stops Ada's audio at Janus whatever her browser sends; unmuting brings it back.
+      await api.moderate(ROOM, 'camera:ada', 'audio', true);
+      await flow('sub', adaAudio, (grew) => grew === 0, "Ada's audio to stop");
+      await flow('sub', adaVideo, (grew) => grew > 0, "Ada's video to go on");
+      await api.moderate(ROOM, 'camera:ada', 'audio', false);
+      await flow('sub', adaAudio, (grew) => grew > 0, "Ada's audio again");
+
+      // Ben leaves: Janus does not renegotiate by itself; the next update does.
+      changed.length = 0;
+      await ben.close();
+      await until(() => changed.includes(ROOM), 'onFeeds for the feed gone');
+      assert.deepEqual(await api.listFeeds(ROOM), ['camera:ada']);
+      const one = await sub.update(['camera:ada']);
+      assert.ok(one);
+      assert.deepEqual(one.streams.map((x) => x.feed), ['camera:ada', 'camera:ada']);
+      await sub.start(await answerIn(one.offer));
+      await flow('sub', adaVideo, (grew) => grew > 0, "Ada's video after the change");
+      await sub.close();
+      await ada.close();
+    });
+  });
 });
 
-async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+/** Runs in the page: publishers and one subscriber connection, answered with complete SDP (no trickle). */
+const PAGE = `
+  window.pcs = {};
+  const gathered = (pc) => new Promise((r) => {
+    if (pc.iceGatheringState === 'complete') return r();
+    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
+  });
+  window.publisher = async (name, simulcast) => {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 1280, height: 720 } });
+    const pc = new RTCPeerConnection();
+    pc.addTransceiver(stream.getAudioTracks()[0], { direction: 'sendonly' });
+    pc.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendonly', ...(simulcast ? { sendEncodings: [
+      { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: 150000 },
+      { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: 500000 },
+      { rid: 'h', maxBitrate: 1500000 },
+    ] } : {}) });
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    window.pcs[name] = pc;
+    return pc.localDescription.sdp;
+  };
+  window.answered = (name, sdp) => window.pcs[name].setRemoteDescription({ type: 'answer', sdp });
+  window.subscriberAnswer = async (offer) => {
+    const pc = (window.pcs.sub ??= new RTCPeerConnection());
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gathered(pc);
+    return pc.localDescription.sdp;
+  };
+  window.inbound = async (name) => {
+    const out = {};
+    (await window.pcs[name].getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp') out[s.mid] = { kind: s.kind, bytes: s.bytesReceived, width: s.frameWidth ?? 0 };
+    });
+    return out;
+  };
+`;
+
+async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }

@@ -84,6 +84,15 @@ export async function janusRoomSecret(key: string, room: string): Promise<string
   return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', k, enc.encode(room))));
 }
 
+/**
+ * Janus takes an offer's simulcast rids as listed highest quality first unless told otherwise;
+ * browsers list them in their encodings' order, which for layers named l/m/h is lowest first.
+ */
+export function ridOrder(sdp: string): 'hml' | 'lmh' {
+  const first = /^a=simulcast:send ~?([^;,\s]+)/m.exec(sdp)?.[1];
+  return first && /^(l|lo|low|q|quarter)$/i.test(first) ? 'lmh' : 'hml';
+}
+
 function base64url(bytes: Uint8Array): string {
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
@@ -257,7 +266,7 @@ class Rooms implements VideoRoom, RoomsContext {
         await this.request({ request: 'kick', room, id: feed, secret: await this.secret(room) }).catch(() => undefined);
         await handle.message(join);
       }
-      const { jsep } = await handle.message({ request: 'publish' }, { type: 'offer', sdp: offer });
+      const { jsep } = await handle.message({ request: 'publish' }, { type: 'offer', sdp: offer, rid_order: ridOrder(offer) });
       if (!jsep?.sdp) throw new JanusError('protocol', 'Janus took the offer but sent no answer.');
       pub.answer = jsep.sdp;
       for (const kind of this.muted.get(key) ?? []) await this.applyModeration(pub, kind, true);
