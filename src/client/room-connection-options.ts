@@ -1,11 +1,18 @@
 /** How a room connection is set up, and what it reports. */
-import type { Actor, RoomState, SequencedEvent } from '../protocol/types.ts';
+import type { Actor, RoomState, SequencedEvent, SfuServerMessage } from '../protocol/types.ts';
 import type { ConnectionStatus } from './connection-status.ts';
 import type { RoomError } from './room-error.ts';
 import type { RoomTarget } from './room-target.ts';
 
 /** Who this connection is, as the server verified it from the join token. */
 export type RoomSelf = Actor & { peerId: string };
+
+/** The STUN/TURN servers a connection may use (TURN credentials expire: fresh ones come with each media ticket). */
+export interface RoomIce {
+  iceServers: RTCIceServer[];
+  /** `relay`: TURN only (the deployment forces it). */
+  iceTransportPolicy: RTCIceTransportPolicy;
+}
 
 /** Extra context for `onEvent`. */
 export interface RoomEventInfo {
@@ -45,6 +52,13 @@ export interface RoomConnectionOptions {
    * Without one, the server ends the connection at that time (error `token-expired`).
    */
   onTokenExpiring?: (expiresAt: number) => void;
+  /**
+   * A media-server frame (`sfu`) from the server. A new socket's first welcome also brings a
+   * `reset` (reason `server`): the media-server connections of the old socket are gone.
+   */
+  onSfu?: (msg: SfuServerMessage) => void;
+  /** The ICE servers from the welcome, and fresh ones with each media ticket. */
+  onIce?: (ice: RoomIce) => void;
   /** How long a media ticket from a welcome stays worth using. Default 45 s (the server's last 60). */
   ticketFreshMs?: number;
 }

@@ -7,7 +7,9 @@ import {
   toWebSocketBase,
   type ConnectionStatus,
   type RoomConnectionOptions,
+  type RoomIce,
 } from './room-connection.ts';
+import type { SfuServerMessage } from '../protocol/types.ts';
 import { Host } from '../testing/controller-host.ts';
 import { FakeRoomServer, HOST, OTHER, STUDENT } from '../testing/fake-room-server.ts';
 
@@ -290,5 +292,52 @@ describe('RoomConnection', () => {
     expect(errors).to.deep.equal(['token-expired']);
     await aTimeout(150);
     expect(server.hellos()).to.have.length(1);
+  });
+
+  it('passes media-server frames both ways, drops outgoing ones while disconnected, and resets the link on a new socket', async () => {
+    const frames: SfuServerMessage[] = [];
+    make('tok-student', { onSfu: (m) => frames.push(m) });
+    const sfuSent = () => server.received.filter((m) => m.type === 'sfu');
+    conn.sendSfu({ type: 'sfu', op: 'subscribe' });
+    conn.open();
+    await waitUntil(() => conn.connected, 'connected');
+    conn.sendSfu({ type: 'sfu', op: 'publish', source: 'camera', sdp: 'v=0 offer' });
+    await waitUntil(() => sfuSent().length === 1, 'the frame sent');
+    expect(sfuSent()).to.deep.equal([{ type: 'sfu', op: 'publish', source: 'camera', sdp: 'v=0 offer' }]);
+    const offer: SfuServerMessage = { type: 'sfu', op: 'offer', sdp: 'v=0 answer me', version: 1, streams: [{ mid: '0', userId: OTHER.id, source: 'camera', kind: 'video' }] };
+    server.lastSocket!.deliver(offer);
+    await waitUntil(() => frames.length === 1, 'the offer');
+    expect(frames).to.deep.equal([offer]);
+
+    // The same socket welcomed again (back in the room after placeholders): the link stays.
+    server.lastSocket!.deliver({ type: 'welcome', self: { ...STUDENT, peerId: server.lastSocket!.peerId }, snapshot: server.state, serverTime: server.now() });
+    server.lastSocket!.deliver({ type: 'sfu', op: 'reset', reason: 'moved' });
+    await waitUntil(() => frames.length === 2, 'the reset');
+    expect(frames[1]).to.deep.equal({ type: 'sfu', op: 'reset', reason: 'moved' });
+
+    // A new socket: the media server's connections of the old one are gone, the link starts over.
+    server.dropAll();
+    conn.sendSfu({ type: 'sfu', op: 'unpublish', source: 'camera' });
+    await waitUntil(() => server.sockets.length === 2 && conn.connected && frames.length === 3, 'reconnected');
+    expect(frames[2]).to.deep.equal({ type: 'sfu', op: 'reset', reason: 'server' });
+    expect(sfuSent()).to.have.length(1, 'nothing sent while disconnected');
+  });
+
+  it("hands the ICE servers of the welcome, and of every fresh media ticket, to onIce", async () => {
+    const ices: RoomIce[] = [];
+    make('tok-student', { onIce: (ice) => ices.push(ice) });
+    server.answerHello = false;
+    conn.open();
+    await waitUntil(() => server.hellos().length === 1, 'hello');
+    const turn = { urls: ['turn:turn.test:3478?transport=udp'], username: '1700000000:u-student', credential: 'first' };
+    server.lastSocket!.deliver({ type: 'welcome', self: { ...STUDENT, peerId: 'p-1' }, snapshot: server.state, serverTime: server.now(), iceServers: [turn], iceTransportPolicy: 'relay' });
+    await waitUntil(() => conn.connected, 'welcomed');
+    expect(ices).to.deep.equal([{ iceServers: [turn], iceTransportPolicy: 'relay' }]);
+    expect(conn.ice).to.deep.equal(ices[0]);
+    // Fresh credentials come with a media ticket; the policy stays the welcome's.
+    const fresh = { ...turn, credential: 'second' };
+    server.lastSocket!.deliver({ type: 'media-ticket', ticket: 't-2', expiresAt: server.now() + 60_000, iceServers: [fresh] });
+    await waitUntil(() => ices.length === 2, 'fresh ICE servers');
+    expect(ices[1]).to.deep.equal({ iceServers: [fresh], iceTransportPolicy: 'relay' });
   });
 });

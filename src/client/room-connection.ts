@@ -13,17 +13,17 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { applySequenced } from '../protocol/room.ts';
-import type { ChatMessage, ClientCommand, ClientMessage, RoomState, SequencedEvent, ServerMessage } from '../protocol/types.ts';
+import type { ChatMessage, ClientCommand, ClientMessage, RoomState, SequencedEvent, ServerMessage, SfuClientMessage } from '../protocol/types.ts';
 import type { ConnectionStatus } from './connection-status.ts';
 import { PendingReplies, type CommandAck } from './pending-replies.ts';
 import { ReconnectSchedule } from './reconnect.ts';
-import type { RoomConnectionOptions, RoomSelf, RoomSnapshot } from './room-connection-options.ts';
+import type { RoomConnectionOptions, RoomIce, RoomSelf, RoomSnapshot } from './room-connection-options.ts';
 import { notConnected, RoomCommandError, type RoomError } from './room-error.ts';
 import { roomSocketUrl, type RoomTarget } from './room-target.ts';
 import { ServerClock } from './server-clock.ts';
 
 export type { CommandAck, ConnectionStatus, RoomError, RoomTarget };
-export type { RoomConnectionOptions, RoomEventInfo, RoomSelf, RoomSnapshot } from './room-connection-options.ts';
+export type { RoomConnectionOptions, RoomEventInfo, RoomIce, RoomSelf, RoomSnapshot } from './room-connection-options.ts';
 export { roomSocketUrl, toWebSocketBase } from './room-target.ts';
 export { RoomCommandError };
 
@@ -36,6 +36,8 @@ export class RoomConnection implements ReactiveController {
   self: RoomSelf | null = null;
   /** The latest error (fatal or not); cleared on the next welcome. */
   error: RoomError | null = null;
+  /** The STUN/TURN servers the server gave this connection (none: host candidates only). */
+  ice: RoomIce = { iceServers: [], iceTransportPolicy: 'all' };
 
   private readonly host: ReactiveControllerHost;
   private readonly options: RoomConnectionOptions;
@@ -47,6 +49,8 @@ export class RoomConnection implements ReactiveController {
   private hostIsConnected = false;
   private welcomed = false;
   private everWelcomed = false;
+  /** The current socket had its first welcome. */
+  private socketWelcomed = false;
   private welcomeTimer: ReturnType<typeof setTimeout> | null = null;
   private snapshotCache: RoomSnapshot | null = null;
   /** The media ticket from the last welcome, unused so far, and when it came. */
@@ -191,6 +195,14 @@ export class RoomConnection implements ReactiveController {
   }
 
   /**
+   * Send a media-server frame. Dropped, with no error, while not connected: a new socket's welcome
+   * brings a `reset` to `onSfu`, and the media-server link starts over then.
+   */
+  sendSfu(msg: SfuClientMessage): void {
+    if (this.ready) this.sendRaw(msg);
+  }
+
+  /**
    * Hand the server a fresh join token for this same room and user (before the current one
    * expires). Resolves once accepted; the token's role applies from then on.
    */
@@ -233,6 +245,7 @@ export class RoomConnection implements ReactiveController {
     }
     this.socket = socket;
     this.welcomed = false;
+    this.socketWelcomed = false;
     socket.addEventListener('open', () => {
       if (this.socket !== socket) return;
       const hello: ClientMessage = { type: 'hello', token: target.token };
@@ -283,7 +296,10 @@ export class RoomConnection implements ReactiveController {
       case 'history':
         return this.mergeHistory(msg.messages);
       case 'media-ticket':
+        if (msg.iceServers) this.setIce(msg.iceServers, this.ice.iceTransportPolicy);
         return this.replies.ticketArrived(msg.ticket);
+      case 'sfu':
+        return this.options.onSfu?.(msg);
       case 'token-expiring':
         this.options.onTokenExpiring?.(msg.expiresAt);
         return;
@@ -320,12 +336,15 @@ export class RoomConnection implements ReactiveController {
     this.welcomeTimer = null;
     this.welcomeTicket = msg.mediaTicket ? { ticket: msg.mediaTicket, at: Date.now() } : null;
     const resumed = this.everWelcomed && this.state !== null;
+    const freshSocket = !this.socketWelcomed;
+    this.socketWelcomed = true;
     this.welcomed = true;
     this.everWelcomed = true;
     this.retry.succeeded();
     this.error = null;
     this.self = { ...msg.self };
     this.clock.welcome(msg.serverTime);
+    this.setIce(msg.iceServers ?? [], msg.iceTransportPolicy ?? 'all');
     if (msg.snapshot) {
       this.state = msg.snapshot;
     } else if (msg.events && this.state) {
@@ -343,6 +362,13 @@ export class RoomConnection implements ReactiveController {
       if (this.welcomed) this.sendRaw({ type: 'ping', t });
     }, this.options.pingIntervalMs ?? 10_000);
     this.options.onWelcome?.(this.self, { resumed, state: this.state });
+    // The media server's connections belonged to the old socket: a link still open starts over.
+    if (freshSocket && resumed) this.options.onSfu?.({ type: 'sfu', op: 'reset', reason: 'server' });
+  }
+
+  private setIce(iceServers: RTCIceServer[], iceTransportPolicy: RTCIceTransportPolicy): void {
+    this.ice = { iceServers, iceTransportPolicy };
+    this.options.onIce?.(this.ice);
   }
 
   /**

@@ -15,15 +15,18 @@ const STALE_MS = 1500;
 /** The loudest recent level among the audio receivers of `pc`. */
 export function receivedLevel(pc: RTCPeerConnection | null | undefined): number {
   if (!pc || typeof pc.getReceivers !== 'function') return 0;
+  return Math.max(0, ...pc.getReceivers().map(receiverLevel));
+}
+
+/** The recent level of one audio receiver (the media server's link has one per person). */
+export function receiverLevel(receiver: RTCRtpReceiver | null): number {
+  if (receiver?.track?.kind !== 'audio' || typeof receiver.getSynchronizationSources !== 'function') return 0;
   let level = 0;
-  for (const receiver of pc.getReceivers()) {
-    if (receiver.track?.kind !== 'audio' || typeof receiver.getSynchronizationSources !== 'function') continue;
-    for (const source of receiver.getSynchronizationSources()) {
-      // Chromium's timestamps have used both clocks over the years: compare with the matching one.
-      const now = source.timestamp > 1e12 ? Date.now() : performance.now();
-      if (now - source.timestamp > STALE_MS) continue;
-      level = Math.max(level, source.audioLevel ?? 0);
-    }
+  for (const source of receiver.getSynchronizationSources()) {
+    // Chromium's timestamps have used both clocks over the years: compare with the matching one.
+    const now = source.timestamp > 1e12 ? Date.now() : performance.now();
+    if (now - source.timestamp > STALE_MS) continue;
+    level = Math.max(level, source.audioLevel ?? 0);
   }
   return Math.min(1, level);
 }

@@ -31,7 +31,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
     const peer = FakePeer.last!;
     expect(peer.id).to.equal('p-m');
     expect(peer.options).to.deep.include({ host: 'rooms.example.edu', port: 443, path: '/', key: 'ticket-1', secure: true });
-    expect(peer.options.config).to.deep.equal({ iceServers: [{ urls: 'stun:stun.test' }] });
+    expect(peer.options.config).to.deep.equal({ iceServers: [{ urls: 'stun:stun.test' }], iceTransportPolicy: 'all' });
     media.connect({ peerId: 'p-x', ticket, server: 'http://localhost:8787' });
     await waitUntil(() => FakePeer.instances.length === 2 && media.status === 'connected');
     expect(FakePeer.last!.options).to.deep.include({ host: 'localhost', port: 8787, secure: false, key: 'ticket-2' });

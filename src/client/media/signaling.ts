@@ -45,6 +45,8 @@ export class Signaling {
   peerFactory: PeerFactory = defaultPeerFactory;
   /** ICE servers for new peer connections (empty: host candidates only). */
   iceServers: RTCIceServer[] = [];
+  /** `relay`: TURN only (the deployment forces it); read, with `iceServers`, at every (re)connection. */
+  iceTransportPolicy: RTCIceTransportPolicy = 'all';
   /** The current Peer, while there is one. */
   peer: PeerLike | null = null;
   /** What `connect()` was last given; null when disconnected. */
@@ -119,7 +121,8 @@ export class Signaling {
     if (gen !== this.generation || this.params !== params) return;
     let peer: PeerLike;
     try {
-      peer = await this.peerFactory(params.peerId, peerOptions(params.server, key, this.iceServers));
+      const config: RTCConfiguration = { iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy };
+      peer = await this.peerFactory(params.peerId, { ...peerOptions(params.server, key, this.iceServers), config });
     } catch (error) {
       if (gen !== this.generation) return;
       this.setStatus('failed');

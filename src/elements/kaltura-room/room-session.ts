@@ -59,6 +59,8 @@ export class RoomSession implements ReactiveController {
       onEvent: (e, info) => this.onRoomEvent(e.event, info.previous, info.state),
       onStatusChange: (status, previous) => options.emit('kaltura-connection-change', { status, previous }),
       onTokenExpiring: (expiresAt) => this.tokenRefresh.expiring(expiresAt),
+      onSfu: (msg) => this.media.handleSfu(msg),
+      onIce: (ice) => this.media.setServerIce(ice),
       onError: (error) => {
         if (error.code === 'token-expired') this.signInExpired(); // leaves cleanly, saying why
         else if (error.code === 'removed') this.phase.remove();
@@ -68,6 +70,7 @@ export class RoomSession implements ReactiveController {
       },
     });
     this.media = new RoomMedia(host, {
+      sendSfu: (msg) => this.connection.sendSfu(msg),
       onError: (error) => {
         options.notice("Video and audio from the others can't be connected right now.");
         options.emit('kaltura-error', { code: error.code, message: error.message, fatal: false });
