@@ -50,8 +50,8 @@ export class UserMedia<C> {
   place: string | null = null;
   token: string | null = null;
   readonly publishers = new Map<MediaSource, PublisherHandle>();
-  /** What the media server was told of the camera feed (a new feed starts unmuted). */
-  muted = { audio: false, video: false };
+  /** What the media server was last told of the camera feed (null: not yet, for this feed). */
+  muted: { audio: boolean | null; video: boolean | null } = { audio: null, video: null };
   /** Null: the browser has not asked to receive. */
   sub: Subscription | null = null;
   /** The last offer version sent on this connection (versions only grow). */
@@ -75,7 +75,7 @@ export class UserMedia<C> {
     this.place = null;
     this.token = null;
     this.publishers.clear();
-    this.muted = { audio: false, video: false };
+    this.muted = { audio: null, video: null };
     this.sub = null;
   }
 }

@@ -314,9 +314,13 @@ describe('SFU controller: presence and places', () => {
     const { people: [a] } = await sfuRoom('a');
     await command(a!, { type: 'media/state', audio: true, video: true });
     await publish(a!);
-    assert.equal(janus.of('moderate').length, 0, 'a live microphone and camera stay as they are');
+    const camera = feedId('a', 'camera');
+    assert.deepEqual(janus.of('moderate').map((c) => c.args), [[camera, 'audio', false], [camera, 'video', false]], 'a new feed is told what is live');
     await command(a!, { type: 'media/state', audio: false, video: true });
-    assert.deepEqual(janus.of('moderate').map((c) => c.args), [[feedId('a', 'camera'), 'audio', true]]);
+    assert.deepEqual(janus.of('moderate').slice(2).map((c) => c.args), [[camera, 'audio', true]]);
+    // A new publisher of a muted camera is muted at once.
+    await publish(a!);
+    assert.deepEqual(janus.of('moderate').slice(3).map((c) => c.args), [[camera, 'audio', true], [camera, 'video', false]]);
     await command(a!, { type: 'media/state', audio: true, video: true });
     assert.deepEqual(janus.of('moderate').at(-1)!.args, [feedId('a', 'camera'), 'audio', false]);
   });

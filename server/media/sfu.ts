@@ -184,7 +184,8 @@ export class SfuRooms<C extends SfuPeer = SfuPeer> {
     const handle = await this.api.publish(place, feedId(e.userId, source), e.token!, sdp, name);
     if (epoch !== this.epoch) return; // Janus went away meanwhile: the handle is gone, the browser was told to reset
     e.publishers.set(source, handle);
-    if (source === 'camera') e.muted = { audio: false, video: false };
+    // A new camera feed is told both (Janus may remember an old mute of the same feed id, or not).
+    if (source === 'camera') e.muted = { audio: null, video: null };
     handle.onClosed(() => {
       if (e.publishers.get(source) === handle) e.publishers.delete(source);
     });
