@@ -365,6 +365,10 @@ describe('VideoRoom client against a real Janus', { timeout: 120_000 }, () => {
 
     await assert.rejects(api.publish('bio/r1', 'camera:ben', '', handMadeOffer(), 'Ben'), { code: 433 });
     await assert.rejects(api.publish('bio/r2', 'camera:ada2', 'tok-ada', handMadeOffer(), 'Ada'), { code: 433 });
+    // An offer Janus cannot read is refused with Janus's code, and the participant does not stay.
+    await assert.rejects(api.publish('bio/r1', 'camera:bad', 'tok-ada', 'not an offer', 'Ada'), (e: any) => typeof e.code === 'number' && e.code >= 400);
+    const after = await look.ask({ request: 'listparticipants', room: 'bio/r1' });
+    assert.deepEqual(after.participants.map((p: any) => p.id), ['camera:ada']);
     await api.disallow('bio/r1', ['tok-ada']);
     await assert.rejects(api.publish('bio/r1', 'camera:ada3', 'tok-ada', handMadeOffer(), 'Ada'), { code: 433 });
     // A subscription starts with a participant joined with the user's token: the same refusal.
