@@ -24,6 +24,16 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
+/**
+ * The write's condition when several servers share a store: `owner` still holds the room's lease
+ * at `epoch`, checked inside the write's transaction (PostgresStore throws `LeaseLostError`, from
+ * server/cluster/lease.ts, and keeps nothing). A store only one server uses may ignore it.
+ */
+export interface Fence {
+  owner: string;
+  epoch: number;
+}
+
 /** How many audit entries a room keeps (the oldest go first). */
 export const AUDIT_KEEP = 5000;
 
@@ -35,7 +45,7 @@ export interface Store {
    * them and, when given, a snapshot of the state after them. Atomic: either all of it is kept
    * or none, and a failure rejects. Resolves only once it is durable.
    */
-  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit?: AuditEntry[]): Promise<void>;
+  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit?: AuditEntry[], fence?: Fence): Promise<void>;
   /** The room's audit entries, newest first, at most `limit`. */
   auditLog(room: string, limit: number): Promise<AuditEntry[]>;
   /** Events with seq > since, or null when the log no longer reaches back that far. */
