@@ -83,7 +83,7 @@ function selectedPairs(page: Page): Promise<SelectedPair[]> {
   });
 }
 
-describe('TURN: a call forced to relay only connects through coturn', { timeout: 240_000 }, () => {
+describe('TURN: a call forced to relay only connects through coturn', { timeout: 360_000 }, () => {
   let lab: MediaLab;
   let server: RunningServer;
   let course: { url: string; close(): Promise<void> };
