@@ -67,4 +67,99 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 3,
+    name: 'sessions: events, people, tags, sessions, attachments',
+    // Keys, names and the fields lists are sorted by are "C" (by code point, as SQLite's BINARY),
+    // so every list comes in the same order as on SQLite whatever the database's locale.
+    sql: `
+      create table events (
+        id text collate "C" primary key,
+        name text not null,
+        time_zone text not null,
+        created_by text not null,
+        created_at bigint not null
+      );
+      create table event_people (
+        event_id text collate "C" not null,
+        person_id text collate "C" not null,
+        name text not null,
+        name_key text collate "C" not null,
+        primary key (event_id, person_id)
+      );
+      create index event_people_by_name on event_people (event_id, name_key, person_id);
+      create table event_person_roles (
+        event_id text collate "C" not null,
+        role text collate "C" not null,
+        person_id text collate "C" not null,
+        primary key (event_id, role, person_id)
+      );
+      create index event_person_roles_by_person on event_person_roles (event_id, person_id);
+      create table event_tags (
+        event_id text collate "C" not null,
+        id text collate "C" not null,
+        name text not null,
+        name_key text collate "C" not null,
+        primary key (event_id, id),
+        unique (event_id, name_key)
+      );
+      create table event_sessions (
+        event_id text collate "C" not null,
+        id text collate "C" not null,
+        type text not null,
+        title text collate "C" not null,
+        description text not null,
+        date text collate "C" not null,
+        time text collate "C" not null,
+        duration integer not null,
+        ai_assistant boolean not null,
+        visibility text not null,
+        header_name text,
+        header_content_type text,
+        header_size bigint,
+        header_path text,
+        header_updated_at bigint,
+        version bigint not null,
+        created_by text not null,
+        created_at bigint not null,
+        updated_at bigint not null,
+        primary key (event_id, id),
+        check ((header_path is null) = (header_name is null) and (header_path is null) = (header_content_type is null)
+               and (header_path is null) = (header_size is null) and (header_path is null) = (header_updated_at is null))
+      );
+      create table event_session_tags (
+        event_id text collate "C" not null,
+        session_id text collate "C" not null,
+        tag_id text collate "C" not null,
+        position integer not null,
+        primary key (event_id, session_id, tag_id)
+      );
+      create index event_session_tags_by_tag on event_session_tags (event_id, tag_id);
+      create table event_session_people (
+        event_id text collate "C" not null,
+        session_id text collate "C" not null,
+        role text collate "C" not null,
+        person_id text collate "C" not null,
+        position integer not null,
+        primary key (event_id, session_id, role, person_id)
+      );
+      create table event_attachments (
+        event_id text collate "C" not null,
+        session_id text collate "C" not null,
+        id text collate "C" not null,
+        name text not null,
+        title text not null,
+        description text not null,
+        extension text not null,
+        family text not null,
+        content_type text not null,
+        size bigint not null,
+        path text not null,
+        created_by text not null,
+        created_at bigint not null,
+        updated_at bigint not null,
+        primary key (event_id, session_id, id)
+      );
+    `,
+  },
 ];
