@@ -3,9 +3,9 @@
  * same semantics as SqliteStore: a room's latest snapshot, its events kept LOG_KEEP behind that
  * snapshot for resumes, its newest AUDIT_KEEP audit entries, and which rooms are active.
  *
- * An append is one transaction, and with a fence it first checks, in that transaction, that the
- * writer still holds the room's lease (`for share`: a takeover waits until the append commits, so
- * the new owner loads everything the old one wrote). No lease, another owner or a lapsed lease:
+ * An append is one statement (atomic, one round trip), and with a fence it checks, inside it, that
+ * the writer still holds the room's lease (`for share`: a takeover waits until the append commits,
+ * so the new owner loads everything the old one wrote). No lease, another owner or a lapsed lease:
  * `LeaseLostError`, and nothing is kept.
  *
  * The pool is shared (pg.ts opens it and closes it); `close()` here only stops this store's use.
@@ -13,43 +13,54 @@
 import type pg from 'pg';
 import type { RoomState, SequencedEvent } from '../../src/protocol/types.ts';
 import { LeaseLostError } from '../cluster/lease.ts';
-import { inTransaction } from './pg.ts';
 import { upgradeEvent } from './legacy.ts';
 import { AUDIT_KEEP, isActive, type AuditEntry, type Fence, type Store, type StoredRoom } from './store.ts';
 
 /** How many events of a room's log are kept behind its latest snapshot (as SqliteStore). */
 export const LOG_KEEP = 2000;
 
-const FENCE = `select 1 from room_leases
-  where room = $1 and owner = $2 and epoch = $3 and expires_at > now() for share`;
-
 /**
- * Events, snapshot, pruning and audit in one statement. Its parts all see the database as it was
- * before the statement, so the prunes count only older rows: events at or below $7 are neither
- * inserted nor kept, and the audit keeps the newest AUDIT_KEEP - (new entries) older ones.
+ * The whole append in one statement, so one round trip and atomic without BEGIN/COMMIT.
+ *
+ * `fence` first: with an owner ($14) and epoch ($15), the lease row must be theirs and live, and
+ * it is share-locked until the statement commits (a takeover waits for it); every write below
+ * happens only when the fence holds, and the statement says whether it did. Without an owner
+ * nothing is checked (one server alone).
+ *
+ * The parts all see the database as it was before the statement, so the prunes count only older
+ * rows: events at or below $7 are neither inserted nor kept, and the audit keeps the newest
+ * AUDIT_KEEP - (new entries) older ones ($13; -1 when there are none).
  */
-const WRITE = `
-with events_in as (
+const APPEND = `
+with fence as (
+  select $14::text is null or exists (
+    select 1 from (
+      select 1 from room_leases
+      where room = $1 and owner = $14::text and epoch = $15::bigint and expires_at > now() for share
+    ) as held) as ok
+), events_in as (
   insert into room_events (room, seq, event)
-  select $1, t.seq, t.event from unnest($2::bigint[], $3::json[]) as t(seq, event) where t.seq > $7::bigint
+  select $1, t.seq, t.event from unnest($2::bigint[], $3::json[]) as t(seq, event)
+  where t.seq > $7::bigint and (select ok from fence)
 ), snapshot_in as (
   insert into room_snapshots (room, seq, state, active, updated_at)
-  select $1, $4::bigint, $5::json, $6::boolean, now() where $5::json is not null
+  select $1, $4::bigint, $5::json, $6::boolean, now() where $5::json is not null and (select ok from fence)
   on conflict (room) do update set seq = excluded.seq, state = excluded.state, active = excluded.active,
     updated_at = excluded.updated_at
 ), events_pruned as (
-  delete from room_events where room = $1 and seq <= $7::bigint
+  delete from room_events where room = $1 and seq <= $7::bigint and (select ok from fence)
 ), audit_in as (
   insert into room_audit (room, at, action, actor_id, actor_name, detail)
   select $1, t.at, t.action, t.actor_id, t.actor_name, t.detail
   from unnest($8::bigint[], $9::text[], $10::text[], $11::text[], $12::json[]) with ordinality
     as t(at, action, actor_id, actor_name, detail, n)
+  where (select ok from fence)
   order by t.n
 ), audit_pruned as (
-  delete from room_audit where $13::int >= 0 and room = $1 and id <= (
+  delete from room_audit where $13::int >= 0 and room = $1 and (select ok from fence) and id <= (
     select id from room_audit where room = $1 order by id desc limit 1 offset greatest($13::int, 0))
 )
-select 1`;
+select ok from fence`;
 
 const LOAD = `
 select s.state, coalesce((
@@ -105,13 +116,10 @@ export class PostgresStore implements Store {
       kept.map((a) => JSON.stringify(a.detail)),
       kept.length ? AUDIT_KEEP - kept.length : -1,
     ];
-    await inTransaction(this.pool, async (c) => {
-      if (fence) {
-        const held = await c.query(FENCE, [room, fence.owner, fence.epoch]);
-        if (!held.rowCount) throw new LeaseLostError(room, fence);
-      }
-      await c.query(WRITE, params);
-    });
+    const { rows } = await this.pool.query<{ ok: boolean }>(APPEND, [...params, fence?.owner ?? null, fence?.epoch ?? null]);
+    if (rows[0]?.ok) return;
+    if (fence) throw new LeaseLostError(room, fence);
+    throw new Error(`room "${room}": the database did not confirm the write`);
   }
 
   async auditLog(room: string, limit: number): Promise<AuditEntry[]> {
