@@ -16,17 +16,33 @@ export interface RunningServer {
   child: ChildProcess;
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGKILL, as a crash would: no goodbye to anyone, no lease given up. Resolves once it is gone. */
+  kill(): Promise<void>;
+  /** Start it again (after stop or kill) with the same runtime, settings, data folder and port. */
+  restart(): Promise<RunningServer>;
+}
+
+export interface ServerOptions {
+  runtime?: 'node' | 'deno';
+  dataDir?: string;
+  env?: Record<string, string>;
+  port?: number;
+  /** PostgreSQL instead of SQLite (DATABASE_URL). */
+  databaseUrl?: string;
+  /** This server's name among several (SERVER_ID). */
+  serverId?: string;
 }
 
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'classroom-test-'));
 }
 
-export async function startServer(
-  opts: { runtime?: 'node' | 'deno'; dataDir?: string; env?: Record<string, string>; port?: number } = {},
-): Promise<RunningServer> {
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const runtime = opts.runtime ?? 'node';
   const dataDir = opts.dataDir ?? tempDataDir();
+  const cluster: Record<string, string> = {};
+  if (opts.databaseUrl) cluster.DATABASE_URL = opts.databaseUrl;
+  if (opts.serverId) cluster.SERVER_ID = opts.serverId;
   const bin = join(ROOT, 'node_modules', '.bin', runtime);
   const args =
     runtime === 'node'
@@ -45,6 +61,7 @@ export async function startServer(
       TOKEN_SECRET: demo ? '' : TEST_SECRET,
       DEMO: '0',
       NO_COLOR: '1',
+      ...cluster,
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,7 +70,7 @@ export async function startServer(
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
     const onData = () => {
       const m = /\{"listening":(\d+)/.exec(out);
       if (m) {
@@ -69,6 +86,12 @@ export async function startServer(
     });
   });
   child.removeAllListeners('exit');
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
   return {
     port,
     url: `http://127.0.0.1:${port}`,
@@ -76,12 +99,12 @@ export async function startServer(
     dataDir,
     child,
     output: () => out,
-    stop: (signal = 'SIGTERM') =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill(signal);
-      }),
+    stop,
+    kill: () => stop('SIGKILL'),
+    restart: async () => {
+      await stop();
+      return startServer({ ...opts, dataDir, port });
+    },
   };
 }
 
