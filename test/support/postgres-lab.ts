@@ -45,10 +45,14 @@ let exitHookInstalled = false;
 let counter = 0;
 
 function postgresUser(): { uid: number; gid: number } {
+  if (!existsSync(join(BIN, 'postgres'))) throw new Error(`postgres lab: PostgreSQL 15 is not installed (no ${BIN}/postgres); apt-get install postgresql-15`);
   const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
   if (!line) throw new Error('postgres lab: there is no "postgres" user; install PostgreSQL 15 (apt-get install postgresql-15)');
   const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
+  const user = { uid: Number(uid), gid: Number(gid) };
+  const me = process.getuid?.();
+  if (me !== 0 && me !== user.uid) throw new Error('postgres lab: run the tests as root (or as the postgres user): PostgreSQL runs as the postgres user');
+  return user;
 }
 
 /** Whether `pid` runs (a zombie waiting for its parent to reap it does not). */
@@ -102,12 +106,16 @@ function removeStale(): void {
     if (pid && alive(pid)) kill(pid, 'SIGKILL');
     rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
+  for (const name of readdirSync(tmpdir())) {
+    const m = /^kr-pg-making-(\d+)-/.exec(name);
+    if (m && !alive(Number(m[1]))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
 }
 
 /** The machine's template cluster, made by `initdb` the first time (atomically: made aside, then renamed). */
 function template(user: { uid: number; gid: number }): string {
   if (existsSync(join(TEMPLATE, 'PG_VERSION'))) return TEMPLATE;
-  const aside = mkdtempSync(join(tmpdir(), 'kr-pg-making-'));
+  const aside = mkdtempSync(join(tmpdir(), `kr-pg-making-${process.pid}-`));
   try {
     chownSync(aside, user.uid, user.gid);
     execFileSync(
