@@ -40,12 +40,14 @@ function ensureDeps() {
   must('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-/** Debian packages the tests start: the browser, the media server (Janus), TURN (coturn) and the router (nginx). */
+/** Debian packages the tests start: the browser, the media server (Janus), TURN (coturn), the router (nginx) and PostgreSQL. */
 const PACKAGES = [
   { name: 'chromium', path: CHROMIUM },
   { name: 'janus', path: '/usr/bin/janus' },
   { name: 'coturn', path: '/usr/bin/turnserver' },
   { name: 'nginx', path: '/usr/sbin/nginx' },
+  // On the image already; installed only where it is missing.
+  { name: 'postgresql-15', path: '/usr/lib/postgresql/15/bin/postgres' },
 ];
 
 function ensurePackages() {
