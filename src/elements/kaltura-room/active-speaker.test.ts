@@ -126,6 +126,33 @@ describe('ActiveSpeaker', () => {
     expect(el.speaker.recent).to.equal(null);
   });
 
+  it('lists who spoke, most recent first, including someone who talked over the speaker', async () => {
+    const el = await host();
+    expect(el.speaker.spoke).to.deep.equal([]);
+    el.levels = { ada: 0.2 };
+    el.clock.advance(600);
+    el.levels = { ada: 0.2, ben: 0.3 };
+    el.clock.advance(600);
+    expect(el.speaker.speaking, 'Ada keeps the ring').to.equal('ada');
+    expect(el.speaker.spoke).to.deep.equal(['ben', 'ada']);
+    // Talking on does not reorder; starting again does, and a short noise does not count.
+    el.levels = { ada: 0.2, ben: 0.3, cy: 0.5 };
+    el.clock.advance(200);
+    el.levels = { ada: 0.2, ben: 0.3 };
+    el.clock.advance(2000);
+    expect(el.speaker.spoke).to.deep.equal(['ben', 'ada']);
+    el.levels = {};
+    el.clock.advance(400);
+    el.levels = { ada: 0.2 };
+    el.clock.advance(600);
+    expect(el.speaker.spoke).to.deep.equal(['ada', 'ben']);
+    // Kept through silence, and after someone is no longer a candidate (they may unmute).
+    el.levels = {};
+    el.people = ['ben', 'cy'];
+    el.clock.advance(2000);
+    expect(el.speaker.spoke).to.deep.equal(['ada', 'ben']);
+  });
+
   it('treats a level that throws as silence', async () => {
     const el = await host();
     el.levels = {};

@@ -1,5 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
+/** How many past speakers `spoke` keeps. */
+const MAX_SPOKE = 100;
+
 /** The clock the controller reads and the timer it polls with (injectable for tests). */
 export interface SpeakerClock {
   now(): number;
@@ -47,6 +50,11 @@ export class ActiveSpeaker implements ReactiveController {
   speaking: string | null = null;
   /** The last person who spoke (kept while everyone is silent): speaker view's choice when nobody is pinned. */
   recent: string | null = null;
+  /**
+   * Who spoke, most recent first: someone moves to the front each time they start speaking (loud for
+   * `riseMs`), whoever holds the ring. The stage's last-N (media server) decodes the first few.
+   */
+  spoke: readonly string[] = [];
 
   private readonly host: ReactiveControllerHost;
   private readonly opts: Required<Omit<ActiveSpeakerOptions, 'clock'>> & { clock: SpeakerClock };
@@ -54,6 +62,8 @@ export class ActiveSpeaker implements ReactiveController {
   private readonly loudSince = new Map<string, number>();
   /** When each candidate's level was last above the threshold. */
   private readonly loudAt = new Map<string, number>();
+  /** Candidates whose current loud run already moved them to the front of `spoke`. */
+  private readonly counted = new Set<string>();
   private stopTimer: (() => void) | null = null;
   private connected = false;
 
@@ -99,6 +109,7 @@ export class ActiveSpeaker implements ReactiveController {
       this.stopTimer = null;
       this.loudSince.clear();
       this.loudAt.clear();
+      this.counted.clear();
       // Not from inside the host's update (Lit warns about updates scheduled there).
       queueMicrotask(() => {
         if (!this.stopTimer) this.set(null, this.recent);
@@ -117,6 +128,7 @@ export class ActiveSpeaker implements ReactiveController {
         this.loudSince.delete(id);
       }
     }
+    let spoke = this.spoke;
     const levels = new Map<string, number>();
     for (const id of here) {
       let value = 0;
@@ -132,7 +144,13 @@ export class ActiveSpeaker implements ReactiveController {
       } else {
         this.loudSince.delete(id);
       }
+      const since = this.loudSince.get(id);
+      if (since !== undefined && now - since >= riseMs && !this.counted.has(id)) {
+        this.counted.add(id);
+        spoke = [id, ...spoke.filter((s) => s !== id)].slice(0, MAX_SPOKE);
+      }
     }
+    for (const id of this.counted) if (!this.loudSince.has(id)) this.counted.delete(id);
     let speaker = this.speaking;
     if (speaker !== null && (!here.has(speaker) || now - (this.loudAt.get(speaker) ?? -Infinity) >= holdMs)) speaker = null;
     if (speaker === null) {
@@ -146,13 +164,14 @@ export class ActiveSpeaker implements ReactiveController {
       }
     }
     const recent = speaker ?? (this.recent !== null && here.has(this.recent) ? this.recent : null);
-    this.set(speaker, recent);
+    this.set(speaker, recent, spoke);
   }
 
-  private set(speaking: string | null, recent: string | null): void {
-    if (speaking === this.speaking && recent === this.recent) return;
+  private set(speaking: string | null, recent: string | null, spoke = this.spoke): void {
+    if (speaking === this.speaking && recent === this.recent && spoke === this.spoke) return;
     this.speaking = speaking;
     this.recent = recent;
+    this.spoke = spoke;
     this.host.requestUpdate();
   }
 }

@@ -182,6 +182,9 @@ export class KalturaRoom extends KalturaElement {
   /** Makes the PeerJS peer. Replace it to use another signaling transport, or a fake in tests. */
   @property({ attribute: false }) peerFactory: PeerFactory | null = null;
 
+  /** On the media server, video is decoded for this many of the latest speakers (plus pinned people and shared content). */
+  @property({ type: Number, attribute: 'last-n' }) lastN = 4;
+
   @state() private notice = '';
   /** The polite announcement of news (countdowns once, calls, removals). */
   @state() private liveText = '';

@@ -3,20 +3,23 @@
  * main room or one breakout room) with their cameras, the content shared there, the layout the
  * user chose, the person they pinned, who speaks (active-speaker.ts), and the toolbar under it
  * with Share content. The parts (parts/stage.ts, parts/toolbar.ts, parts/share-button.ts) draw
- * it; this keeps the user's choices and turns the room state and the media into their views.
+ * it; this keeps the user's choices and turns the room state and the media into their views. On
+ * the media server it also applies last-N and asks for each video's layer (last-n.ts).
  */
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { MenuButton } from '../../controllers/menu-button.ts';
 import { locationOf } from '../../protocol/breakout.ts';
 import type { Participant, RoomState } from '../../protocol/types.ts';
 import { ActiveSpeaker } from './active-speaker.ts';
+import { DEFAULT_LAST_N, lastN, layerFor, soundOf, TileSizes } from './last-n.ts';
 import { MediaModeControl, type MediaModeOptions } from './media-mode.ts';
 import { countdown, type Countdown } from './parts/countdown.ts';
 import { hostAwayBanner, reconnectingBanner } from './parts/notices.ts';
 import { sortedParticipants } from './parts/person.ts';
 import { allowShareItem, shareButton } from './parts/share-button.ts';
-import { renderStage, type StageLayout, type StageTile } from './parts/stage.ts';
+import { featuredTile, renderStage, stageMode, type StageLayout, type StageTile, type StageView } from './parts/stage.ts';
 import { toolbar, type ToolbarActions } from './parts/toolbar.ts';
+import type { LayerWish } from '../../client/media/room-media.ts';
 import type { RoomSession } from './room-session.ts';
 import type { ShareController } from './share.ts';
 
@@ -62,12 +65,15 @@ export class RoomStage {
   readonly speaker: ActiveSpeaker;
   /** The media server: hosts' More actions item, and the room's media news (media-mode.ts). */
   readonly mediaMode: MediaModeControl;
-  private readonly host: ReactiveControllerHost;
+  private readonly host: ReactiveControllerHost & { lastN?: number };
   private readonly session: RoomSession;
   private readonly options: RoomStageOptions;
+  /** The width of each tile, for the media server's layers. */
+  private readonly sizes: TileSizes;
 
-  constructor(host: ReactiveControllerHost, session: RoomSession, options: RoomStageOptions) {
+  constructor(host: ReactiveControllerHost & { lastN?: number }, session: RoomSession, options: RoomStageOptions) {
     this.host = host;
+    this.sizes = new TileSizes(() => host.requestUpdate());
     this.session = session;
     this.options = options;
     this.mediaMode = new MediaModeControl(session, options);
@@ -124,18 +130,20 @@ export class RoomStage {
       },
       { ...on, toggleSound },
     );
+    const view: StageView = {
+      tiles: this.tiles(v.people, selfId),
+      share: share.onStage(v.state),
+      layout: this.layout,
+      pinned: this.pinned,
+      speaking: this.speaker.speaking,
+      recentSpeaker: this.speaker.recent,
+      soundOn: this.soundOn,
+      overlay,
+      controls,
+    };
+    if (this.session.media.mode === 'sfu') this.lastN(view, v.people);
     return renderStage(
-      {
-        tiles: this.tiles(v.people, selfId),
-        share: share.onStage(v.state),
-        layout: this.layout,
-        pinned: this.pinned,
-        speaking: this.speaker.speaking,
-        recentSpeaker: this.speaker.recent,
-        soundOn: this.soundOn,
-        overlay,
-        controls,
-      },
+      view,
       {
         pin: (userId) => {
           this.pinned = userId;
@@ -148,6 +156,30 @@ export class RoomStage {
         stopShare: (userId) => share.stopOther(userId),
       },
     );
+  }
+
+  /**
+   * On the media server: video only for the last N speakers and whoever is pinned or featured (the
+   * others' tiles show their initials and play their sound), each in the layer its tile needs.
+   */
+  private lastN(view: StageView, people: readonly Participant[]): void {
+    const others = view.tiles.filter((t) => !t.isSelf).map((t) => t.userId);
+    const featured = stageMode(view) === 'speaker' ? featuredTile(view)?.userId : null;
+    const decoded = lastN(others, this.speaker.spoke, this.host.lastN ?? DEFAULT_LAST_N, [view.pinned, featured]);
+    const cameraOn = new Set(people.filter((p) => p.video).map((p) => p.id));
+    const want: LayerWish[] = [];
+    view.sizes = this.sizes;
+    view.tiles = view.tiles.map((t) => {
+      if (t.isSelf) return t;
+      if (!decoded.has(t.userId)) {
+        want.push({ userId: t.userId, source: 'camera', layer: 'off' });
+        return { ...t, stream: soundOf(t.stream), video: false, connecting: false, paused: cameraOn.has(t.userId) };
+      }
+      const width = this.sizes.width(t.userId);
+      if (width !== undefined) want.push({ userId: t.userId, source: 'camera', layer: layerFor(width) });
+      return t;
+    });
+    this.session.media.setLayers(want);
   }
 
   /** Who may be speaking: the people on the stage with their microphone on (the user as their toggle says). */

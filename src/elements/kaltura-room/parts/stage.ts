@@ -36,6 +36,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { noChange } from 'lit';
 import type { Role } from '../../../protocol/types.ts';
 import { icon, lineIcon } from '../../shared/icons.ts';
+import { observeTile, type TileSizes } from '../last-n.ts';
 import { initials, ROLE_TEXT } from './person.ts';
 
 /** One person on the stage. */
@@ -56,6 +57,8 @@ export interface StageTile {
   video: boolean;
   /** Their media is on but has not arrived yet ("Connecting media…"). */
   connecting: boolean;
+  /** Their camera is on but its video is paused to save bandwidth (last-N): initials, their sound only. */
+  paused?: boolean;
 }
 
 /** The content someone shares in the user's room. */
@@ -95,6 +98,8 @@ export interface StageView {
   overlay?: unknown;
   /** The bar under the videos (the media toggles and their notes); the layout switch sits at its end. */
   controls?: unknown;
+  /** Where the tiles of others report their width (for the media server's video layers). */
+  sizes?: TileSizes | null;
 }
 
 export interface StageCallbacks {
@@ -289,7 +294,8 @@ function renderTile(t: StageTile, view: StageView, on: StageCallbacks, place: Pl
   const name = t.isSelf ? `${t.name} (You)` : t.name;
   const parts = ['tile', t.isSelf && 'tile-self', speaking && 'tile-speaking', pinned && 'tile-pinned', place === 'main' && 'tile-featured'];
   const classes = ['tile', t.isSelf && 'self', !t.video && 'no-video', speaking && 'speaking', pinned && 'pinned'];
-  return html`<figure class=${classes.filter(Boolean).join(' ')} part=${parts.filter(Boolean).join(' ')} data-user=${t.userId}>
+  return html`<figure class=${classes.filter(Boolean).join(' ')} part=${parts.filter(Boolean).join(' ')} data-user=${t.userId}
+    ${observeTile(t.isSelf ? null : (view.sizes ?? null), t.userId)}>
     <video part="video" .srcObject=${live(t.stream)} .muted=${t.isSelf || !view.soundOn} ?muted=${t.isSelf} autoplay playsinline></video>
     ${t.video ? nothing : html`<div class="avatar" part="avatar" aria-hidden="true">${initials(t.name)}</div>`}
     ${t.connecting ? html`<span class="tile-state">Connecting media…</span>` : nothing}
@@ -304,6 +310,7 @@ function renderTile(t: StageTile, view: StageView, on: StageCallbacks, place: Pl
             ? html`<span class="role-short" aria-hidden="true">${ROLE_SHORT[t.role]}</span>`
             : nothing}</span>`}
       ${speaking ? html`<span class="visually-hidden">(speaking)</span>` : nothing}
+      ${t.paused ? html`<span class="visually-hidden">(video paused to save bandwidth)</span>` : nothing}
     </figcaption>
     <button type="button" class="pin" part="pin-button" aria-label="Pin ${name}" aria-pressed=${pinned ? 'true' : 'false'}
       title=${pinned ? 'Unpin' : 'Pin'} @click=${() => on.pin(pinned ? null : t.userId)}>
