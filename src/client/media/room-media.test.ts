@@ -74,7 +74,7 @@ describe('RoomMedia: mesh and media server', () => {
     await waitUntil(() => FakeSfuLink.last, 'the link', WAIT);
     const link = FakeSfuLink.last!;
     same(link.published('camera'), media.localStream, 'the camera is published');
-    same(link.published('screen'), undefined, 'no screen published');
+    same(link.published('screen') ?? null, null, 'no screen published');
     expect(link.subscribes).to.equal(1);
     // Make before break: the calls stay while the media server brings only some of the people.
     link.deliver('a', 'camera', new MediaStream());
@@ -135,7 +135,7 @@ describe('RoomMedia: mesh and media server', () => {
     media.sync(onSfu(three()), 'me');
     await waitUntil(() => FakeSfuLink.last, 'the link', WAIT);
     const link = FakeSfuLink.last!;
-    same(link.published('screen'), undefined, 'no screen published');
+    same(link.published('screen') ?? null, null, 'no screen published');
     media.sync(sharing(onSfu(three()), { me: null }), 'me');
     same(link.published('screen'), screen, 'the screen is published');
     media.stopScreen();

@@ -55,10 +55,8 @@ export class RoomSfu {
   private wanted = false;
   /** Counts starts and stops: a link that arrives after its stop is closed at once. */
   private generation = 0;
-  /** What should be published, by source. */
+  /** What should be published, by source (the link ignores a repeat). */
   private readonly publishing = new Map<MediaSource, MediaStream | null>();
-  /** What the current link was told to publish. */
-  private readonly told = new Map<MediaSource, MediaStream | null>();
   private layers: LayerWish[] | null = null;
 
   constructor(params: SfuLinkParams) {
@@ -90,8 +88,7 @@ export class RoomSfu {
         (link) => {
           if (gen !== this.generation) return link.close();
           this.link = link;
-          this.told.clear();
-          this.flush();
+          for (const [source, stream] of this.publishing) if (stream) this.publish(source, stream);
           link.subscribe();
           if (this.layers) link.setLayers(this.layers);
           this.params.onChange();
@@ -112,7 +109,6 @@ export class RoomSfu {
     this.generation++;
     const link = this.link;
     this.link = null;
-    this.told.clear();
     if (!link) return;
     link.close();
     this.params.onChange();
@@ -121,7 +117,7 @@ export class RoomSfu {
   /** Publish `stream` as `source` (null: stop publishing it), now or once the link is there. */
   publish(source: MediaSource, stream: MediaStream | null): void {
     this.publishing.set(source, stream);
-    this.flush();
+    this.link?.publish(source, stream).catch(() => undefined);
   }
 
   replaceTrack(source: MediaSource, track: MediaStreamTrack): void {
@@ -136,16 +132,5 @@ export class RoomSfu {
   setLayers(want: LayerWish[]): void {
     this.layers = want;
     this.link?.setLayers(want);
-  }
-
-  private flush(): void {
-    const link = this.link;
-    if (!link) return;
-    for (const [source, stream] of this.publishing) {
-      // Nothing new, or nothing to stop.
-      if (this.told.has(source) ? this.told.get(source) === stream : !stream) continue;
-      this.told.set(source, stream);
-      link.publish(source, stream).catch(() => undefined);
-    }
   }
 }

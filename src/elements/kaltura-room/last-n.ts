@@ -6,13 +6,16 @@
  * decoded video comes in the layer its tile's width needs. So a browser's cost stays flat however
  * many people join.
  *
- * Nothing here runs per frame: tiles report their width through one ResizeObserver (`TileSizes`,
- * attached with `observeTile`), and the stage recomputes when it renders (a resize that changes a
- * layer, a new speaker, a pin, someone joining).
+ * Nothing here runs per frame: tiles report their width through one ResizeObserver, and the stage
+ * recomputes when it renders (a resize that changes a layer, a new speaker, a pin, someone joining).
+ * A part of the drop-in of its own: room-stage.ts loads it the first time the room's media goes
+ * through the media server.
  */
 import { noChange, type ElementPart } from 'lit';
 import { AsyncDirective, directive } from 'lit/async-directive.js';
-import type { SfuLayer } from '../../protocol/types.ts';
+import type { LayerWish } from '../../client/media/room-media.ts';
+import type { Participant, SfuLayer } from '../../protocol/types.ts';
+import { featuredTile, stageMode, type StageView } from './parts/stage.ts';
 
 /** The `last-n` the room uses when the page sets none. */
 export const DEFAULT_LAST_N = 4;
@@ -54,8 +57,12 @@ export function soundOf(stream: MediaStream | null): MediaStream | null {
   return sound;
 }
 
-/** The width of each person's tile (CSS px), from one ResizeObserver; `onChange` when a tile's layer changes. */
-export class TileSizes {
+/**
+ * Last-N for one stage: `apply` pauses the tiles past it and asks for each video's layer; tiles
+ * report their width (CSS px) through one ResizeObserver, and `onChange` runs when a tile's layer
+ * changes.
+ */
+export class LastN {
   private readonly widths = new Map<string, number>();
   private readonly users = new WeakMap<Element, string>();
   private readonly onChange: () => void;
@@ -65,9 +72,29 @@ export class TileSizes {
     this.onChange = onChange;
   }
 
-  /** The width of `userId`'s tile, once measured. */
-  width(userId: string): number | undefined {
-    return this.widths.get(userId);
+  /**
+   * On the media server: video only for the `n` latest speakers (`spoke`, most recent first) and
+   * whoever is pinned or featured; the others' tiles show their initials and play their sound.
+   * Each video's layer (or `off`) goes to `setLayers`.
+   */
+  apply(view: StageView, people: readonly Participant[], spoke: readonly string[], n: number, setLayers: (want: LayerWish[]) => void): void {
+    const others = view.tiles.filter((t) => !t.isSelf).map((t) => t.userId);
+    const featured = stageMode(view) === 'speaker' ? featuredTile(view)?.userId : null;
+    const decoded = lastN(others, spoke, n, [view.pinned, featured]);
+    const cameraOn = new Set(people.filter((p) => p.video).map((p) => p.id));
+    const want: LayerWish[] = [];
+    view.observe = (userId) => observeTile(this, userId);
+    view.tiles = view.tiles.map((t) => {
+      if (t.isSelf) return t;
+      if (!decoded.has(t.userId)) {
+        want.push({ userId: t.userId, source: 'camera', layer: 'off' });
+        return { ...t, stream: soundOf(t.stream), video: false, connecting: false, paused: cameraOn.has(t.userId) };
+      }
+      const width = this.widths.get(t.userId);
+      if (width !== undefined) want.push({ userId: t.userId, source: 'camera', layer: layerFor(width) });
+      return t;
+    });
+    setLayers(want);
   }
 
   observe(el: Element, userId: string): void {
@@ -94,17 +121,17 @@ export class TileSizes {
   }
 }
 
-/** On a tile: report its width as `userId`'s to `sizes` (nothing when `sizes` is null). */
+/** On a tile: report its width as `userId`'s to `sizes`. */
 class ObserveTile extends AsyncDirective {
   private el: Element | null = null;
-  private sizes: TileSizes | null = null;
+  private sizes: LastN | null = null;
   private userId = '';
 
-  render(_sizes: TileSizes | null, _userId: string): unknown {
+  render(_sizes: LastN, _userId: string): unknown {
     return noChange;
   }
 
-  override update(part: ElementPart, [sizes, userId]: [TileSizes | null, string]): unknown {
+  override update(part: ElementPart, [sizes, userId]: [LastN, string]): unknown {
     if (part.element !== this.el || sizes !== this.sizes || userId !== this.userId) {
       if (this.el) this.sizes?.unobserve(this.el);
       this.el = part.element;
@@ -123,4 +150,4 @@ class ObserveTile extends AsyncDirective {
     if (this.el) this.sizes?.observe(this.el, this.userId);
   }
 }
-export const observeTile = directive(ObserveTile);
+const observeTile = directive(ObserveTile);

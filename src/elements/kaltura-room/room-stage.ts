@@ -11,15 +11,14 @@ import type { MenuButton } from '../../controllers/menu-button.ts';
 import { locationOf } from '../../protocol/breakout.ts';
 import type { Participant, RoomState } from '../../protocol/types.ts';
 import { ActiveSpeaker } from './active-speaker.ts';
-import { DEFAULT_LAST_N, lastN, layerFor, soundOf, TileSizes } from './last-n.ts';
+import type { LastN } from './last-n.ts';
 import { MediaModeControl, type MediaModeOptions } from './media-mode.ts';
 import { countdown, type Countdown } from './parts/countdown.ts';
 import { hostAwayBanner, reconnectingBanner } from './parts/notices.ts';
 import { sortedParticipants } from './parts/person.ts';
 import { allowShareItem, shareButton } from './parts/share-button.ts';
-import { featuredTile, renderStage, stageMode, type StageLayout, type StageTile, type StageView } from './parts/stage.ts';
+import { renderStage, type StageLayout, type StageTile, type StageView } from './parts/stage.ts';
 import { toolbar, type ToolbarActions } from './parts/toolbar.ts';
-import type { LayerWish } from '../../client/media/room-media.ts';
 import type { RoomSession } from './room-session.ts';
 import type { ShareController } from './share.ts';
 
@@ -68,12 +67,11 @@ export class RoomStage {
   private readonly host: ReactiveControllerHost & { lastN?: number };
   private readonly session: RoomSession;
   private readonly options: RoomStageOptions;
-  /** The width of each tile, for the media server's layers. */
-  private readonly sizes: TileSizes;
+  /** Last-N on the media server (last-n.ts, loaded the first time the room goes there; null while loading). */
+  private last: LastN | null | undefined;
 
   constructor(host: ReactiveControllerHost & { lastN?: number }, session: RoomSession, options: RoomStageOptions) {
     this.host = host;
-    this.sizes = new TileSizes(() => host.requestUpdate());
     this.session = session;
     this.options = options;
     this.mediaMode = new MediaModeControl(session, options);
@@ -163,23 +161,17 @@ export class RoomStage {
    * others' tiles show their initials and play their sound), each in the layer its tile needs.
    */
   private lastN(view: StageView, people: readonly Participant[]): void {
-    const others = view.tiles.filter((t) => !t.isSelf).map((t) => t.userId);
-    const featured = stageMode(view) === 'speaker' ? featuredTile(view)?.userId : null;
-    const decoded = lastN(others, this.speaker.spoke, this.host.lastN ?? DEFAULT_LAST_N, [view.pinned, featured]);
-    const cameraOn = new Set(people.filter((p) => p.video).map((p) => p.id));
-    const want: LayerWish[] = [];
-    view.sizes = this.sizes;
-    view.tiles = view.tiles.map((t) => {
-      if (t.isSelf) return t;
-      if (!decoded.has(t.userId)) {
-        want.push({ userId: t.userId, source: 'camera', layer: 'off' });
-        return { ...t, stream: soundOf(t.stream), video: false, connecting: false, paused: cameraOn.has(t.userId) };
-      }
-      const width = this.sizes.width(t.userId);
-      if (width !== undefined) want.push({ userId: t.userId, source: 'camera', layer: layerFor(width) });
-      return t;
-    });
-    this.session.media.setLayers(want);
+    const host = this.host;
+    if (this.last) return this.last.apply(view, people, this.speaker.spoke, host.lastN ?? 4, (want) => this.session.media.setLayers(want));
+    if (this.last === null) return;
+    this.last = null;
+    import('./last-n.ts').then(
+      ({ LastN }) => {
+        this.last = new LastN(() => host.requestUpdate());
+        host.requestUpdate();
+      },
+      () => (this.last = undefined),
+    );
   }
 
   /** Who may be speaking: the people on the stage with their microphone on (the user as their toggle says). */

@@ -36,7 +36,6 @@ import { repeat } from 'lit/directives/repeat.js';
 import { noChange } from 'lit';
 import type { Role } from '../../../protocol/types.ts';
 import { icon, lineIcon } from '../../shared/icons.ts';
-import { observeTile, type TileSizes } from '../last-n.ts';
 import { initials, ROLE_TEXT } from './person.ts';
 
 /** One person on the stage. */
@@ -98,8 +97,8 @@ export interface StageView {
   overlay?: unknown;
   /** The bar under the videos (the media toggles and their notes); the layout switch sits at its end. */
   controls?: unknown;
-  /** Where the tiles of others report their width (for the media server's video layers). */
-  sizes?: TileSizes | null;
+  /** What the tiles of others carry to report their width (the media server's video layers, last-n.ts). */
+  observe?: (userId: string) => unknown;
 }
 
 export interface StageCallbacks {
@@ -295,7 +294,7 @@ function renderTile(t: StageTile, view: StageView, on: StageCallbacks, place: Pl
   const parts = ['tile', t.isSelf && 'tile-self', speaking && 'tile-speaking', pinned && 'tile-pinned', place === 'main' && 'tile-featured'];
   const classes = ['tile', t.isSelf && 'self', !t.video && 'no-video', speaking && 'speaking', pinned && 'pinned'];
   return html`<figure class=${classes.filter(Boolean).join(' ')} part=${parts.filter(Boolean).join(' ')} data-user=${t.userId}
-    ${observeTile(t.isSelf ? null : (view.sizes ?? null), t.userId)}>
+    ${t.isSelf ? nothing : view.observe?.(t.userId)}>
     <video part="video" .srcObject=${live(t.stream)} .muted=${t.isSelf || !view.soundOn} ?muted=${t.isSelf} autoplay playsinline></video>
     ${t.video ? nothing : html`<div class="avatar" part="avatar" aria-hidden="true">${initials(t.name)}</div>`}
     ${t.connecting ? html`<span class="tile-state">Connecting media…</span>` : nothing}
