@@ -310,6 +310,8 @@ export class SfuLink {
   }
 
   private dropSubscription(): void {
+    // An offer being set on the connection closed here never settles: new offers must not wait for it.
+    this.offers = Promise.resolve();
     closePc(this.sub?.pc);
     this.sub = null;
     this.subscribeSent = false;
