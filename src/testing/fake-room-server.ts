@@ -121,6 +121,8 @@ export class FakeRoomServer {
   refuseConnections = false;
   /** When false, hellos are recorded but not answered. */
   answerHello = true;
+  /** STUN/TURN servers (and policy) every room welcome carries, as the server's ICE settings give them. */
+  ice: Pick<Extract<ServerMessage, { type: 'welcome' }>, 'iceServers' | 'iceTransportPolicy'> = {};
   private original: typeof WebSocket | null = null;
   private peerCounter = 0;
   /** Media tickets handed out (in welcomes and on request), in order; each names its peer id. */
@@ -400,6 +402,7 @@ export class FakeRoomServer {
           ...(missed ? { events: missed } : { snapshot: snapshotFor(this.state, user) }),
           serverTime: this.now(),
           mediaTicket: this.issueTicket(peerId),
+          ...this.ice,
         });
         return;
       }
