@@ -153,7 +153,7 @@ describe('SfuLink: publishing and receiving through the media server', () => {
     const native = RTCPeerConnection.prototype.setRemoteDescription;
     let interrupted = false;
     RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection, desc: RTCSessionDescriptionInit) {
-      const pending = native.call(this, desc);
+      const pending = native.call(this, desc, undefined as never, undefined as never);
       if (!interrupted && desc.type === 'offer' && this === a.subscriber) {
         interrupted = true;
         queueMicrotask(() => h.sfu.reset('a', 'moved'));
