@@ -97,6 +97,8 @@ export async function openPage(browser: Browser, url: string, opts: { record?: (
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport({ width: 1100, height: 800 });
+  // A busy machine (six pages sending video) can take longer than the default 30 s to load one.
+  page.setDefaultNavigationTimeout(120_000);
   page.on('pageerror', (err) => console.error('[page error]', err));
   if (opts.record) {
     const record = opts.record;
