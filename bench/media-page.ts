@@ -103,13 +103,15 @@ export async function joinPage(opts: {
     const page = await openPage(browser, `${opts.courseUrl}?${q}`, { init: trackPeerConnections });
     if (!(await page.evaluate(() => Array.isArray((window as any).__pcs)))) throw new Error('the peer connection tracker did not load before the page');
     bp.page = page;
-    await until(page, `window.__deepAll('video').some((v) => v.videoWidth > 0)`, 30_000, `${opts.sub}'s camera preview`);
+    await until(page, `window.__deepAll('video').some((v) => v.videoWidth > 0)`, 60_000, `${opts.sub}'s camera preview`);
     if (opts.lastN !== undefined) await setLastN(page, opts.lastN);
     await clickButton(page, 'Join', 30_000);
     await until(page, `window.__deepAll('input#chat-input').length > 0`, 30_000, `${opts.sub} in the room`);
     return bp;
   } catch (e) {
+    // Say what the page showed: a refusal or a missing script reads very differently from a slow machine.
+    const shown = await bp.page?.evaluate(() => (window as any).__deepText?.() ?? document.body?.innerText ?? '').catch(() => '');
     await bp.close();
-    throw e;
+    throw new Error(`${(e as Error).message}; the page showed: ${String(shown ?? '').replace(/\s+/g, ' ').slice(0, 300)}`);
   }
 }
