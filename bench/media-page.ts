@@ -95,7 +95,12 @@ export async function joinPage(opts: {
     await browser.close();
     throw new Error('Chromium started without a process id');
   }
-  const bp: BenchPage = { name: opts.sub, browser, page: null as unknown as Page, pid, close: () => browser.close().catch(() => {}) };
+  const close = async () => {
+    // A starved browser may not answer: it gets 15 s, then its process is killed.
+    const closed = await Promise.race([browser.close().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+    if (!closed) browser.process()?.kill('SIGKILL');
+  };
+  const bp: BenchPage = { name: opts.sub, browser, page: null as unknown as Page, pid, close };
   try {
     const token = await issueToken(TEST_SECRET, { sub: opts.sub, name: opts.sub, role: opts.role, room: opts.room });
     // openPage hands the token to the element and takes it out of the URL.

@@ -47,6 +47,8 @@ export interface MediaPoint {
   others: number;
   /** Cores the whole machine kept busy over the window. */
   busy: number;
+  /** Why this point has no figures (a page did not receive every video it should). */
+  failed?: string;
 }
 
 export interface MediaResult {
@@ -96,7 +98,7 @@ async function settle(pages: BenchPage[], expected: number, mode: string, timeou
   throw new Error(`not every page receives the ${expected} videos it should in ${mode} mode after ${timeoutMs / 1000} s (${last})`);
 }
 
-async function measure(pages: BenchPage[], point: Omit<MediaPoint, 'cpu' | 'fps' | 'decoded' | 'janus' | 'others' | 'busy'>, expected: number, o: Required<MediaOptions>, janusPid: number | null): Promise<MediaPoint> {
+async function measure(pages: BenchPage[], point: Pick<MediaPoint, 'mode' | 'people' | 'lastN'>, expected: number, o: Required<MediaOptions>, janusPid: number | null): Promise<MediaPoint> {
   await settle(pages, expected, point.mode);
   await sleep(o.warmupMs);
   const pids = [...pages.map((p) => p.pid), ...(janusPid ? [janusPid] : [])];
@@ -147,51 +149,80 @@ async function sweep(
   round: number,
   o: Required<MediaOptions>,
   janusPid: number | null,
+  failedBefore: Set<string>,
 ): Promise<MediaPoint[]> {
   const room = `bench-media-${mode}-${round}-${Date.now().toString(36)}`;
   const everyone = Math.max(...o.sizes);
   const pages: BenchPage[] = [];
   const points: MediaPoint[] = [];
+  const join = (n: number) =>
+    joinPage({
+      courseUrl,
+      serverUrl: server.url,
+      room,
+      sub: `p${n + 1}`,
+      role: n === 0 ? 'host' : 'participant',
+      flags,
+      // On the SFU every video decodes for the mesh comparison; last-N is measured after.
+      lastN: mode === 'sfu' ? everyone : undefined,
+    });
+  // The points this sweep measures, in order; a failed one ends the sweep and the rest are not run.
+  const plan: { people: number; lastN: number | null }[] = o.sizes.map((people) => ({ people, lastN: mode === 'sfu' ? everyone : null }));
+  if (mode === 'sfu') plan.push({ people: everyone, lastN: o.lastN });
+  let failed: string | null = null;
   try {
-    const join = (n: number) =>
-      joinPage({
-        courseUrl,
-        serverUrl: server.url,
-        room,
-        sub: `p${n + 1}`,
-        role: n === 0 ? 'host' : 'participant',
-        flags,
-        // On the SFU every video decodes for the mesh comparison; last-N is measured after.
-        lastN: mode === 'sfu' ? everyone : undefined,
-      });
-    for (const people of o.sizes) {
-      if (!pages.length) {
-        // The host first (it opens the meeting), then the rest of the smallest room together.
-        o.log(`  ${mode}: ${people} people join`);
-        pages.push(await join(0));
-        const rest = await Promise.allSettled(Array.from({ length: people - 1 }, (_, i) => join(i + 1)));
-        for (const r of rest) if (r.status === 'fulfilled') pages.push(r.value);
-        const failed = rest.find((r) => r.status === 'rejected');
-        if (failed) throw (failed as PromiseRejectedResult).reason;
+    for (const { people, lastN } of plan) {
+      const point = { mode, people, lastN };
+      if (failed) {
+        points.push(failedPoint(point, `not run: a smaller room failed`));
+        continue;
       }
-      while (pages.length < people) {
-        o.log(`  ${mode}: person ${pages.length + 1} joins`);
-        pages.push(await join(pages.length));
+      const key = `${mode}:${people}:${lastN}`;
+      if (failedBefore.has(key)) {
+        // A room that could not connect in an earlier round is not tried again (it costs minutes).
+        failed = 'failed in an earlier round';
+        points.push(failedPoint(point, `not run: ${failed}`));
+        continue;
       }
-      const lastN = mode === 'sfu' ? everyone : null;
-      points.push(await measure(pages, { mode, people, lastN }, people - 1, o, janusPid));
-      o.log(`  ${mode}, ${people} people: ${mean(points.at(-1)!.cpu).toFixed(2)} cores/page, ${mean(points.at(-1)!.fps).toFixed(1)} fps`);
-    }
-    if (mode === 'sfu') {
-      for (const p of pages) await setLastN(p.page, o.lastN);
-      const people = pages.length;
-      points.push(await measure(pages, { mode, people, lastN: o.lastN }, Math.min(people - 1, o.lastN), o, janusPid));
-      o.log(`  sfu, ${people} people, last-n ${o.lastN}: ${mean(points.at(-1)!.cpu).toFixed(2)} cores/page`);
+      try {
+        if (!pages.length) {
+          // The host first (it opens the meeting), then the rest of the smallest room together.
+          o.log(`  ${mode}: ${people} people join`);
+          pages.push(await join(0));
+          const rest = await Promise.allSettled(Array.from({ length: people - 1 }, (_, i) => join(i + 1)));
+          for (const r of rest) if (r.status === 'fulfilled') pages.push(r.value);
+          const refused = rest.find((r) => r.status === 'rejected');
+          if (refused) throw (refused as PromiseRejectedResult).reason;
+        }
+        while (pages.length < people) {
+          o.log(`  ${mode}: person ${pages.length + 1} joins`);
+          pages.push(await join(pages.length));
+        }
+        if (lastN !== null) for (const p of pages) await setLastN(p.page, lastN);
+        const got = await measure(pages, point, Math.min(people - 1, lastN ?? people), o, janusPid);
+        points.push(got);
+        o.log(`  ${mode}, ${people} people${lastN !== null ? `, last-n ${lastN}` : ''}: ${mean(got.cpu).toFixed(2)} cores/page, ${mean(got.fps).toFixed(1)} fps`);
+      } catch (e) {
+        failed = (e as Error).message;
+        failedBefore.add(key);
+        o.log(`  ${mode}, ${people} people: FAILED: ${failed}`);
+        points.push(failedPoint(point, failed));
+      }
     }
     return points;
   } finally {
     await Promise.all(pages.map((p) => p.close()));
   }
+}
+
+/** A point with no figures: why it has none. */
+function failedPoint(point: Pick<MediaPoint, 'mode' | 'people' | 'lastN'>, why: string): MediaPoint {
+  return { ...point, cpu: [], fps: [], decoded: [], janus: null, others: 0, busy: 0, failed: why };
+}
+
+/** Whether any point of the run failed (a page did not receive every video it should). */
+export function failures(r: MediaResult): string[] {
+  return r.rounds.flat().flatMap((p) => (p.failed && !p.failed.startsWith('not run') ? [`${p.mode}, ${p.people} people${p.lastN !== null && p.mode === 'sfu' ? `, last-n ${p.lastN}` : ''}: ${p.failed}`] : []));
 }
 
 export async function run(opts: MediaOptions = {}): Promise<MediaResult> {
@@ -227,13 +258,14 @@ export async function run(opts: MediaOptions = {}): Promise<MediaResult> {
       sfu = await startServer({ env: { ...lab.serverEnv(), MESH_LIMIT: '1', DIST_DIR: dist } });
       servers.push(sfu);
     }
+    const failedBefore = new Set<string>();
     for (let r = 0; r < o.rounds; r++) {
       o.log(`round ${r + 1} of ${o.rounds}`);
       const points: MediaPoint[] = [];
       // Alternate which goes first, so a drift in the machine's load does not favour one.
       const order: ('mesh' | 'sfu')[] = sfu ? (r % 2 ? ['sfu', 'mesh'] : ['mesh', 'sfu']) : ['mesh'];
       for (const mode of order) {
-        points.push(...(await sweep(mode, mode === 'sfu' ? sfu! : mesh, course.url, flags, r, o, mode === 'sfu' ? lab!.janusPid : null)));
+        points.push(...(await sweep(mode, mode === 'sfu' ? sfu! : mesh, course.url, flags, r, o, mode === 'sfu' ? lab!.janusPid : null, failedBefore)));
       }
       rounds.push(points);
     }
@@ -265,6 +297,12 @@ export function table(r: MediaResult): string {
   const saturated = (p: MediaPoint) => p.busy >= 0.95 * r.cores;
   const busy = (ps: MediaPoint[]) => `${median(ps.map((p) => p.busy)).toFixed(2)}/${r.cores}${ps.some(saturated) ? ' *' : ''}`;
   const ratio = (a: MediaPoint[], b: MediaPoint[], f: (p: MediaPoint) => number) => `${spread(a.map((p, i) => f(p) / f(b[i])))}x`;
+  // A point that failed in any round prints why, never a figure.
+  const fail = (ps: MediaPoint[]) => {
+    const bad = ps.filter((p) => p.failed && !p.failed.startsWith('not run'));
+    if (bad.length) return `FAILED in ${bad.length} of ${ps.length} round(s)${bad.length < ps.filter((p) => p.failed).length ? ', not run in the others' : ''}: ${bad[0].failed!.slice(0, 240)}`;
+    return ps.some((p) => p.failed) ? `not run: ${ps.find((p) => p.failed)!.failed!.replace(/^not run: /, '')}` : null;
+  };
   const col = (s: string, w: number) => s.padEnd(w);
   const head = (cells: [string, number][]) => cells.map(([t, w]) => col(t, w)).join('').trimEnd();
   const W: [number, number, number, number, number, number, number] = [8, 10, 20, 20, 24, 14, 16];
@@ -279,35 +317,46 @@ export function table(r: MediaResult): string {
   ];
   for (const people of r.sizes) {
     const mesh = pts('mesh', people);
-    lines.push(row([String(people), 'mesh', spread(mesh.map(cpu)), spread(mesh.map(fps), 1), spread(mesh.map(perFrame), 1), busy(mesh), '']));
+    const meshFail = fail(mesh);
+    lines.push(meshFail ? row([String(people), 'mesh', meshFail]) : row([String(people), 'mesh', spread(mesh.map(cpu)), spread(mesh.map(fps), 1), spread(mesh.map(perFrame), 1), busy(mesh), '']));
     if (!r.sfu) continue;
     const sfu = pts('sfu', people);
-    lines.push(row(['', 'SFU', spread(sfu.map(cpu)), spread(sfu.map(fps), 1), spread(sfu.map(perFrame), 1), busy(sfu), spread(sfu.map((p) => p.janus!), 3)]));
-    lines.push(row(['', 'SFU/mesh', ratio(sfu, mesh, cpu), ratio(sfu, mesh, fps), ratio(sfu, mesh, perFrame)]));
+    const sfuFail = fail(sfu);
+    lines.push(sfuFail ? row(['', 'SFU', sfuFail]) : row(['', 'SFU', spread(sfu.map(cpu)), spread(sfu.map(fps), 1), spread(sfu.map(perFrame), 1), busy(sfu), spread(sfu.map((p) => p.janus!), 3)]));
+    if (!meshFail && !sfuFail) lines.push(row(['', 'SFU/mesh', ratio(sfu, mesh, cpu), ratio(sfu, mesh, fps), ratio(sfu, mesh, perFrame)]));
   }
   lines.push('* the machine was saturated: a page used what it got, not what it needed; its frame rate and CPU per frame say more.');
   if (r.sfu) {
     const mesh = pts('mesh', top);
     const sfu = pts('sfu', top);
-    // On a saturated machine the mesh's CPU per page is capped by the scheduler, so compare per frame.
-    const byFrame = mesh.some(saturated) || sfu.some(saturated);
-    const f = byFrame ? perFrame : cpu;
-    const x = median(sfu.map((p, i) => f(p) / f(mesh[i])));
-    lines.push(
-      `aim: at ${top} people an SFU page costs at most half of a mesh page: ${x <= 0.5 ? 'met' : 'MISSED'} ` +
-        `(${x.toFixed(2)}x ${byFrame ? 'in CPU per frame received, the machine being saturated' : 'in CPU per page'})`,
-    );
+    if (fail(mesh) || fail(sfu)) {
+      lines.push(`aim: at ${top} people an SFU page costs at most half of a mesh page: not judged, the ${fail(mesh) ? 'mesh' : 'SFU'} failed at ${top} people`);
+    } else {
+      // On a saturated machine the mesh's CPU per page is capped by the scheduler, so compare per frame.
+      const byFrame = mesh.some(saturated) || sfu.some(saturated);
+      const f = byFrame ? perFrame : cpu;
+      const x = median(sfu.map((p, i) => f(p) / f(mesh[i])));
+      lines.push(
+        `aim: at ${top} people an SFU page costs at most half of a mesh page: ${x <= 0.5 ? 'met' : 'MISSED'} ` +
+          `(${x.toFixed(2)}x ${byFrame ? 'in CPU per frame received, the machine being saturated' : 'in CPU per page'})`,
+      );
+    }
     lines.push('');
     lines.push(`Last-N on the SFU at ${top} people: video streams each page decodes, and what the page costs`);
     lines.push(head([['last-n', 10], ['streams decoded/page', 24], ['CPU/page (cores)', 20], ['vs everyone decoded', 22], ['fps received', 18], ['machine busy', 14]]));
     for (const n of [r.lastN, top]) {
       const ps = pts('sfu', top, n);
+      const why = fail(ps) ?? (n !== top ? fail(sfu) : null);
+      if (why) {
+        lines.push(`${col(String(n), 10)}${why}`);
+        continue;
+      }
       lines.push(
         [col(String(n), 10), col(spread(ps.map((p) => mean(p.decoded)), 1), 24), col(spread(ps.map(cpu)), 20), col(ratio(ps, sfu, cpu), 22), col(spread(ps.map(fps), 1), 18), busy(ps)].join('').trimEnd(),
       );
     }
     const small = r.sizes.find((s) => s - 1 === r.lastN);
-    if (small) {
+    if (small && !fail(pts('sfu', small))) {
       lines.push(
         `for comparison, ${small} people on the SFU (${r.lastN} videos, all decoded): ${spread(pts('sfu', small).map(cpu))} cores/page; ` +
           `a page's cost stops growing past N when last-n ${r.lastN} at ${top} people is close to it`,
@@ -325,4 +374,5 @@ if (import.meta.main) {
     log: (l) => process.stderr.write(`${l}\n`),
   });
   console.log(table(r));
+  if (failures(r).length) process.exitCode = 1;
 }
