@@ -2,7 +2,11 @@
  * Runtime-neutral wiring: HTTP routes (drop-in script, demo, health, demo token
  * issuer, PeerJS id) and the WebSocket routes (room sockets, PeerJS signaling),
  * built from an injected store, clock and configuration. node.ts and deno.ts only
- * adapt their runtime's server and sockets to it.
+ * adapt their runtime's server and sockets to it (backend.ts picks the store).
+ *
+ * Every room URL carries the room (`/rooms/<room>/socket`, `/rooms/<room>/peerjs`,
+ * `/rooms/<room>/<key>/id`, `/api/rooms/<room>/…`), so a router keeps a room on one
+ * server; with several servers (`cluster`), the one holding the room's lease serves it.
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
@@ -12,7 +16,7 @@ import type { ServerConfig } from './config.ts';
 import { mountDemo } from './demo.ts';
 import { rejectMalformedUrl, securityHeaders, serveFile } from './http.ts';
 import { storageUnavailable } from './sessions/api.ts';
-import { isStorageFault } from './store/sessions-store.ts';
+import { isStorageFault, StorageUnavailableError, type SessionsStore } from './store/sessions-store.ts';
 import { createSignaling, type Signaling } from './peerjs/signaling.ts';
 import { TicketStore } from './peerjs/tickets.ts';
 import { mediaChanges } from './peerjs/presence.ts';
@@ -29,7 +33,9 @@ import type { DatabaseSync } from 'node:sqlite';
 import { createSessionsApi, seedDemoEvent } from './sessions/index.ts';
 import { SqliteSessionsStore } from './store/sessions-sqlite.ts';
 import { meetingRoutes } from './sessions/meeting.ts';
-import { isStaff } from '../src/protocol/types.ts';
+import type { Cluster } from './backend.ts';
+import { LocalLiveRooms, PostgresLiveRooms, type LiveRooms } from './cluster/live.ts';
+import { orphanRooms } from './cluster/ownership.ts';
 import { exchangesMedia } from '../src/protocol/media.ts';
 import { zonedTimeToEpoch } from '../src/protocol/time.ts';
 import type { SessionInfo } from '../src/protocol/types.ts';
@@ -38,9 +44,13 @@ import Sentiment from 'sentiment';
 export interface AppDeps {
   config: ServerConfig;
   store: Store;
-  /** The database the events/sessions API keeps its tables in (the rooms' database by default). */
-  db: DatabaseSync;
+  /** The SQLite database the events/sessions API keeps its tables in (when `sessions` is not given). */
+  db?: DatabaseSync;
+  /** The events/sessions API's store (PostgreSQL); default: SQLite in `db`. */
+  sessions?: SessionsStore;
   clock: Clock;
+  /** Several servers on one PostgreSQL (backend.ts); none: this server alone serves every room. Closed with the app. */
+  cluster?: Cluster;
 }
 
 export interface App {
@@ -49,12 +59,14 @@ export interface App {
   /** `client`: where the upgrade came from (sockets are capped per address). */
   websocket(url: URL, client?: ClientInfo): WsAcceptor | null;
   hub: RoomHub;
+  /** "Is the meeting live?" for Start Meeting, the same answer on every server. */
+  live: LiveRooms;
   /** Stop serving: close sockets and signaling, then the store. */
   close(): Promise<void>;
 }
 
 /** A session's room is named `<event>.<session>`; plain rooms have no session. */
-export async function sessionInfo(sessions: SqliteSessionsStore, room: string): Promise<SessionInfo | null> {
+export async function sessionInfo(sessions: SessionsStore, room: string): Promise<SessionInfo | null> {
   const dot = room.lastIndexOf('.');
   if (dot <= 0) return null;
   const eventId = room.slice(0, dot);
@@ -72,9 +84,10 @@ export async function sessionInfo(sessions: SqliteSessionsStore, room: string): 
 }
 
 export async function createApp(deps: AppDeps): Promise<App> {
-  const { config, store, clock, db } = deps;
+  const { config, store, clock, db, cluster } = deps;
   const verifier = await createVerifier(config.token);
-  const sessions = new SqliteSessionsStore(db);
+  if (!deps.sessions && !db) throw new Error('createApp needs a sessions store or a SQLite database for it');
+  const sessions = deps.sessions ?? new SqliteSessionsStore(db!);
   const sentiment = new Sentiment();
   // Media follows presence: the room socket hands out tickets, and whoever leaves the room (or the
   // session ends, or their peer id changes) loses their signaling at once. See peerjs/presence.ts.
@@ -84,6 +97,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // exactly what each user may publish and receive (media/sfu.ts). None configured: mesh only.
   const videoRoom: VideoRoom | null = config.janus ? connectVideoRoom(config.janus) : null;
   let hub: RoomHub | null = null;
+  // "Is the meeting live?" for Start Meeting: the room's state here, or what its server said (live.ts).
+  const state = (room: string) => hub?.peek(room)?.state;
+  const live: LiveRooms = cluster
+    ? new PostgresLiveRooms({ pool: cluster.pool, notices: cluster.notices, serverId: config.serverId, state })
+    : new LocalLiveRooms(state);
   const sfu = videoRoom
     ? new SfuRooms<Connection>({
         api: videoRoom,
@@ -114,15 +132,36 @@ export async function createApp(deps: AppDeps): Promise<App> {
     sessionInfo: (room) => sessionInfo(sessions, room),
     // Chat mood for moderators: AFINN sentiment, squashed into -1..1.
     mood: (text) => Math.tanh(sentiment.analyze(text).comparative),
+    live,
+    // A room that left this server takes its media signaling along (it reconnects to the room's new server).
+    onUnload: (room) => {
+      media?.drop(room);
+    },
+    // Removed on another server: whatever of theirs this server still holds closes.
+    onRemoved: (room, userId) => {
+      media?.drop(room, userId);
+      tickets.revoke(room, userId);
+    },
+    ...(cluster
+      ? {
+          leases: cluster.leases,
+          notices: cluster.notices,
+          // Rooms left by a server that died, that nobody came back to, a lease period after it lapsed.
+          orphans: () => orphanRooms(cluster.pool, cluster.leases.ttlMs),
+        }
+      : {}),
   });
   await hub.resume();
 
   const signaling = createSignaling({
     clock,
-    async admit(key, peerId) {
+    async admit(key, peerId, pathRoom) {
       const redeemed = tickets.redeem(key, peerId);
       if (!redeemed.ok) return { ok: false, reason: redeemed.reason };
       const { room, userId } = redeemed.grant;
+      if (pathRoom !== undefined && pathRoom !== room) {
+        return { ok: false, reason: `Invalid key provided: the media ticket is for room "${room}", not "${pathRoom}".` };
+      }
       if (!hub.peerAdmitted(room, userId, peerId)) {
         return { ok: false, reason: `Peer id "${peerId}" is not admitted to room "${room}": join the room first.` };
       }
@@ -143,17 +182,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.route(
     '/api',
     createSessionsApi({
-      db,
       store: sessions,
       verifier,
       clock,
       dataDir: config.dataDir,
+      // Servers share DATA_DIR: each clears only its own unfinished uploads at start.
+      ...(cluster ? { uploadTmp: config.serverId } : {}),
       maxUploadBytes: config.maxUploadBytes,
       eventStorageBytes: config.eventStorageBytes,
       linkSecret: config.token.secret,
     }),
   );
-  if (config.demo) await seedDemoEvent({ db, clock });
+  if (config.demo) await seedDemoEvent({ store: sessions, clock });
   app.route(
     '/api',
     meetingRoutes({
@@ -162,11 +202,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
       clock,
       secret: config.token.secret,
       demo: config.demo,
-      // Live: open, with a host or moderator in the room (a room nobody opened is not loaded).
-      isLive: (room) => {
-        const state = hub.peek(room)?.state;
-        return !!state && state.status === 'open' && Object.values(state.participants).some((p) => p.present && isStaff(p.role));
-      },
+      // Live: open, with a host or moderator in the room, on whichever server serves it.
+      isLive: (room) =>
+        live.isLive(room).catch((err) => {
+          throw new StorageUnavailableError(err);
+        }),
     }),
   );
 
@@ -188,9 +228,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     return res ?? c.notFound();
   });
 
-  // PeerJS: the stock client asks `${path}${key}/id` when it has no id of its own.
-  app.get('/:key/id', (c) => c.text(signaling.generateId()));
-  app.get('/:key/peers', (c) => c.json({ error: 'Peer discovery is disabled.' }, 403));
+  // PeerJS (its `path` is `/rooms/<room>/`): the stock client asks `${path}${key}/id` when it has no id of its own.
+  app.get('/rooms/:room/:key/id', (c) => c.text(signaling.generateId()));
+  app.get('/rooms/:room/:key/peers', (c) => c.json({ error: 'Peer discovery is disabled.' }, 403));
 
   if (config.demo) {
     mountDemo(app, { secret: config.token.secret!, demoDir: config.demoDir });
@@ -205,23 +245,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
     return c.json({ error: 'The server hit an unexpected error.' }, 500);
   });
 
-  const ROOM_SOCKET = /^\/rooms\/([^/]+)\/socket$/;
+  const ROOM_SOCKET = /^\/rooms\/([^/]+)\/(socket|peerjs)$/;
   const caps = new AddressCaps(config.maxConnectionsPerAddress);
   const route = (url: URL): WsAcceptor | null => {
-    if (url.pathname === '/peerjs') return signaling.accept(url);
     const m = ROOM_SOCKET.exec(url.pathname);
-    if (m) {
-      // A broken percent-encoding is no room (it must never throw in the upgrade handler).
-      let room: string;
-      try {
-        room = decodeURIComponent(m[1]);
-      } catch {
-        return null;
-      }
-      if (!ROOM_ID.test(room)) return null;
-      return hub.accept(room);
+    if (!m) return null;
+    // A broken percent-encoding is no room (it must never throw in the upgrade handler).
+    let room: string;
+    try {
+      room = decodeURIComponent(m[1]!);
+    } catch {
+      return null;
     }
-    return null;
+    if (!ROOM_ID.test(room)) return null;
+    return m[2] === 'socket' ? hub.accept(room) : signaling.accept(url, room);
   };
   return {
     fetch: (request) => app.fetch(request),
@@ -231,12 +268,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return acceptor && caps.guard(clientAddress(client, config.trustProxy), acceptor);
     },
     hub,
+    live,
     async close() {
       signaling.close();
       sfu?.close();
-      hub.close();
+      await hub.close(); // gives the rooms' leases up: other servers take them at once
       videoRoom?.close();
+      await live.close();
       await store.close();
+      await cluster?.close();
     },
   };
 }

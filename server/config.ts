@@ -3,8 +3,11 @@
  * Every value is checked here, with a message that says what to fix.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TokenConfig } from './auth.ts';
+import { leaseTtlMs } from './cluster/lease.ts';
+import { postgresSettings, type PostgresSettings } from './store/pg.ts';
 
 export interface ServerConfig {
   port: number;
@@ -40,6 +43,12 @@ export interface ServerConfig {
   meshLimit: number;
   /** STUN and TURN servers handed to browsers, TURN with short-lived credentials. */
   ice: IceConfig;
+  /** PostgreSQL (DATABASE_URL, DATABASE_POOL_SIZE, …): rooms, sessions and room leases go there; null: SQLite in `dataDir`. */
+  database: PostgresSettings | null;
+  /** This server's name among several on one database (SERVER_ID): the owner its room leases show. */
+  serverId: string;
+  /** How long a room's lease lasts without renewal (LEASE_SECONDS): about how long a failover waits. */
+  leaseTtlMs: number;
 }
 
 export interface JanusConfig {
@@ -111,6 +120,20 @@ function iceConfig(env: Env): IceConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+const SERVER_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+/** SERVER_ID, checked; without it, this machine's name and a random suffix (a new one at every start). */
+function serverId(env: Env): string {
+  const raw = env.SERVER_ID?.trim();
+  if (raw) {
+    if (!SERVER_ID.test(raw)) throw new Error(`SERVER_ID must be 1 to 64 letters, digits and . _ : - (starting with a letter or digit); got "${raw}".`);
+    return raw;
+  }
+  const host = hostname().replace(/[^A-Za-z0-9._-]/g, '').slice(0, 40) || 'server';
+  const suffix = Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${host}-${suffix}`;
+}
 
 function num(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -191,5 +214,8 @@ export function loadConfig(env: Env, root: string): ServerConfig {
     janus: janusConfig(env),
     meshLimit: num(env, 'MESH_LIMIT', 4, 1, 50),
     ice: iceConfig(env),
+    database: postgresSettings(env),
+    serverId: serverId(env),
+    leaseTtlMs: leaseTtlMs(env),
   };
 }

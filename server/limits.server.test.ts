@@ -78,7 +78,7 @@ describe('connections per address', () => {
     try {
       const open = [0, 1, 2].map(() => new TestClient(`${server.wsUrl}/rooms/cap-room/socket`));
       await Promise.all(open.map((c) => c.opened));
-      const fourth = new TestClient(`${server.wsUrl}/peerjs?key=x&id=p1&token=t`);
+      const fourth = new TestClient(`${server.wsUrl}/rooms/cap-room/peerjs?key=x&id=p1&token=t`);
       const closed = await fourth.waitClose(20_000);
       assert.equal(closed.code, 1013);
       assert.match(closed.reason, /Too many connections from your address \(limit 3\)/);

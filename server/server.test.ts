@@ -13,8 +13,8 @@ import { joinRoom, ROOT, startServer, TEST_SECRET, TestClient, type RunningServe
 const tok = (sub: string, role: 'host' | 'moderator' | 'participant', room = 'bio-101', ttl?: number) =>
   issueToken(TEST_SECRET, { sub, name: `User ${sub}`, role, room }, ttl);
 
-async function peer(base: string, key: string, id: string) {
-  const c = new TestClient(`${base}/peerjs?key=${encodeURIComponent(key)}&id=${id}&token=t${id}&version=1.5.5`);
+async function peer(base: string, room: string, key: string, id: string) {
+  const c = new TestClient(`${base}/rooms/${room}/peerjs?key=${encodeURIComponent(key)}&id=${id}&token=t${id}&version=1.5.5`);
   await c.opened;
   const first = await c.next(() => true);
   return { client: c, first };
@@ -43,7 +43,7 @@ function rawUpgrade(port: number, target: string): Promise<{ status: number; bod
 
 /** Upgrades with broken percent-encoding get 400 and the reason; an unknown socket path gets 404; the server keeps serving. */
 async function assertUpgradeRefusals(server: RunningServer): Promise<void> {
-  for (const target of ['/rooms/%E0%A4%A/socket', '/rooms/%/socket', '/peerjs?key=%E0%A4%A&id=p1']) {
+  for (const target of ['/rooms/%E0%A4%A/socket', '/rooms/%/socket', '/rooms/r1/peerjs?key=%E0%A4%A&id=p1']) {
     const res = await rawUpgrade(server.port, target);
     assert.equal(res.status, 400, target);
     assert.match(JSON.parse(res.body).error, /broken percent-encoding/, target);
@@ -152,9 +152,9 @@ describe('server on Node.js', () => {
     const a = await joinRoom(server.wsUrl, 'media-room', tA);
     const b = await joinRoom(server.wsUrl, 'media-room', tB);
     const c = await joinRoom(server.wsUrl, 'elsewhere', tC);
-    const pa = await peer(server.wsUrl, a.welcome.mediaTicket, a.welcome.self.peerId);
-    const pb = await peer(server.wsUrl, b.welcome.mediaTicket, b.welcome.self.peerId);
-    const pc = await peer(server.wsUrl, c.welcome.mediaTicket, c.welcome.self.peerId);
+    const pa = await peer(server.wsUrl, 'media-room', a.welcome.mediaTicket, a.welcome.self.peerId);
+    const pb = await peer(server.wsUrl, 'media-room', b.welcome.mediaTicket, b.welcome.self.peerId);
+    const pc = await peer(server.wsUrl, 'elsewhere', c.welcome.mediaTicket, c.welcome.self.peerId);
     assert.deepEqual([pa.first.type, pb.first.type, pc.first.type], ['OPEN', 'OPEN', 'OPEN']);
 
     pa.client.send({ type: 'OFFER', dst: b.welcome.self.peerId, payload: { sdp: 'x' } });
@@ -167,8 +167,8 @@ describe('server on Node.js', () => {
     assert.ok(!pa.client.received.some((m) => m.type === 'OFFER'), 'nothing crossed rooms');
 
     // Someone else's token, or an id never admitted, is refused.
-    assert.equal((await peer(server.wsUrl, tC, 'pNotAdmitted')).first.type, 'ERROR');
-    assert.equal((await peer(server.wsUrl, 'garbage', 'pWhatever')).first.type, 'ERROR');
+    assert.equal((await peer(server.wsUrl, 'elsewhere', tC, 'pNotAdmitted')).first.type, 'ERROR');
+    assert.equal((await peer(server.wsUrl, 'elsewhere', 'garbage', 'pWhatever')).first.type, 'ERROR');
     for (const x of [a, b, c]) x.client.close();
     for (const x of [pa, pb, pc]) x.client.close();
   });
@@ -194,9 +194,9 @@ describe('breakout and signaling', () => {
       const moved = (await h.client.next((m) => m.type === 'event' && m.event.type === 'breakout-moved')).event.moved as Record<string, string>;
       const [x, y] = ids.filter((id) => moved[id] === 'r1');
       const z = ids.find((id) => moved[id] === 'r2')!;
-      const px = await peer(server.wsUrl, people[x].welcome.mediaTicket, people[x].welcome.self.peerId);
-      const py = await peer(server.wsUrl, people[y].welcome.mediaTicket, people[y].welcome.self.peerId);
-      const pz = await peer(server.wsUrl, people[z].welcome.mediaTicket, people[z].welcome.self.peerId);
+      const px = await peer(server.wsUrl, room, people[x].welcome.mediaTicket, people[x].welcome.self.peerId);
+      const py = await peer(server.wsUrl, room, people[y].welcome.mediaTicket, people[y].welcome.self.peerId);
+      const pz = await peer(server.wsUrl, room, people[z].welcome.mediaTicket, people[z].welcome.self.peerId);
       px.client.send({ type: 'OFFER', dst: people[y].welcome.self.peerId, payload: { sdp: 'same room' } });
       assert.equal((await py.client.next((m) => m.type === 'OFFER')).src, people[x].welcome.self.peerId);
       px.client.send({ type: 'OFFER', dst: people[z].welcome.self.peerId, payload: { sdp: 'other room' } });
@@ -252,7 +252,7 @@ describe('server on Deno (smoke)', () => {
       assert.equal((await h.client.next((m) => m.type === 'event' && m.event.type === 'chat')).event.message.text, 'from deno');
       a.client.send('nonsense');
       assert.equal((await a.client.next((m) => m.type === 'error')).code, 'bad-message');
-      const p = await peer(server.wsUrl, h.welcome.mediaTicket, h.welcome.self.peerId);
+      const p = await peer(server.wsUrl, 'deno-room', h.welcome.mediaTicket, h.welcome.self.peerId);
       assert.equal(p.first.type, 'OPEN');
       for (const c of [h.client, a.client, p.client]) c.close();
     } finally {

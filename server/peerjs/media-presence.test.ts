@@ -10,8 +10,8 @@ import { joinRoom, startServer, TEST_SECRET, TestClient, type RunningServer } fr
 
 const tok = (sub: string, role: 'host' | 'participant', room: string) => issueToken(TEST_SECRET, { sub, name: `User ${sub}`, role, room });
 
-async function peer(base: string, key: string, id: string) {
-  const c = new TestClient(`${base}/peerjs?key=${encodeURIComponent(key)}&id=${id}&token=t${id}&version=1.5.5`);
+async function peer(base: string, room: string, key: string, id: string) {
+  const c = new TestClient(`${base}/rooms/${room}/peerjs?key=${encodeURIComponent(key)}&id=${id}&token=t${id}&version=1.5.5`);
   await c.opened;
   const first = await c.next(() => true, 10_000);
   return { client: c, first };
@@ -36,19 +36,19 @@ describe('media follows presence', () => {
     assert.match(ticket, /^[A-Za-z0-9_-]{40,}$/);
     assert.ok(!ticket.includes('.'), 'not a JWT');
     // The join token itself is no key.
-    const withToken = await peer(server.wsUrl, token, a.welcome.self.peerId);
+    const withToken = await peer(server.wsUrl, room, token, a.welcome.self.peerId);
     assert.equal(withToken.first.type, 'ERROR');
     // For another peer id, the ticket is refused (and spent).
-    const other = await peer(server.wsUrl, ticket, 'someoneElse');
+    const other = await peer(server.wsUrl, room, ticket, 'someoneElse');
     assert.equal(other.first.type, 'ERROR');
-    assert.equal((await peer(server.wsUrl, ticket, a.welcome.self.peerId)).first.type, 'ERROR', 'a spent ticket is refused');
+    assert.equal((await peer(server.wsUrl, room, ticket, a.welcome.self.peerId)).first.type, 'ERROR', 'a spent ticket is refused');
     // A fresh one on request works once.
     a.client.send({ type: 'media-ticket' });
     const fresh = await a.client.next((m) => m.type === 'media-ticket');
     assert.ok(fresh.expiresAt > Date.now());
-    const ok = await peer(server.wsUrl, fresh.ticket, a.welcome.self.peerId);
+    const ok = await peer(server.wsUrl, room, fresh.ticket, a.welcome.self.peerId);
     assert.equal(ok.first.type, 'OPEN');
-    const again = await peer(server.wsUrl, fresh.ticket, a.welcome.self.peerId);
+    const again = await peer(server.wsUrl, room, fresh.ticket, a.welcome.self.peerId);
     assert.equal(again.first.type, 'ERROR');
     for (const c of [a.client, ok.client, again.client, withToken.client, other.client]) c.close();
   });
@@ -57,8 +57,8 @@ describe('media follows presence', () => {
     const room = 'leavers';
     const h = await joinRoom(server.wsUrl, room, await tok('h', 'host', room));
     const x = await joinRoom(server.wsUrl, room, await tok('x', 'participant', room));
-    const ph = await peer(server.wsUrl, h.welcome.mediaTicket, h.welcome.self.peerId);
-    const px = await peer(server.wsUrl, x.welcome.mediaTicket, x.welcome.self.peerId);
+    const ph = await peer(server.wsUrl, room, h.welcome.mediaTicket, h.welcome.self.peerId);
+    const px = await peer(server.wsUrl, room, x.welcome.mediaTicket, x.welcome.self.peerId);
     assert.deepEqual([ph.first.type, px.first.type], ['OPEN', 'OPEN']);
 
     // x leaves but keeps both sockets open, as an attacker would.
@@ -105,13 +105,13 @@ describe('media follows presence', () => {
     const tA = await tok('a', 'participant', room);
     const h = await joinRoom(server.wsUrl, room, tH);
     const a1 = await joinRoom(server.wsUrl, room, tA);
-    const ph = await peer(server.wsUrl, h.welcome.mediaTicket, h.welcome.self.peerId);
-    const pa1 = await peer(server.wsUrl, a1.welcome.mediaTicket, a1.welcome.self.peerId);
+    const ph = await peer(server.wsUrl, room, h.welcome.mediaTicket, h.welcome.self.peerId);
+    const pa1 = await peer(server.wsUrl, room, a1.welcome.mediaTicket, a1.welcome.self.peerId);
     assert.deepEqual([ph.first.type, pa1.first.type], ['OPEN', 'OPEN']);
     const a2 = await joinRoom(server.wsUrl, room, tA);
     assert.notEqual(a2.welcome.self.peerId, a1.welcome.self.peerId);
     assert.equal((await pa1.client.waitClose(5000)).code, 4006);
-    const pa2 = await peer(server.wsUrl, a2.welcome.mediaTicket, a2.welcome.self.peerId);
+    const pa2 = await peer(server.wsUrl, room, a2.welcome.mediaTicket, a2.welcome.self.peerId);
     assert.equal(pa2.first.type, 'OPEN', 'the new tab\u2019s ticket still works');
 
     h.client.send({ type: 'command', ref: 'end', command: { type: 'meeting/end' } });

@@ -78,7 +78,7 @@ export class PeerRegistry implements PeerSocketOwner {
 
   // ---- connection lifecycle ----
 
-  connect(socket: WsSocket, id: string, token: string, key: string): PeerSocket {
+  connect(socket: WsSocket, id: string, token: string, key: string, roomName?: string): PeerSocket {
     const peer = new PeerSocket(this, socket, id, token);
     if (this.closed) {
       this.reject(peer, 'The signaling server is shutting down.', 1000);
@@ -87,7 +87,7 @@ export class PeerRegistry implements PeerSocketOwner {
     this.pending.add(peer);
     let p: Promise<AdmitResult>;
     try {
-      p = this.admit(key, id);
+      p = roomName === undefined ? this.admit(key, id) : this.admit(key, id, roomName);
     } catch (e) {
       p = Promise.reject(e);
     }

@@ -1,12 +1,14 @@
 /**
  * PeerJS-compatible signaling, runtime-neutral (Node 24 and Deno 2).
  *
- * A stock `peerjs` 1.5.x client configured with `{ host, port, path: '/', key: <media ticket>, secure }`
- * works against this unchanged (the key is a short-lived, single-use ticket from the room socket,
- * never the join token: see tickets.ts):
- *  - WebSocket `/peerjs?key=KEY&id=ID&token=TOKEN&version=…` → `accept(url)` gives the `WsAcceptor`.
+ * A stock `peerjs` 1.5.x client configured with `{ host, port, path: '/rooms/<room>/', key: <media
+ * ticket>, secure }` works against this unchanged (the key is a short-lived, single-use ticket from
+ * the room socket, never the join token: see tickets.ts). The room in the path lets a router keep
+ * all of a room's traffic on the server that serves it:
+ *  - WebSocket `/rooms/<room>/peerjs?key=KEY&id=ID&token=TOKEN&version=…` → `accept(url, room)` gives
+ *    the `WsAcceptor`; `admit` is told the path's room and refuses a ticket for another.
  *    The adapter must call the acceptor once the socket is open (so `send` works at once).
- *  - `GET /{key}/id` → respond with `generateId()` as text/plain.
+ *  - `GET /rooms/<room>/{key}/id` → respond with `generateId()` as text/plain.
  *
  * Rules:
  *  - `admit(key, id)` decides which room the peer joins. Peers are namespaced per room: a peer id only
@@ -61,8 +63,11 @@ export type AdmitResult = { ok: true; admission: Admission } | { ok: false; reas
 
 export interface SignalingOptions {
   clock: Clock;
-  /** Verifies the key (a media ticket) for this peer id. A rejection counts as `{ok:false}`. */
-  admit(key: string, peerId: string): Promise<AdmitResult>;
+  /**
+   * Verifies the key (a media ticket) for this peer id, on the signaling path of `room` (when the
+   * URL names one). A rejection counts as `{ok:false}`.
+   */
+  admit(key: string, peerId: string, room?: string): Promise<AdmitResult>;
   /** Lifetime of a message queued for an absent peer before the sender gets EXPIRE. Default 5000. */
   expireTimeoutMs?: number;
   /** Drop a connection that sent nothing (not even HEARTBEAT) for this long. Default 60000. */
@@ -102,8 +107,8 @@ export interface SignalingStats {
 }
 
 export interface Signaling {
-  /** Acceptor for a WebSocket upgrade on `/peerjs` (the URL with the client's query string). */
-  accept(url: URL): WsAcceptor;
+  /** Acceptor for a WebSocket upgrade on `/rooms/<room>/peerjs` (the URL with the client's query string, and its room). */
+  accept(url: URL, room?: string): WsAcceptor;
   /** A fresh peer id for `GET /{key}/id` (a UUID, valid for PEER_ID). */
   generateId(): string;
   /** Close the signaling connections of a room (all, or only those admitted for `userId`). Returns how many. */
@@ -118,7 +123,7 @@ export interface Signaling {
 export function createSignaling(opts: SignalingOptions): Signaling {
   const registry = new PeerRegistry(opts);
   return {
-    accept(url: URL): WsAcceptor {
+    accept(url: URL, room?: string): WsAcceptor {
       const problem = checkQuery(url);
       if (problem !== null) {
         return (socket) => {
@@ -131,7 +136,7 @@ export function createSignaling(opts: SignalingOptions): Signaling {
       const id = q.get('id')!;
       const token = q.get('token')!;
       const key = q.get('key')!;
-      return (socket) => registry.connect(socket, id, token, key);
+      return (socket) => registry.connect(socket, id, token, key, room);
     },
     generateId(): string {
       return crypto.randomUUID();

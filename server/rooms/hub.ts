@@ -5,12 +5,25 @@
  * transport is the room sockets (room-socket.ts); the server's own choices before the reducer
  * are in prepare.ts.
  *
+ * Several servers on one database (cluster/): a room is served by the one server holding its
+ * lease. The hub takes the lease before loading a room and keeps it renewed; while another server
+ * holds it, a connection is refused with `room-moved` and the holder is asked to hand the room
+ * over. A room whose lease is lost (a write refused by the fence, or a renewal that failed) is
+ * dropped at once: its commands are refused, its sockets closed with `room-moved`, its timers
+ * cancelled. A room taken over is loaded as after a restart: people who were present get the
+ * usual grace period to reconnect, and its timers come from the deadlines in its state.
+ *
  * Transport, store, clock and token verification are injected (server/socket.ts), so rooms
  * are tested with fakes and run unchanged on Node and Deno.
  */
 import { applySequenced, initialState } from '../../src/protocol/room.ts';
+import { removedUsers } from '../../src/protocol/presence.ts';
 import type { MediaConfig, RoomState, SessionInfo } from '../../src/protocol/types.ts';
 import type { TokenVerifier } from '../auth.ts';
+import { LocalLeases, type RoomLeases } from '../cluster/lease.ts';
+import { meetingLive, type LiveRooms } from '../cluster/live.ts';
+import type { ClusterNotice, ClusterNotices } from '../cluster/notices.ts';
+import { HANDOFF_RETRY_MS, RoomMovedError, RoomOwnership } from '../cluster/ownership.ts';
 import type { IceConfig } from '../config.ts';
 import type { TicketStore } from '../peerjs/tickets.ts';
 import type { Clock, WsAcceptor } from '../socket.ts';
@@ -84,6 +97,21 @@ export interface HubDeps {
   sfu?: SfuSignaling;
   /** STUN/TURN servers handed to participant connections. */
   ice?: IceConfig;
+  /** Room ownership among servers (cluster/lease.ts); default: this server alone serves every room. */
+  leases?: RoomLeases;
+  /** Notices between servers (handoff, removed, live); none: one server alone. */
+  notices?: ClusterNotices;
+  /** Where "is the meeting live" changes go (cluster/live.ts). */
+  live?: LiveRooms;
+  /**
+   * Rooms with people or timers that no server serves (their server died and nobody came back):
+   * adopted at start and every few lease periods so their timers fire. Default: the store's active rooms, at start only.
+   */
+  orphans?: () => Promise<string[]>;
+  /** The room left this server (moved to another, or idle): its media signaling goes too. */
+  onUnload?: (roomId: string) => void;
+  /** Another server removed this user from the room: close what this server holds of theirs (signaling). */
+  onRemoved?: (roomId: string, userId: string) => void;
 }
 
 function defaultRandomId(): string {
@@ -101,8 +129,14 @@ export class RoomHub {
   private rooms = new Map<string, Room>();
   private loading = new Map<string, Promise<Room>>();
   private sweeper: unknown;
+  private adopter: unknown = null;
   /** Rooms unloaded for being idle, since the start. */
   private unloaded = 0;
+  /** Rooms given to (or lost to) another server, since the start. */
+  private movedOut = 0;
+  readonly ownership: RoomOwnership;
+  private unsubscribe: (() => void) | null = null;
+  private closing = false;
 
   constructor(deps: HubDeps) {
     this.deps = deps;
@@ -123,6 +157,19 @@ export class RoomHub {
     });
     const every = Math.min(60_000, Math.max(1_000, Math.round(this.config.idleMs / 4)));
     this.sweeper = deps.clock.setInterval(() => this.unloadIdle(), every);
+    this.ownership = new RoomOwnership({
+      leases: deps.leases ?? new LocalLeases(),
+      clock: deps.clock,
+      ...(deps.notices ? { notices: deps.notices } : {}),
+      onLost: (room, why) => this.lost(room, why),
+    });
+    this.ownership.start();
+    if (deps.notices) this.unsubscribe = deps.notices.subscribe((n) => this.heard(n));
+    if (deps.orphans && this.ownership.shared) {
+      // Rooms whose server died with nobody coming back: their timers still fire, once, here or elsewhere.
+      const period = Math.max(2_000, this.ownership.leases.ttlMs * 2);
+      this.adopter = deps.clock.setInterval(() => void this.adopt(), period);
+    }
   }
 
   /**
@@ -131,13 +178,25 @@ export class RoomHub {
    * at once. Resolves with how many rooms were active.
    */
   async resume(): Promise<number> {
-    const ids = await this.deps.store.activeRooms();
+    return this.adopt();
+  }
+
+  /** Load the active rooms no server serves (after a start, or when their server died); how many there were. */
+  private async adopt(): Promise<number> {
+    let ids: string[];
+    try {
+      ids = await (this.deps.orphans ?? (() => this.deps.store.activeRooms()))();
+    } catch (err) {
+      console.error('Could not list the rooms to reload; they load when someone opens them.', err);
+      return 0;
+    }
     for (const id of ids) {
+      if (this.closing) break;
+      if (this.rooms.has(id)) continue;
       try {
-        const room = await this.room(id);
-        for (const p of Object.values(room.state.participants)) if (p.present) room.startGrace(p.id);
-        room.schedule();
+        await this.room(id, false);
       } catch (err) {
+        if ((err as Error)?.name === 'RoomMovedError') continue; // another server took it first
         console.error(`Could not reload room "${id}"; it loads again when someone opens it.`, err);
       }
     }
@@ -156,6 +215,8 @@ export class RoomHub {
       else if (now - room.lastUsed >= this.config.idleMs) {
         room.stop();
         this.rooms.delete(id);
+        void this.ownership.release(id);
+        this.deps.onUnload?.(id);
         n++;
       }
     }
@@ -168,24 +229,36 @@ export class RoomHub {
     return this.rooms.get(id);
   }
 
-  /** The live room, loaded from the store or created; every caller at the same time gets the same one. */
-  room(id: string): Promise<Room> {
+  /**
+   * The live room, loaded from the store or created; every caller at the same time gets the same
+   * one. Rejects with `RoomMovedError` while another server serves it (after asking that server to
+   * hand it over, when `ask`).
+   */
+  room(id: string, ask = true): Promise<Room> {
     const live = this.rooms.get(id);
-    if (live) return Promise.resolve(live);
+    if (live) return live.moved ? Promise.reject(new RoomMovedError(id, 'the next server', HANDOFF_RETRY_MS)) : Promise.resolve(live);
+    if (this.closing) return Promise.reject(new Error('the server is stopping'));
     let loading = this.loading.get(id);
     if (!loading) {
-      loading = this.load(id).finally(() => this.loading.delete(id));
+      loading = this.load(id, ask).finally(() => this.loading.delete(id));
       this.loading.set(id, loading);
     }
     return loading;
   }
 
-  private async load(id: string): Promise<Room> {
-    const stored = await this.deps.store.loadRoom(id);
-    let state = stored ? stored.snapshot : initialState(id, this.config.hostAwayMs);
-    if (stored) for (const e of stored.events) state = applySequenced(state, e);
+  private async load(id: string, ask: boolean): Promise<Room> {
+    const fence = await this.ownership.acquire(id, ask);
+    let state: RoomState;
+    try {
+      const stored = await this.deps.store.loadRoom(id);
+      state = stored ? stored.snapshot : initialState(id, this.config.hostAwayMs);
+      if (stored) for (const e of stored.events) state = applySequenced(state, e);
+    } catch (err) {
+      void this.ownership.release(id);
+      throw err;
+    }
     const { deps, config } = this;
-    const room = new RoomMaster<Connection>({
+    const room: Room = new RoomMaster<Connection>({
       id,
       state,
       store: deps.store,
@@ -194,17 +267,93 @@ export class RoomHub {
       transport: this.sockets,
       choices: { shuffle: deps.shuffle ?? cryptoShuffle, ...(deps.mood ? { mood: deps.mood } : {}) },
       config: { snapshotEvery: config.snapshotEvery, leaveGraceMs: config.leaveGraceMs, ...(config.media ? { media: config.media } : {}) },
-      ...(deps.onStateChange ? { onStateChange: (before: RoomState, after: RoomState) => deps.onStateChange!(id, before, after) } : {}),
+      onStateChange: (before: RoomState, after: RoomState) => this.stateChanged(id, before, after),
+      ...(fence ? { fence, onLeaseLost: () => this.drop(id, room, HANDOFF_RETRY_MS) } : {}),
     });
     this.rooms.set(id, room);
+    // As after a restart (or a takeover from a server that died): whoever was present has the
+    // usual grace period to come back, and the timers run from the deadlines in the state.
+    for (const p of Object.values(state.participants)) if (p.present) room.startGrace(p.id);
+    room.schedule();
+    deps.live?.changed(id, meetingLive(state));
     return room;
   }
 
+  private stateChanged(id: string, before: RoomState, after: RoomState): void {
+    this.deps.onStateChange?.(id, before, after);
+    const live = meetingLive(after);
+    if (live !== meetingLive(before)) this.deps.live?.changed(id, live);
+    const removed = removedUsers(after);
+    if (removed === removedUsers(before) || !this.deps.notices) return;
+    const was = new Set(removedUsers(before));
+    for (const userId of removed) {
+      if (was.has(userId)) continue;
+      this.deps.notices.send({ kind: 'removed', room: id, userId, from: this.ownership.serverId }).catch((err) => {
+        console.error(`room "${id}": cannot tell the other servers that ${userId} was removed`, err);
+      });
+    }
+  }
+
+  /** A notice from the servers (this one's own included). */
+  private heard(n: ClusterNotice): void {
+    if (n.kind === 'handoff' && n.to !== this.ownership.serverId) void this.handOff(n.room);
+    if (n.kind === 'removed' && n.from !== this.ownership.serverId) {
+      // Another server serves the room now; anything of theirs still open here closes.
+      this.rooms.get(n.room)?.expel(n.userId);
+      this.deps.onRemoved?.(n.room, n.userId);
+    }
+  }
+
+  /**
+   * Another server has a connection for a room served here: unless this server handed the room
+   * off a moment ago (no flapping), stop taking its commands, let its queue finish, give the lease
+   * up, close its sockets with `room-moved` (they come back through the router to the new server)
+   * and unload it.
+   */
+  async handOff(id: string): Promise<boolean> {
+    const room = this.rooms.get(id);
+    if (!room || room.moved || this.ownership.handedOffRecently(id)) return false;
+    room.moveAway();
+    room.stop();
+    await room.exclusive(() => undefined).catch(() => undefined);
+    await this.deps.live?.settled?.();
+    await this.ownership.release(id, true);
+    this.drop(id, room, HANDOFF_RETRY_MS);
+    return true;
+  }
+
+  /** The room's lease was lost: drop it at once (another server serves it, or may by now). */
+  private lost(id: string, why: 'taken' | 'unconfirmed'): void {
+    const room = this.rooms.get(id);
+    if (!room) return;
+    console.error(`room "${id}": ${why === 'taken' ? 'another server took it over' : 'its lease could not be renewed'}; letting it go`);
+    this.drop(id, room, why === 'taken' ? HANDOFF_RETRY_MS : 1_000);
+  }
+
+  /** The room is not served here any more: refuse, close its sockets with `room-moved`, cancel its timers, unload. */
+  private drop(id: string, room: Room, retryAfterMs: number): void {
+    room.moveAway();
+    room.stop();
+    if (this.rooms.get(id) !== room) return;
+    this.rooms.delete(id);
+    this.ownership.forget(id);
+    this.movedOut++;
+    this.sockets.moved(room, retryAfterMs);
+    this.deps.onUnload?.(id);
+  }
+
   /** For /health: rooms in memory, rooms unloaded as idle since the start, open sockets, whether writes work. */
-  stats(): { rooms: number; unloaded: number; connections: number; storage: 'ok' | 'unavailable' } {
+  stats(): { rooms: number; unloaded: number; moved: number; connections: number; storage: 'ok' | 'unavailable'; server: string } {
     let connections = 0;
     for (const r of this.rooms.values()) connections += r.listeners.size;
-    return { rooms: this.rooms.size, unloaded: this.unloaded, connections, storage: this.storage.ok ? 'ok' : 'unavailable' };
+    return {
+      rooms: this.rooms.size,
+      unloaded: this.unloaded,
+      moved: this.movedOut,
+      connections,
+      storage: this.storage.ok ? 'ok' : 'unavailable',
+      server: this.ownership.serverId,
+    };
   }
 
   /** Is this PeerJS id the current media id of this user, present in this room's open session? */
@@ -217,10 +366,27 @@ export class RoomHub {
     return this.sockets.accept(roomId);
   }
 
-  close(): void {
+  /**
+   * Stop serving: cancel the rooms' timers, give their leases up (so other servers take them at
+   * once; waits for that at most `releaseWaitMs`) and close every socket with "restarting".
+   */
+  async close(releaseWaitMs = 2_000): Promise<void> {
+    this.closing = true;
     this.deps.clock.clearInterval(this.sweeper);
-    for (const room of this.rooms.values()) room.stop();
+    if (this.adopter !== null) this.deps.clock.clearInterval(this.adopter);
+    this.unsubscribe?.();
+    this.ownership.stop();
+    const rooms = [...this.rooms.entries()];
+    for (const [, room] of rooms) {
+      room.moveAway();
+      room.stop();
+    }
     this.sockets.closeAll(this.rooms.values());
     this.rooms.clear();
+    if (!this.ownership.shared) return;
+    const released = Promise.all(rooms.map(([id]) => this.ownership.release(id)));
+    let timer: unknown = null;
+    await Promise.race([released, new Promise<void>((resolve) => (timer = setTimeout(resolve, releaseWaitMs)))]);
+    clearTimeout(timer as ReturnType<typeof setTimeout>);
   }
 }

@@ -11,18 +11,20 @@
  *   the same media id is no news to anyone else.
  * - While writes fail, a join that needs one is refused before the welcome (the client retries).
  * - `away`: a page on the ended screen reconnects without being counted in the room.
+ * - A room another server serves is refused with `room-moved` and when to come back (cluster/).
  */
 import { viewFor } from '../../src/protocol/room.ts';
 import { REMOVED_MESSAGE, isRemoved, participantOf } from '../../src/protocol/presence.ts';
 import { isStaff, type Actor, type SessionInfo } from '../../src/protocol/types.ts';
 import type { JoinClaims } from '../../src/protocol/schema.ts';
+import { HANDOFF_RETRY_MS, RoomMovedError } from '../cluster/ownership.ts';
 import { isPresent } from './audience.ts';
 import { catchUp } from './catch-up.ts';
 import type { Connection, ConnectionOutput } from './connection.ts';
 import { snapshotFor } from './fan-out.ts';
 import { FLOOD_CLOSE_CODE, overUserCap, type RateLimiter } from './limits.ts';
 import type { RoomMaster } from './room.ts';
-import type { IceFields, RoomSocketDeps } from './room-socket.ts';
+import { refuseMoved, type IceFields, type RoomSocketDeps } from './room-socket.ts';
 import { STORAGE_REFUSAL } from './storage-guard.ts';
 import { tokenExpiry, type TokenExpiry } from './token-expiry.ts';
 
@@ -56,7 +58,16 @@ export async function hello(ctx: JoinContext, conn: Connection, msg: Hello): Pro
   const ice = msg.console ? {} : await ctx.iceFor(conn, verdict.actor.id);
   if (conn.closed) return;
   // No await between having the room and queueing the join: an idle room is never unloaded under it.
-  const room = await ctx.rooms.room(conn.roomId);
+  let room: Room;
+  try {
+    room = await ctx.rooms.room(conn.roomId);
+  } catch (err) {
+    if (err instanceof RoomMovedError) return refuseMoved(ctx.out, conn, err.retryAfterMs);
+    // The room could not be loaded (the database is unreachable): the client retries after its back-off.
+    console.error(`room "${conn.roomId}" could not be loaded`, err);
+    ctx.out.send(conn, { type: 'error', code: 'storage-unavailable', message: STORAGE_REFUSAL });
+    return ctx.out.close(conn, 1013, 'Try again later');
+  }
   await room.exclusive(() => enter(ctx, room, conn, msg, verdict.actor, verdict.claims, info, ice));
 }
 
@@ -74,6 +85,7 @@ async function sessionInfo(ctx: JoinContext, roomId: string): Promise<SessionInf
 async function enter(ctx: JoinContext, room: Room, conn: Connection, msg: Hello, actor: Actor, claims: JoinClaims, info: SessionInfo | null | undefined, ice: IceFields): Promise<void> {
   const { out } = ctx;
   if (conn.closed) return;
+  if (room.moved) return refuseMoved(out, conn, HANDOFF_RETRY_MS); // handed over, or lost, while the join waited
   if (isRemoved(room.state, actor.id)) return out.fail(conn, 'removed', REMOVED_MESSAGE, undefined, true);
   if (refused(ctx, room, conn, actor.id, !!msg.console)) return; // limits.ts
 

@@ -13,6 +13,7 @@ import { parseClientMessage } from '../../src/protocol/schema.ts';
 import { REMOVED_MESSAGE } from '../../src/protocol/presence.ts';
 import { isStaff, type ClientMessage, type IceServer, type RoomState, type SessionInfo, type SfuClientMessage } from '../../src/protocol/types.ts';
 import type { TokenVerifier } from '../auth.ts';
+import { ROOM_MOVED_MESSAGE } from '../cluster/ownership.ts';
 import type { IceConfig } from '../config.ts';
 import { iceServersFor } from '../media/turn.ts';
 import type { TicketStore } from '../peerjs/tickets.ts';
@@ -336,9 +337,25 @@ export class RoomSockets implements RoomTransport<Connection> {
     this.out.fail(conn, 'token-expired', 'Your sign-in expired: open the room again to get a fresh one.', undefined, true);
   }
 
+  /**
+   * The room is served elsewhere now (handed over, or its lease lost): every socket hears
+   * `room-moved` with when to come back, and closes; the clients reconnect (through the router, to
+   * the room's new server) and resume.
+   */
+  moved(room: RoomMaster<Connection>, retryAfterMs: number): void {
+    for (const c of [...room.listeners]) refuseMoved(this.out, c, retryAfterMs);
+    room.listeners.clear();
+  }
+
   /** The server is stopping: close every socket with "restarting" (clients reconnect). */
   closeAll(rooms: Iterable<RoomMaster<Connection>>): void {
     for (const room of rooms) for (const c of room.listeners) this.out.close(c, 1012, 'Server restarting');
   }
 }
 
+
+/** Tell a connection its room is served elsewhere (retry after `retryAfterMs`), and close it. */
+export function refuseMoved(out: ConnectionOutput, conn: Connection, retryAfterMs: number): void {
+  out.send(conn, { type: 'error', code: 'room-moved', message: ROOM_MOVED_MESSAGE, fatal: true, retryAfterMs: Math.max(0, Math.round(retryAfterMs)) });
+  out.close(conn, 1012, 'room-moved');
+}

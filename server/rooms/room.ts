@@ -17,7 +17,8 @@ import { nextDeadline, reduce } from '../../src/protocol/room.ts';
 import { removedUsers } from '../../src/protocol/presence.ts';
 import type { Actor, Command, ErrorCode, MediaConfig, RoomState, SequencedEvent } from '../../src/protocol/types.ts';
 import type { Clock } from '../socket.ts';
-import type { Store } from '../store/store.ts';
+import type { Fence, Store } from '../store/store.ts';
+import { ROOM_MOVED_MESSAGE } from '../cluster/ownership.ts';
 import { auditEntries } from './audit.ts';
 import { backInRoom, fanOut, type Listener } from './fan-out.ts';
 import { needsSnapshot } from './persist.ts';
@@ -61,6 +62,10 @@ export interface RoomMasterDeps<L extends RoomListener> {
   config: { snapshotEvery: number; leaveGraceMs: number; media?: MediaConfig };
   /** The state changed (stored, not yet published): the media side follows presence from it. */
   onStateChange?: (before: RoomState, after: RoomState) => void;
+  /** Several servers: every write must still hold this lease (the store checks it in the write). */
+  fence?: Fence;
+  /** A write found the lease lost (another server serves the room now): the hub drops the room. */
+  onLeaseLost?: () => void;
 }
 
 export class RoomMaster<L extends RoomListener = RoomListener> {
@@ -80,12 +85,24 @@ export class RoomMaster<L extends RoomListener = RoomListener> {
   private queued = 0;
   private running = false;
   private stopped = false;
+  /** Served elsewhere now (lease lost, or handed off): every command is refused with `room-moved`. */
+  private movedAway = false;
 
   constructor(deps: RoomMasterDeps<L>) {
     this.deps = deps;
     this.id = deps.id;
     this.state = deps.state;
     this.lastUsed = deps.clock.now();
+  }
+
+  /** The room is no longer (or soon no longer) served here: commands are refused with `room-moved`. */
+  get moved(): boolean {
+    return this.movedAway;
+  }
+
+  /** Refuse every command from now on (`room-moved`): the room is being handed over or was lost. */
+  moveAway(): void {
+    this.movedAway = true;
   }
 
   /** Tasks waiting in (or running from) the room's queue. */
@@ -126,6 +143,7 @@ export class RoomMaster<L extends RoomListener = RoomListener> {
   async commit(command: Command, actor: Actor | null, origin: Origin = {}): Promise<Outcome> {
     if (!this.running) throw new Error('RoomMaster.commit runs only inside exclusive()');
     const { clock, store, storage } = this.deps;
+    if (this.movedAway) return { ok: false, code: 'room-moved', message: ROOM_MOVED_MESSAGE };
     const before = this.state;
     command = prepare(before, command, origin, this.deps.choices);
     const now = clock.now();
@@ -140,8 +158,16 @@ export class RoomMaster<L extends RoomListener = RoomListener> {
     const snapshot = needsSnapshot(sequenced, count, this.deps.config.snapshotEvery) ? next : null;
     try {
       // Durable before anyone hears of it, with the audit record of a moderator action in the same write.
-      await store.append(this.id, sequenced, snapshot, auditEntries(command, result.events, actor, before, now));
+      const audit = auditEntries(command, result.events, actor, before, now);
+      await (this.deps.fence ? store.append(this.id, sequenced, snapshot, audit, this.deps.fence) : store.append(this.id, sequenced, snapshot, audit));
     } catch (err) {
+      if ((err as Error)?.name === 'LeaseLostError') {
+        // Another server owns the room now: nothing of this was kept. The hub lets the room go
+        // next in the queue, once this command's sender heard the refusal.
+        this.movedAway = true;
+        void this.exclusive(() => this.deps.onLeaseLost?.());
+        return { ok: false, code: 'room-moved', message: ROOM_MOVED_MESSAGE };
+      }
       storage.failed(err, this.id); // nothing changed: no state, no fan-out
       return { ok: false, code: 'storage-unavailable', message: STORAGE_REFUSAL };
     }
@@ -176,7 +202,8 @@ export class RoomMaster<L extends RoomListener = RoomListener> {
     }
   }
 
-  private expel(userId: string): void {
+  /** Close the user's connections to the room (they heard why: they were removed). */
+  expel(userId: string): void {
     this.cancelGrace(userId);
     for (const l of [...this.listeners]) {
       if (l.actor?.id !== userId) continue;

@@ -21,6 +21,10 @@ export function storageAdvice(err: unknown): string {
   const text = `${e.code ?? ''} ${e.message ?? ''}`;
   // SQLite result codes (primary code in the low byte): 13 FULL, 8 READONLY, 10 IOERR, 14 CANTOPEN.
   const primary = typeof e.errcode === 'number' ? e.errcode & 0xff : -1;
+  // PostgreSQL (DATABASE_URL): a connection that failed or was lost, a timeout, or the server's own SQLSTATE class.
+  if (/PostgreSQL|Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|ETIMEDOUT|statement timeout|Query read timeout/i.test(text) || /^(08|53|57|58)[0-9A-Z]{3}$/.test(e.code ?? '')) {
+    return 'the PostgreSQL database does not answer: check that it runs, that DATABASE_URL points at it and that it has free connections and disk';
+  }
   if (primary === 13 || /ENOSPC|disk is full|SQLITE_FULL/i.test(text)) {
     return 'the disk is full: free disk space where DATA_DIR is';
   }

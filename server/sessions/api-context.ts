@@ -13,13 +13,18 @@ import type { FileLinks, FileLinkTarget } from './links.ts';
 import { isPlainObject, type Failure, type SessionsService } from './service.ts';
 
 export interface SessionsApiDeps {
-  /** The server's SQLite database (the sessions tables live beside the rooms'). */
-  db: DatabaseSync;
+  /** The server's SQLite database (the sessions tables live beside the rooms'); or pass `store`. */
+  db?: DatabaseSync;
   /** Verifies event tokens (signature, expiry, issuer); the claims are checked here. */
   verifier: TokenVerifier;
   clock: { now(): number };
   /** Files go under `dataDir/attachments/…` and `dataDir/headers/…`. */
   dataDir: string;
+  /**
+   * This server's own folder for uploads under way (`.tmp/<uploadTmp>`), so servers sharing
+   * `dataDir` never clear each other's at start. Default: `.tmp` itself (one server).
+   */
+  uploadTmp?: string;
   /** Largest upload accepted, in bytes (attachments and header images). */
   maxUploadBytes: number;
   /** Most bytes of files one event may keep (default 5 GB). */

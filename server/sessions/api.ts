@@ -43,8 +43,8 @@ export function storageUnavailable(c: Context, err: unknown): Response {
  * Partial uploads a killed server left behind (they only ever live in the `.tmp`
  * folders until complete), removed at start-up. Completed files are untouched.
  */
-export function removePartialUploads(dataDir: string): void {
-  for (const dir of [join(dataDir, 'attachments', '.tmp'), join(dataDir, 'headers', '.tmp')]) {
+export function removePartialUploads(dataDir: string, uploadTmp = ''): void {
+  for (const dir of [join(dataDir, 'attachments', '.tmp', uploadTmp), join(dataDir, 'headers', '.tmp', uploadTmp)]) {
     try {
       rmSync(dir, { recursive: true, force: true });
     } catch (err) {
@@ -55,7 +55,7 @@ export function removePartialUploads(dataDir: string): void {
 
 /** Build the API; mount it with `app.route('/api', createSessionsApi(deps))`. */
 export function createSessionsApi(deps: SessionsApiDeps): Hono {
-  const store = guardStore(deps.store ?? new SqliteSessionsStore(deps.db));
+  const store = guardStore(deps.store ?? new SqliteSessionsStore(deps.db!));
   const links = deps.links ?? createFileLinks({ secret: deps.linkSecret, clock: deps.clock });
   const service = new SessionsService({ store, clock: deps.clock, basePath: deps.basePath, links });
   const ctx = createApiContext(deps, { store, service, links });
@@ -65,7 +65,7 @@ export function createSessionsApi(deps: SessionsApiDeps): Hono {
     quota: deps.eventStorageBytes ?? 5120 * 1024 * 1024,
     maxUploadBytes: deps.maxUploadBytes,
   });
-  removePartialUploads(deps.dataDir);
+  removePartialUploads(deps.dataDir, deps.uploadTmp);
   const api = new Hono();
 
   api.onError((err, c) => {

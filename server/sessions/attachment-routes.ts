@@ -38,7 +38,7 @@ export function attachmentRoutes(api: Hono, ctx: ApiContext, uploads: UploadQuot
     if (budget instanceof Response) return budget;
     try {
       const got = await receiveToFile(c.req.raw.body, {
-        tmpDir: join(dataDir, 'attachments', '.tmp'),
+        tmpDir: join(dataDir, 'attachments', '.tmp', ctx.deps.uploadTmp ?? ''),
         target: join(dataDir, rel),
         maxBytes: maxUploadBytes,
         name,

@@ -28,7 +28,7 @@ export function headerRoutes(api: Hono, ctx: ApiContext, uploads: UploadQuota): 
     let got;
     try {
       got = await receiveToFile(c.req.raw.body, {
-        tmpDir: join(dataDir, 'headers', '.tmp'),
+        tmpDir: join(dataDir, 'headers', '.tmp', ctx.deps.uploadTmp ?? ''),
         target: join(dataDir, rel),
         maxBytes: maxUploadBytes,
         name,

@@ -38,8 +38,8 @@ export interface MeetingDeps {
    */
   secret?: string;
   clock: { now(): number };
-  /** Is the room live: is a host or moderator present in it right now? */
-  isLive(room: string): boolean;
+  /** Is the room live: is a host or moderator present in it right now (on whichever server serves it)? */
+  isLive(room: string): boolean | Promise<boolean>;
   /** Demo mode: also serve `POST /demo/event-token`. */
   demo?: boolean;
   /** Lifetime of the room join tokens issued, in seconds (default 4 hours). */
@@ -89,7 +89,7 @@ export function meetingRoutes(deps: MeetingDeps): Hono {
     // organizer, or a moderator by token who moderates this session now. A former
     // moderator whose portal now signs them in as an attendee is a participant.
     const host = actor.role === 'organizer' || (actor.role === 'moderator' && session.moderators.some((m) => m.id === actor.id));
-    if (actor.role === 'attendee' && !deps.isLive(session.room)) return problem(c, { status: 409, error: NOT_STARTED });
+    if (actor.role === 'attendee' && !(await deps.isLive(session.room))) return problem(c, { status: 409, error: NOT_STARTED });
     const role: Role = host ? 'host' : 'participant';
     const token = await issueToken(deps.secret, { sub: actor.id, name: actor.name, role, room: session.room }, deps.tokenTtlSeconds);
     c.header('cache-control', 'no-store');

@@ -470,4 +470,6 @@ export type ErrorCode =
   | 'share-busy'
   /** No media server is configured (pinning), or it did not answer (publish, subscribe): try again shortly. */
   | 'sfu-unavailable'
+  /** Another server serves this room now (or is about to): reconnect after `retryAfterMs` and resume. */
+  | 'room-moved'
   | 'internal';

@@ -102,7 +102,7 @@ describe('media only for those present', { timeout: 180_000 }, () => {
           });
           w.__pcs.push(() => call.peerConnection);
         };
-        const peer = new w.peerjs.Peer(welcome.self.peerId, { host: 'localhost', port, path: '/', key: welcome.mediaTicket, secure: false, config: { iceServers: [] } });
+        const peer = new w.peerjs.Peer(welcome.self.peerId, { host: 'localhost', port, path: '/rooms/media-security/', key: welcome.mediaTicket, secure: false, config: { iceServers: [] } });
         w.__peer = peer;
         w.__peerEvents = [];
         peer.on('error', (e: any) => w.__peerEvents.push(`error:${e.type}`));
@@ -162,7 +162,7 @@ describe('media only for those present', { timeout: 180_000 }, () => {
       const w = window as any;
       const tryKey = (key: string) =>
         new Promise<string>((resolve) => {
-          const p = new w.peerjs.Peer(w.__welcome.self.peerId, { host: 'localhost', port, path: '/', key, secure: false });
+          const p = new w.peerjs.Peer(w.__welcome.self.peerId, { host: 'localhost', port, path: '/rooms/media-security/', key, secure: false });
           p.on('open', () => resolve('open'));
           p.on('error', (e: any) => resolve(`error:${e.type}`));
           setTimeout(() => resolve('no answer'), 10_000);

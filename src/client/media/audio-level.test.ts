@@ -37,7 +37,7 @@ describe('RoomMedia: audio levels', () => {
     media = new RoomMedia(host, { peerFactory: fakePeerFactory });
     host.connect();
     await media.startLocal();
-    media.connect({ peerId: 'p-m', ticket: async () => 't', server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket: async () => 't', server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
   });
   afterEach(() => {

@@ -89,7 +89,7 @@ describe('RoomMedia: local media', () => {
     host.connect();
     await media.startLocal();
     const before = media.localStream!.getVideoTracks()[0]!;
-    media.connect({ peerId: 'p-m', ticket: async () => 't', server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket: async () => 't', server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected', 'connected', { timeout: 15_000 });
     const state = { ...roomWith(person('me', 'p-m'), person('z', 'p-z')), share: { allowParticipants: false, active: [{ userId: 'me', room: null, startedAt: 0, audio: false }] } };
     await media.startScreen();

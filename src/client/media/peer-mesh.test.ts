@@ -26,20 +26,20 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
   });
 
   it('creates the Peer from the server URL with a fresh media ticket as key', async () => {
-    media.connect({ peerId: 'p-m', ticket, server: 'https://rooms.example.edu' });
+    media.connect({ peerId: 'p-m', ticket, server: 'https://rooms.example.edu', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     expect(peer.id).to.equal('p-m');
-    expect(peer.options).to.deep.include({ host: 'rooms.example.edu', port: 443, path: '/', key: 'ticket-1', secure: true });
+    expect(peer.options).to.deep.include({ host: 'rooms.example.edu', port: 443, path: '/rooms/bio-101/', key: 'ticket-1', secure: true });
     expect(peer.options.config).to.deep.equal({ iceServers: [{ urls: 'stun:stun.test' }], iceTransportPolicy: 'all' });
-    media.connect({ peerId: 'p-x', ticket, server: 'http://localhost:8787' });
+    media.connect({ peerId: 'p-x', ticket, server: 'http://localhost:8787', room: 'bio-101' });
     await waitUntil(() => FakePeer.instances.length === 2 && media.status === 'connected');
     expect(FakePeer.last!.options).to.deep.include({ host: 'localhost', port: 8787, secure: false, key: 'ticket-2' });
     expect(peer.destroyed).to.equal(true);
   });
 
   it('calls only peers that sort higher, answers the others, and keeps calls in line with presence', async () => {
-    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     media.sync(roomWith(person('me', 'p-m'), person('a', 'p-a'), person('z', 'p-z'), person('gone', 'p-q', false), person('nopeer', null)), 'me');
@@ -68,7 +68,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
   });
 
   it('files a received camera under its person and source: the bare user id finds nothing, and does not compile', async () => {
-    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     media.sync(roomWith(person('me', 'p-m'), person('a', 'p-a')), 'me');
@@ -85,7 +85,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
   });
 
   it('takes a call without metadata (an older page) as a camera call', async () => {
-    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     media.sync(roomWith(person('me', 'p-m'), person('a', 'p-a')), 'me');
     const incoming = FakePeer.last!.incoming('p-a');
@@ -96,7 +96,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
   });
 
   it('calls only the people in the same room, and follows moves between rooms', async () => {
-    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     const people = roomWith(person('me', 'p-m'), person('x', 'p-x'), person('y', 'p-y'), person('z', 'p-z'));
@@ -127,7 +127,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
   });
 
   it('refuses at once, unanswered, a call from anyone not in its room, and calls back once they are', async () => {
-    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     const people = roomWith(person('me', 'p-m'), person('a', 'p-a'), person('b', 'p-b'));
@@ -152,7 +152,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
   });
 
   it('puts a stream in the tile of the user the state maps the peer id to, whatever the caller claims', async () => {
-    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     media.sync(roomWith(person('me', 'p-m'), person('host', 'p-h'), person('a', 'p-a')), 'me');
@@ -169,7 +169,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
   });
 
   it('answers nobody while its own user is not present or the session has ended', async () => {
-    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     media.sync(roomWith(person('me', null, false), person('a', 'p-a')), 'me');
@@ -182,7 +182,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
 
   it('places receive-only calls when there is no local media', async () => {
     media.stopLocal();
-    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     media.sync(roomWith(person('me', 'p-a'), person('b', 'p-b')), 'me');
     const call = FakePeer.last!.placed[0]!;
@@ -192,7 +192,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
   });
 
   it('retries a peer that was unavailable while it is still in the room', async () => {
-    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     media.sync(roomWith(person('me', 'p-a'), person('b', 'p-b')), 'me');
@@ -208,7 +208,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
     host = new Host();
     media = new RoomMedia(host, { peerFactory: fakePeerFactory, callTimeoutMs: 50 });
     host.connect();
-    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     media.sync(roomWith(person('me', 'p-a'), person('b', 'p-b')), 'me');
@@ -222,7 +222,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
   });
 
   it('reconnects signaling with a fresh ticket when its socket drops (a ticket is single-use)', async () => {
-    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     peer.dropSignaling();
@@ -239,14 +239,14 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
       if (fail-- > 0) throw new Error('not connected');
       return 'late-ticket';
     };
-    media.connect({ peerId: 'p-a', ticket: flaky, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-a', ticket: flaky, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected', 'connected', { timeout: 15_000 });
     expect(FakePeer.instances).to.have.length(1);
     expect(FakePeer.last!.options.key).to.equal('late-ticket');
   });
 
   it('makes a new Peer when the old one is destroyed', async () => {
-    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     FakePeer.last!.destroy();
     await waitUntil(() => FakePeer.instances.length === 2 && media.status === 'connected');
@@ -259,7 +259,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
     host = new Host();
     media = new RoomMedia(host, { peerFactory: fakePeerFactory, onError: (e) => errors.push(e.message) });
     host.connect();
-    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     FakePeer.last!.error('invalid-key', 'bad ticket');
     expect(media.status).to.equal('failed');
@@ -270,7 +270,7 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
   });
 
   it('closes everything on disconnect', async () => {
-    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     const peer = FakePeer.last!;
     media.sync(roomWith(person('me', 'p-a'), person('b', 'p-b')), 'me');
@@ -293,7 +293,7 @@ describe('RoomMedia: the peer mesh (shared screens)', () => {
     media = new RoomMedia(host, { peerFactory: fakePeerFactory });
     host.connect();
     await media.startLocal();
-    media.connect({ peerId: 'p-m', ticket: async () => 't', server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket: async () => 't', server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
   });
   afterEach(() => host.disconnect());

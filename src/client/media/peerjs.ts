@@ -65,13 +65,16 @@ export const defaultPeerFactory: PeerFactory = async (id, options) => {
 };
 
 /**
- * The PeerJS options for the signaling server mounted at `server` (its http(s) base URL),
- * with `key` (a single-use media ticket) and the ICE servers for new peer connections.
+ * The PeerJS options for the signaling of `room` on the server at `server` (its http(s) base URL),
+ * with `key` (a single-use media ticket) and the ICE servers for new peer connections. The path
+ * carries the room (`/rooms/<room>/`: PeerJS adds `peerjs` and `<key>/id`), so a router sends the
+ * signaling to the server that serves the room.
  */
-export function peerOptions(server: string, key: string, iceServers: RTCIceServer[]): PeerOptionsLike {
+export function peerOptions(server: string, room: string, key: string, iceServers: RTCIceServer[]): PeerOptionsLike {
   const url = new URL(server, globalThis.location?.href);
   const secure = url.protocol === 'https:' || url.protocol === 'wss:';
   const port = url.port ? Number(url.port) : secure ? 443 : 80;
-  const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+  const base = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+  const path = `${base}rooms/${encodeURIComponent(room)}/`;
   return { host: url.hostname, port, path, key, secure, config: { iceServers }, debug: 0 };
 }

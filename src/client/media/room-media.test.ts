@@ -40,7 +40,7 @@ describe('RoomMedia: mesh and media server', () => {
 
   async function meshUp(): Promise<FakePeer> {
     await media.startLocal();
-    media.connect({ peerId: 'p-m', ticket: async () => 'ticket', server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-m', ticket: async () => 'ticket', server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected', 'signaling', WAIT);
     return FakePeer.last!;
   }

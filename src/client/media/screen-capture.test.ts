@@ -26,7 +26,7 @@ describe('RoomMedia: sharing a screen', () => {
     });
     host.connect();
     await media.startLocal();
-    media.connect({ peerId: 'p-0', ticket: async () => 't', server: 'http://localhost:1' });
+    media.connect({ peerId: 'p-0', ticket: async () => 't', server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');
     return FakePeer.last!;
   }

@@ -18,6 +18,8 @@ export interface MeshConnectParams {
   ticket: () => Promise<string>;
   /** The server's http(s) base URL. */
   server: string;
+  /** The room: its signaling lives at `/rooms/<room>/peerjs` on the server. */
+  room: string;
 }
 
 export interface SignalingOptions {
@@ -73,6 +75,7 @@ export class Signaling {
       this.params &&
       this.params.peerId === params.peerId &&
       this.params.server === params.server &&
+      this.params.room === params.room &&
       (this.peer || this.timer !== null || this.status === 'connecting');
     this.params = params;
     if (same) return;
@@ -122,7 +125,7 @@ export class Signaling {
     let peer: PeerLike;
     try {
       const config: RTCConfiguration = { iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy };
-      peer = await this.peerFactory(params.peerId, { ...peerOptions(params.server, key, this.iceServers), config });
+      peer = await this.peerFactory(params.peerId, { ...peerOptions(params.server, params.room, key, this.iceServers), config });
     } catch (error) {
       if (gen !== this.generation) return;
       this.setStatus('failed');

@@ -335,7 +335,8 @@ export class RoomSession implements ReactiveController {
     const self = this.connection.self;
     const state = this.connection.state;
     if (!self?.peerId || !state) return;
-    this.media.connect({ peerId: self.peerId, ticket: () => this.connection.mediaTicket(), server: this.options.target().server });
+    const { server, room } = this.options.target();
+    this.media.connect({ peerId: self.peerId, ticket: () => this.connection.mediaTicket(), server, room });
     this.media.sync(state, self.id);
   }
 
