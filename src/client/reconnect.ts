@@ -3,6 +3,11 @@
  * little jitter so a classroom does not reconnect in lockstep. `attempt` counts the failures since
  * the last welcome.
  */
+/** `ms` give or take a fifth, so a classroom told the same wait does not come back in lockstep. */
+export function withJitter(ms: number): number {
+  return Math.round(ms * (0.8 + Math.random() * 0.4));
+}
+
 export interface ReconnectOptions {
   /** First delay (doubles per failed attempt). */
   initialMs: number;
@@ -28,8 +33,7 @@ export class ReconnectSchedule {
   /** The delay before the next attempt, in ms. */
   nextDelay(): number {
     const { initialMs, maxMs } = this.options;
-    const base = Math.min(maxMs, initialMs * 2 ** this.attempt);
-    return Math.round(base * (0.8 + Math.random() * 0.4));
+    return withJitter(Math.min(maxMs, initialMs * 2 ** this.attempt));
   }
 
   /** Run `retry` after the next backoff delay (or `delayOverride`), counting one more attempt. */

@@ -154,6 +154,45 @@ describe('RoomConnection', () => {
     await waitUntil(() => conn.status === 'connected', 'reconnected', { timeout: 2000 });
   });
 
+  it('treats room-moved like a dropped connection: comes back after the wait it names and resumes', async () => {
+    const errors: string[] = [];
+    make('tok-student', { backoffInitialMs: 20, backoffMaxMs: 5000, onError: (e) => errors.push(e.code) }).open();
+    await waitUntil(() => conn.connected);
+    const peerId = conn.self!.peerId;
+    const seq = conn.lastSeq;
+    const moved = server.lastSocket!;
+    moved.deliver({ type: 'error', code: 'room-moved', message: 'This room is moving to another server; reconnecting.', fatal: true, retryAfterMs: 400 });
+    await waitUntil(() => conn.status === 'reconnecting');
+    moved.finish(1012); // the server closes it too
+    server.join(OTHER); // news while it was away
+    // Not before the wait the server named (less a fifth at most), though the usual first retry is 20 ms.
+    await aTimeout(250);
+    expect(server.hellos()).to.have.length(1);
+    await waitUntil(() => server.hellos().length === 2 && conn.status === 'connected', 'reconnected', { timeout: 5000 });
+    const hello = server.hellos()[1]!;
+    expect(hello.since).to.equal(seq);
+    expect(hello.peerId).to.equal(peerId);
+    expect(conn.state!.participants[OTHER.id]!.present).to.equal(true);
+    expect(conn.error).to.equal(null);
+    expect(errors).to.deep.equal([]);
+    expect(statuses).to.deep.equal(['connecting', 'connected', 'reconnecting', 'connected']);
+  });
+
+  it('a command refused with room-moved is reported as interrupted, and the connection comes back', async () => {
+    make().open();
+    await waitUntil(() => conn.connected);
+    const socket = server.lastSocket!;
+    // The server's answer to a command while the room was being handed over.
+    const pending = conn.send({ type: 'chat/send', text: 'during the handoff' }).catch((e: RoomCommandError) => e);
+    const ref = (server.received.filter((m) => m.type === 'command').at(-1) as { ref: string }).ref;
+    socket.deliver({ type: 'error', code: 'room-moved', message: 'This room is moving to another server; reconnecting.', ref });
+    const refused = await pending;
+    expect(refused).to.be.instanceOf(RoomCommandError);
+    expect((refused as RoomCommandError).code).to.equal('disconnected');
+    await waitUntil(() => server.hellos().length === 2 && conn.status === 'connected', 'reconnected');
+    expect(conn.error).to.equal(null);
+  });
+
   it('stops on a fatal error and reports it', async () => {
     const errors: string[] = [];
     make('tok-student', { onError: (e) => errors.push(e.code) }).open();

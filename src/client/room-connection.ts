@@ -16,7 +16,7 @@ import { applySequenced } from '../protocol/room.ts';
 import type { ChatMessage, ClientCommand, ClientMessage, RoomState, SequencedEvent, ServerMessage, SfuClientMessage } from '../protocol/types.ts';
 import type { ConnectionStatus } from './connection-status.ts';
 import { PendingReplies, type CommandAck } from './pending-replies.ts';
-import { ReconnectSchedule } from './reconnect.ts';
+import { ReconnectSchedule, withJitter } from './reconnect.ts';
 import type { RoomConnectionOptions, RoomIce, RoomSelf, RoomSnapshot } from './room-connection-options.ts';
 import { notConnected, RoomCommandError, type RoomError } from './room-error.ts';
 import { roomSocketUrl, type RoomTarget } from './room-target.ts';
@@ -319,6 +319,14 @@ export class RoomConnection implements ReactiveController {
     const error: RoomError = { code: msg.code, message: msg.message, fatal: !!msg.fatal };
     const wait = msg.retryAfterMs;
     if (typeof wait === 'number' && Number.isFinite(wait) && wait >= 0) error.retryAfterMs = Math.min(wait, 3_600_000);
+    if (msg.code === 'room-moved') {
+      // Another server serves the room now (or is about to): as after a dropped connection, come
+      // back after the wait it names (give or take a little) and resume from the last event; a
+      // command not yet acknowledged is reported as interrupted, as then.
+      this.dropSocket();
+      this.onSocketGone(error.retryAfterMs === undefined ? undefined : withJitter(error.retryAfterMs));
+      return;
+    }
     const answered = msg.ref ? this.replies.refuse(msg.ref, error) : false;
     // A refused token or ticket request carries no ref: it answers the oldest such request.
     if (!msg.ref && !error.fatal && this.replies.settleUnreferenced(error)) return;
