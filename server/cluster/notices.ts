@@ -83,7 +83,7 @@ class Listeners<T extends unknown[]> {
   }
 }
 
-/** One process: notices go straight to its own listeners (after the current task, as over the wire). */
+/** One process: notices go straight to its own listeners (once the sending code ran, never during it, as over the wire). */
 export class LocalNotices implements ClusterNotices {
   private heard = new Listeners<[ClusterNotice]>();
   private gaps = new Listeners<[]>();
