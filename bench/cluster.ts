@@ -19,8 +19,9 @@
  * loudly, as does an error or a dropped socket. (b) then checks PostgreSQL: each room stored up to
  * the seq its clients reached, and its lease is held by the server the hash picked.
  *
- * Run: node bench/cluster.ts [--clients 300] [--rooms 4] [--rounds 3] [--quick] [--direct]
+ * Run: node bench/cluster.ts [--clients 300] [--rooms 4] [--rounds 5] [--quick] [--direct]
  */
+import { loadavg } from 'node:os';
 import { issueToken } from '../server/auth.ts';
 import { TEST_SECRET } from '../server/testing/spawn.ts';
 import { BenchClient } from './cluster-client.ts';
@@ -33,11 +34,11 @@ export interface ClusterOptions {
   rooms?: number;
   /** Breakout rooms in each main room (default 10). */
   breakoutRooms?: number;
-  /** Repetitions of each breakout command per round (default 6). */
+  /** Repetitions of each breakout command per round (default 8). */
   reps?: number;
   /** Reshuffles per host in the throughput burst (default 10). */
   burst?: number;
-  /** Rounds (default 3). */
+  /** Rounds (default 5). */
   rounds?: number;
   /** Connect straight to the server the hash picks instead of through nginx. */
   direct?: boolean;
@@ -64,6 +65,8 @@ export interface ClusterResult {
   /** (b)'s rooms on each of its servers, as the leases showed. */
   split: number[];
   seconds: number;
+  /** The machine's 1-minute load average as each phase began (other work shares the 2 cores). */
+  load: number[];
 }
 
 const WAIT_MS = 60_000;
@@ -227,15 +230,15 @@ export async function run(opts: ClusterOptions = {}): Promise<ClusterResult> {
     clients: opts.clients ?? 300,
     rooms: opts.rooms ?? 4,
     breakoutRooms: opts.breakoutRooms ?? 10,
-    reps: opts.reps ?? 6,
+    reps: opts.reps ?? 8,
     burst: opts.burst ?? 10,
-    rounds: opts.rounds ?? 3,
+    rounds: opts.rounds ?? 5,
     direct: opts.direct ?? false,
   };
   if (o.rooms < 2 || o.rooms % 2) throw new Error('cluster bench: --rooms must be even (half on each server)');
   const log = opts.log ?? (() => {});
   const began = performance.now();
-  const result: ClusterResult = { opts: o, single: [], cluster: [], split: [], seconds: 0 };
+  const result: ClusterResult = { opts: o, single: [], cluster: [], split: [], seconds: 0, load: [] };
   let single: Deployment | null = null;
   let cluster: Deployment | null = null;
   try {
@@ -245,6 +248,7 @@ export async function run(opts: ClusterOptions = {}): Promise<ClusterResult> {
       log(`round ${round} of ${o.rounds}`);
       const order: Deployment[] = round % 2 ? [single, cluster] : [cluster, single];
       for (const dep of order) {
+        result.load.push(loadavg()[0]!);
         const { figures, split } = await phase(dep, `bench-${process.pid}-${round}-${dep.store}`, o, log);
         (dep === single ? result.single : result.cluster).push(figures);
         if (dep === cluster) result.split = split;
@@ -272,7 +276,11 @@ const METRICS: { key: keyof Figures; label: string; unit: string }[] = [
 export function table(r: ClusterResult): string {
   const { opts: o } = r;
   const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1)).padStart(9);
-  const med = (xs: number[]) => pct(xs, 0.5);
+  const med = (xs: number[]) => {
+    const s = [...xs].sort((x, y) => x - y);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
   const lines = [
     `(a) one server on SQLite; (b) two servers on one PostgreSQL, ${r.split.join(' + ')} rooms each (by nginx's hash, checked against the leases).`,
     `${o.clients} participants in ${o.rooms} rooms (a host each, ${o.breakoutRooms} breakout rooms each), ${o.direct ? 'straight to the servers' : 'through nginx'}, ` +
@@ -285,6 +293,7 @@ export function table(r: ClusterResult): string {
     const ratios = b.map((x, i) => x / a[i]!);
     lines.push(`${m.label.padEnd(31)} ${m.unit.padEnd(9)} ${f(med(a))} ${f(med(b))}   ${med(ratios).toFixed(2).padStart(6)}  [${Math.min(...ratios).toFixed(2)} - ${Math.max(...ratios).toFixed(2)}]`);
   }
+  lines.push(`Machine load (1-min average) as each phase began: ${Math.min(...r.load).toFixed(1)} to ${Math.max(...r.load).toFixed(1)} on 2 cores.`);
   lines.push('Times: lower is better (ratio < 1: (b) faster); throughput: higher is better. No round lost a message (every client checked its sequence numbers).');
   return lines.join('\n');
 }
@@ -298,8 +307,8 @@ if (import.meta.main) {
   const result = await run({
     clients: arg('clients', quick ? 100 : 300),
     rooms: arg('rooms', 4),
-    rounds: arg('rounds', quick ? 2 : 3),
-    reps: arg('reps', quick ? 3 : 6),
+    rounds: arg('rounds', quick ? 2 : 5),
+    reps: arg('reps', quick ? 3 : 8),
     direct: process.argv.includes('--direct'),
     log: (line) => process.stderr.write(`${line}\n`),
   });

@@ -3,6 +3,7 @@
  * Figures are measured on this machine in this run; the reference runs beside ours.
  */
 import * as breakout from './breakout.ts';
+import * as cluster from './cluster.ts';
 import * as firstFrame from './first-frame.ts';
 import * as flood from './flood.ts';
 import * as media from './media.ts';
@@ -30,6 +31,12 @@ if (want('breakout')) {
   const rooms = quick ? 20 : 100;
   console.log('\n## Breakout fan-out\n');
   console.log(breakout.table(await breakout.run({ clients, rooms, reps: quick ? 5 : 15 }), clients, rooms));
+}
+
+if (want('cluster')) {
+  console.log('\n## Two servers on PostgreSQL beside one on SQLite: breakout fan-out and join storms, as ratios\n');
+  const opts = quick ? { clients: 100, rounds: 2, reps: 3 } : {};
+  console.log(cluster.table(await cluster.run({ ...opts, log: (line) => process.stderr.write(`${line}\n`) })));
 }
 
 if (want('flood')) {
