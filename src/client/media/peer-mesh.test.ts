@@ -245,6 +245,27 @@ describe('RoomMedia: the peer mesh (cameras)', () => {
     expect(FakePeer.last!.options.key).to.equal('late-ticket');
   });
 
+  it('asked again while it waits to retry (the room socket is back with a fresh ticket), it tries at once', async () => {
+    let ready = false;
+    let asked = 0;
+    const later = async () => {
+      asked++;
+      if (!ready) throw new Error('not connected');
+      return 'fresh-ticket';
+    };
+    const params = { peerId: 'p-a', ticket: later, server: 'http://localhost:1', room: 'bio-101' };
+    media.connect(params);
+    await waitUntil(() => asked >= 3, 'retried with back-off', { timeout: 15_000 });
+    await waitUntil(() => media.status === 'reconnecting');
+    const before = asked;
+    ready = true;
+    media.connect({ ...params }); // the room's welcome, again
+    expect(asked).to.equal(before + 1, 'asked for a ticket at once, not after the back-off');
+    await waitUntil(() => media.status === 'connected');
+    expect(FakePeer.last!.options.key).to.equal('fresh-ticket');
+    expect(FakePeer.instances).to.have.length(1);
+  });
+
   it('makes a new Peer when the old one is destroyed', async () => {
     media.connect({ peerId: 'p-a', ticket, server: 'http://localhost:1', room: 'bio-101' });
     await waitUntil(() => media.status === 'connected');

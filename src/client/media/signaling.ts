@@ -69,7 +69,11 @@ export class Signaling {
     return !!this.peer?.open && !!this.params;
   }
 
-  /** Register as `params.peerId` (idempotent for the same id and server). */
+  /**
+   * Register as `params.peerId` (idempotent for the same id, server and room). Asked again while
+   * waiting to retry (the room socket is back, say after its room moved to another server, and
+   * has a fresh ticket): try now rather than at the end of the back-off.
+   */
   connect(params: MeshConnectParams): void {
     const same =
       this.params &&
@@ -78,7 +82,14 @@ export class Signaling {
       this.params.room === params.room &&
       (this.peer || this.timer !== null || this.status === 'connecting');
     this.params = params;
-    if (same) return;
+    if (same) {
+      if (this.timer !== null && !this.peer && !this.fatal) {
+        clearTimeout(this.timer);
+        this.timer = null;
+        void this.createPeer();
+      }
+      return;
+    }
     this.teardown();
     this.fatal = false;
     this.attempt = 0;
