@@ -1,6 +1,6 @@
 /**
  * The drop-in's size budget: what a course page downloads to be in a room (the
- * drop-in plus PeerJS, loaded at join) stays within 70 KB gzip. `npm test` builds
+ * drop-in plus PeerJS, loaded at join) stays within 72 KB gzip. `npm test` builds
  * dist/ first. Staff tools (the breakout console) are not part of it: they load when opened.
  */
 import assert from 'node:assert/strict';
@@ -13,13 +13,13 @@ import { ROOT } from '../server/testing/spawn.ts';
 const dist = join(ROOT, 'dist');
 const gz = (file: string) => gzipSync(readFileSync(join(dist, file))).length;
 
-it('a room costs at most 70 KB gzip: the drop-in plus PeerJS', () => {
+it('a room costs at most 72 KB gzip: the drop-in plus PeerJS', () => {
   const entry = gz('kaltura-room.js');
   const peer = readdirSync(dist).find((f) => /^kaltura-room-bundler-.*\.js$/.test(f));
   assert.ok(peer, 'PeerJS is a part of its own, loaded at join');
   const total = entry + gz(peer);
   console.log(`drop-in ${entry} B + PeerJS ${gz(peer)} B = ${total} B gzip`);
-  assert.ok(total <= 70 * 1024, `${total} B is over the 70 KB budget`);
+  assert.ok(total <= 72 * 1024, `${total} B is over the 72 KB budget`);
 });
 
 it('the drop-in does not carry the event elements; they load when used', () => {
