@@ -33,16 +33,26 @@ function trackPeerConnections(): void {
   w.RTCPeerConnection = Tracked;
 }
 
-/** Frames decoded so far by every received video stream of the page's open connections, by stream. */
-export function decodedFrames(page: Page): Promise<Record<string, number>> {
+export interface ReceivedVideo {
+  /** Frames decoded so far, by stream (connection and stats id). */
+  frames: Record<string, number>;
+  /** The height of the last frame decoded, by stream. */
+  heights: Record<string, number>;
+}
+
+/** Every received video stream of the page's open connections: frames decoded so far and their height. */
+export function receivedVideo(page: Page): Promise<ReceivedVideo> {
   return bounded(page, 'reading its received video', async () => {
     const w = window as any;
     w.__pcs = (w.__pcs as RTCPeerConnection[]).filter((pc) => pc.signalingState !== 'closed');
-    const out: Record<string, number> = {};
+    const out = { frames: {} as Record<string, number>, heights: {} as Record<string, number> };
     for (const pc of w.__pcs as RTCPeerConnection[]) {
       const stats = await Promise.race([pc.getStats().catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
       stats?.forEach((s: any) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'video') out[`${(pc as any).__benchId}/${s.id}`] = s.framesDecoded ?? 0;
+        if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
+        const key = `${(pc as any).__benchId}/${s.id}`;
+        out.frames[key] = s.framesDecoded ?? 0;
+        out.heights[key] = s.frameHeight ?? 0;
       });
     }
     return out;

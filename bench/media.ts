@@ -3,9 +3,10 @@
  * (the CPU seconds per wall second of that page's whole Chromium process tree, one Chromium per page)
  * and the frame rate of the video it receives, at 3, 4, 5 and 6 people; Janus's own CPU at each SFU
  * size; and last-N: video streams decoded per page and its CPU at 6 people with a small N against
- * everyone decoded. Rounds alternate mesh and SFU; each point waits until every page decodes every
- * video it should, warms up, then measures over a window. A page that does not receive every video
- * it should fails the run: no figure is printed for it.
+ * everyone decoded. Each mode grows one room from 3 to 6 people (more sweeps alternate which mode
+ * goes first); each point waits until every page decodes every video it should, warms up, then
+ * measures several windows back to back. A point where a page does not receive every video it should
+ * is reported as failed, with why, and no figure.
  *
  * Run: node bench/media.ts [--quick] [--mesh-only]
  */
@@ -16,11 +17,14 @@ import { ROOT, startServer, type RunningServer } from '../server/testing/spawn.t
 import { startCoursePage } from '../test/e2e/browser.ts';
 import { LAB_CHROMIUM_FLAGS, startMediaLab, type MediaLab } from '../test/support/media-lab.ts';
 import { loadAverage, machineBusySeconds, treeCpuSeconds } from './media-cpu.ts';
-import { decodedFrames, joinPage, pageMediaMode, setLastN, type BenchPage } from './media-page.ts';
+import { joinPage, receivedVideo, pageMediaMode, setLastN, type BenchPage } from './media-page.ts';
 
 export interface MediaOptions {
   sizes?: number[];
+  /** Windows measured back to back at each point of a sweep (the rounds the spread is over). */
   rounds?: number;
+  /** Whole sweeps per mode (fresh rooms and browsers), alternating which mode goes first. */
+  sweeps?: number;
   warmupMs?: number;
   windowMs?: number;
   /** The small N measured at the largest size (against everyone decoded). */
@@ -41,6 +45,8 @@ export interface MediaPoint {
   fps: number[];
   /** Per page: video streams decoding frames, on average over ~2 s slices of the window. */
   decoded: number[];
+  /** Per page: mean height in pixels of the videos it decoded at the end of the window. */
+  height: number[];
   /** Janus's cores over the window (SFU only). */
   janus: number | null;
   /** Cores the rest of the machine (not these pages, not Janus) kept busy over the window. */
@@ -56,8 +62,9 @@ export interface MediaResult {
   lastN: number;
   warmupMs: number;
   windowMs: number;
-  /** Per round, its points. */
+  /** Per round (a window at every point), its points. */
   rounds: MediaPoint[][];
+  sweeps: number;
   load: { before: number; after: number };
   /** The machine's cores. */
   cores: number;
@@ -78,19 +85,22 @@ function decodingRates(before: Record<string, number>, after: Record<string, num
     .filter((fps) => fps > 0);
 }
 
-/** Wait until every page decodes exactly `expected` videos (read over 3 s) and is in `mode`. */
-async function settle(pages: BenchPage[], expected: number, mode: string, timeoutMs = 90_000): Promise<void> {
+/**
+ * Wait until every page is in `mode` and decodes `expected` videos (read over 3 s). `rotating`: last-N
+ * with speakers changing, so a page may also show one more, the speaker it is switching to.
+ */
+async function settle(pages: BenchPage[], expected: number, mode: string, rotating: boolean, timeoutMs = 90_000): Promise<void> {
   const started = Date.now();
   let last = '';
   while (Date.now() - started < timeoutMs) {
     try {
       const modes = await Promise.all(pages.map((p) => pageMediaMode(p.page)));
-      const before = await Promise.all(pages.map((p) => decodedFrames(p.page)));
+      const before = await Promise.all(pages.map((p) => receivedVideo(p.page)));
       await sleep(3000);
-      const after = await Promise.all(pages.map((p) => decodedFrames(p.page)));
-      const counts = pages.map((_, i) => decodingRates(before[i], after[i], 3).length);
+      const after = await Promise.all(pages.map((p) => receivedVideo(p.page)));
+      const counts = pages.map((_, i) => decodingRates(before[i].frames, after[i].frames, 3).length);
       last = pages.map((p, i) => `${p.name}: ${modes[i]}, ${counts[i]} decoding`).join('; ');
-      if (modes.every((m) => m === mode) && counts.every((c) => c === expected)) return;
+      if (modes.every((m) => m === mode) && counts.every((c) => c === expected || (rotating && c === expected + 1))) return;
     } catch (e) {
       last = (e as Error).message; // a page starved while joining: ask again until the deadline
     }
@@ -98,13 +108,20 @@ async function settle(pages: BenchPage[], expected: number, mode: string, timeou
   throw new Error(`not every page receives the ${expected} videos it should in ${mode} mode after ${timeoutMs / 1000} s (${last})`);
 }
 
-async function measure(pages: BenchPage[], point: Pick<MediaPoint, 'mode' | 'people' | 'lastN'>, expected: number, o: Required<MediaOptions>, janusPid: number | null): Promise<MediaPoint> {
-  await settle(pages, expected, point.mode);
+/** Settle, warm up, then measure `o.rounds` windows back to back: one figure set per window. */
+async function measure(pages: BenchPage[], point: Pick<MediaPoint, 'mode' | 'people' | 'lastN'>, expected: number, o: Required<MediaOptions>, janusPid: number | null): Promise<MediaPoint[]> {
+  await settle(pages, expected, point.mode, point.lastN !== null && point.lastN < point.people - 1);
   await sleep(o.warmupMs);
+  const out: MediaPoint[] = [];
+  for (let w = 0; w < o.rounds; w++) out.push(await measureWindow(pages, point, expected, o, janusPid));
+  return out;
+}
+
+async function measureWindow(pages: BenchPage[], point: Pick<MediaPoint, 'mode' | 'people' | 'lastN'>, expected: number, o: Required<MediaOptions>, janusPid: number | null): Promise<MediaPoint> {
   const pids = [...pages.map((p) => p.pid), ...(janusPid ? [janusPid] : [])];
   const read = async () => {
-    const frames = await Promise.all(pages.map((p) => decodedFrames(p.page)));
-    return { t: performance.now(), cpu: treeCpuSeconds(pids), busy: machineBusySeconds(), frames };
+    const video = await Promise.all(pages.map((p) => receivedVideo(p.page)));
+    return { t: performance.now(), cpu: treeCpuSeconds(pids), busy: machineBusySeconds(), frames: video.map((v) => v.frames), heights: video.map((v) => v.heights) };
   };
   // Read every ~2 s over the window: which videos decode in each slice (last-N may rotate them).
   const slices = Math.max(1, Math.round(o.windowMs / 2000));
@@ -134,27 +151,35 @@ async function measure(pages: BenchPage[], point: Pick<MediaPoint, 'mode' | 'peo
     cpu: cores.slice(0, pages.length),
     fps: perSlice.map((sl) => mean(sl.flat().length ? sl.flat() : [0])),
     decoded: perSlice.map((sl) => mean(sl.map((r) => r.length))),
+    // The height of what each page decoded at the end of the window (a starved sender scales down).
+    height: pages.map((_, i) => {
+      const last = reads.at(-2)!;
+      const live = Object.keys(b.frames[i]).filter((k) => b.frames[i][k] > (last.frames[i][k] ?? 0));
+      return live.length ? mean(live.map((k) => b.heights[i][k])) : 0;
+    }),
     janus: janusPid ? cores[pages.length] : null,
     others: Math.max(0, (b.busy - a.busy) / seconds - cores.reduce((x, y) => x + y, 0)),
     busy: (b.busy - a.busy) / seconds,
   };
 }
 
-/** One room grown from the smallest size to the largest, measured at each; on the SFU then last-N. */
+/**
+ * One room grown from the smallest size to the largest, measured at each (`o.rounds` windows per
+ * point); on the SFU then last-N. Returns the points of each window, by window.
+ */
 async function sweep(
   mode: 'mesh' | 'sfu',
   server: RunningServer,
   courseUrl: string,
   flags: string[],
-  round: number,
   o: Required<MediaOptions>,
   janusPid: number | null,
   failedBefore: Set<string>,
-): Promise<MediaPoint[]> {
-  const room = `bench-media-${mode}-${round}-${Date.now().toString(36)}`;
+): Promise<MediaPoint[][]> {
+  const room = `bench-media-${mode}-${Date.now().toString(36)}`;
   const everyone = Math.max(...o.sizes);
   const pages: BenchPage[] = [];
-  const points: MediaPoint[] = [];
+  const byWindow: MediaPoint[][] = Array.from({ length: o.rounds }, () => []);
   const join = (n: number) =>
     joinPage({
       courseUrl,
@@ -170,18 +195,19 @@ async function sweep(
   const plan: { people: number; lastN: number | null }[] = o.sizes.map((people) => ({ people, lastN: mode === 'sfu' ? everyone : null }));
   if (mode === 'sfu') plan.push({ people: everyone, lastN: o.lastN });
   let failed: string | null = null;
+  const fail = (point: Pick<MediaPoint, 'mode' | 'people' | 'lastN'>, why: string) => byWindow.forEach((w) => w.push(failedPoint(point, why)));
   try {
     for (const { people, lastN } of plan) {
       const point = { mode, people, lastN };
       if (failed) {
-        points.push(failedPoint(point, `not run: a smaller room failed`));
+        fail(point, 'not run: a smaller room failed');
         continue;
       }
       const key = `${mode}:${people}:${lastN}`;
       if (failedBefore.has(key)) {
-        // A room that could not connect in an earlier round is not tried again (it costs minutes).
-        failed = 'failed in an earlier round';
-        points.push(failedPoint(point, `not run: ${failed}`));
+        // A room that could not connect in an earlier sweep is not tried again (it costs minutes).
+        failed = 'failed in an earlier sweep';
+        fail(point, `not run: ${failed}`);
         continue;
       }
       try {
@@ -200,16 +226,17 @@ async function sweep(
         }
         if (lastN !== null) for (const p of pages) await setLastN(p.page, lastN);
         const got = await measure(pages, point, Math.min(people - 1, lastN ?? people), o, janusPid);
-        points.push(got);
-        o.log(`  ${mode}, ${people} people${lastN !== null ? `, last-n ${lastN}` : ''}: ${mean(got.cpu).toFixed(2)} cores/page, ${mean(got.fps).toFixed(1)} fps`);
+        got.forEach((g, w) => byWindow[w].push(g));
+        const cores = got.map((g) => mean(g.cpu).toFixed(2)).join(', ');
+        o.log(`  ${mode}, ${people} people${lastN !== null ? `, last-n ${lastN}` : ''}: ${cores} cores/page, ${got.map((g) => mean(g.fps).toFixed(1)).join(', ')} fps`);
       } catch (e) {
         failed = (e as Error).message;
         failedBefore.add(key);
         o.log(`  ${mode}, ${people} people: FAILED: ${failed}`);
-        points.push(failedPoint(point, failed));
+        fail(point, failed);
       }
     }
-    return points;
+    return byWindow;
   } finally {
     await Promise.all(pages.map((p) => p.close()));
   }
@@ -217,7 +244,7 @@ async function sweep(
 
 /** A point with no figures: why it has none. */
 function failedPoint(point: Pick<MediaPoint, 'mode' | 'people' | 'lastN'>, why: string): MediaPoint {
-  return { ...point, cpu: [], fps: [], decoded: [], janus: null, others: 0, busy: 0, failed: why };
+  return { ...point, cpu: [], fps: [], decoded: [], height: [], janus: null, others: 0, busy: 0, failed: why };
 }
 
 /** Whether any point of the run failed (a page did not receive every video it should). */
@@ -229,8 +256,9 @@ export async function run(opts: MediaOptions = {}): Promise<MediaResult> {
   const o: Required<MediaOptions> = {
     sizes: [3, 4, 5, 6],
     rounds: 3,
-    warmupMs: 5000,
-    windowMs: 6000,
+    sweeps: 1,
+    warmupMs: 8000,
+    windowMs: 8000,
     lastN: 2,
     sfu: true,
     log: () => {},
@@ -259,15 +287,16 @@ export async function run(opts: MediaOptions = {}): Promise<MediaResult> {
       servers.push(sfu);
     }
     const failedBefore = new Set<string>();
-    for (let r = 0; r < o.rounds; r++) {
-      o.log(`round ${r + 1} of ${o.rounds}`);
-      const points: MediaPoint[] = [];
+    for (let k = 0; k < o.sweeps; k++) {
       // Alternate which goes first, so a drift in the machine's load does not favour one.
-      const order: ('mesh' | 'sfu')[] = sfu ? (r % 2 ? ['sfu', 'mesh'] : ['mesh', 'sfu']) : ['mesh'];
+      const order: ('mesh' | 'sfu')[] = sfu ? (k % 2 ? ['sfu', 'mesh'] : ['mesh', 'sfu']) : ['mesh'];
+      const windows: MediaPoint[][] = Array.from({ length: o.rounds }, () => []);
       for (const mode of order) {
-        points.push(...(await sweep(mode, mode === 'sfu' ? sfu! : mesh, course.url, flags, r, o, mode === 'sfu' ? lab!.janusPid : null, failedBefore)));
+        o.log(`sweep ${k + 1} of ${o.sweeps}: ${mode}`);
+        const got = await sweep(mode, mode === 'sfu' ? sfu! : mesh, course.url, flags, o, mode === 'sfu' ? lab!.janusPid : null, failedBefore);
+        got.forEach((w, i) => windows[i].push(...w));
       }
-      rounds.push(points);
+      rounds.push(...windows);
     }
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
@@ -275,10 +304,10 @@ export async function run(opts: MediaOptions = {}): Promise<MediaResult> {
     await lab?.stop();
     rmSync(dist, { recursive: true, force: true });
   }
-  return { sizes: o.sizes, lastN: o.lastN, warmupMs: o.warmupMs, windowMs: o.windowMs, rounds, load: { before: loadBefore, after: loadAverage() }, cores: availableParallelism(), sfu: o.sfu };
+  return { sizes: o.sizes, lastN: o.lastN, sweeps: o.sweeps, warmupMs: o.warmupMs, windowMs: o.windowMs, rounds, load: { before: loadBefore, after: loadAverage() }, cores: availableParallelism(), sfu: o.sfu };
 }
 
-/** Median with its range over the rounds, as `0.41 (0.38-0.45)`. */
+/** Median with its range over the windows, as `0.41 (0.38-0.45)`. */
 function spread(xs: number[], d = 2): string {
   return `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
 }
@@ -297,33 +326,34 @@ export function table(r: MediaResult): string {
   const saturated = (p: MediaPoint) => p.busy >= 0.95 * r.cores;
   const busy = (ps: MediaPoint[]) => `${median(ps.map((p) => p.busy)).toFixed(2)}/${r.cores}${ps.some(saturated) ? ' *' : ''}`;
   const ratio = (a: MediaPoint[], b: MediaPoint[], f: (p: MediaPoint) => number) => `${spread(a.map((p, i) => f(p) / f(b[i])))}x`;
-  // A point that failed in any round prints why, never a figure.
+  // A point that failed in any window prints why, never a figure.
   const fail = (ps: MediaPoint[]) => {
     const bad = ps.filter((p) => p.failed && !p.failed.startsWith('not run'));
-    if (bad.length) return `FAILED in ${bad.length} of ${ps.length} round(s)${bad.length < ps.filter((p) => p.failed).length ? ', not run in the others' : ''}: ${bad[0].failed!.slice(0, 240)}`;
+    if (bad.length) return `FAILED in ${bad.length} of ${ps.length} windows${bad.length < ps.filter((p) => p.failed).length ? ', not run in the others' : ''}: ${bad[0].failed!.slice(0, 240)}`;
     return ps.some((p) => p.failed) ? `not run: ${ps.find((p) => p.failed)!.failed!.replace(/^not run: /, '')}` : null;
   };
   const col = (s: string, w: number) => s.padEnd(w);
   const head = (cells: [string, number][]) => cells.map(([t, w]) => col(t, w)).join('').trimEnd();
-  const W: [number, number, number, number, number, number, number] = [8, 10, 20, 20, 24, 14, 16];
+  const W = [8, 10, 20, 20, 18, 24, 14, 16];
+  const height = (p: MediaPoint) => mean(p.height);
   const row = (cells: string[]) => cells.map((c, i) => col(c, W[i])).join('').trimEnd();
   const lines = [
-    `One headless Chromium per page (fake camera and microphone), ${r.rounds.length} round(s) alternating mesh and SFU, ` +
-      `${r.warmupMs / 1000} s warm-up then a ${r.windowMs / 1000} s window per point; figures are the median (range) over rounds ` +
-      `of the mean over pages. Machine: ${r.cores} cores shared with everything else running, load average ${r.load.before.toFixed(2)} before, ` +
+    `One headless Chromium per page (fake camera and microphone); ${r.sweeps} sweep(s) per mode, each a fresh room growing from ` +
+      `${r.sizes[0]} to ${top} people${r.sweeps > 1 ? ', alternating which mode goes first' : ', mesh first'}; at each point a ${r.warmupMs / 1000} s warm-up, ` +
+      `then ${r.rounds.length / r.sweeps} windows of ${r.windowMs / 1000} s; figures are the median (range) over the windows of the mean over pages. Machine: ${r.cores} cores shared with everything else running, load average ${r.load.before.toFixed(2)} before, ` +
       `${r.load.after.toFixed(2)} after; other processes kept ${spread(r.rounds.flat().map((p) => p.others))} cores busy during the windows.`,
     '',
-    head([['people', W[0]], ['media', W[1]], ['CPU/page (cores)', W[2]], ['fps received', W[3]], ['CPU ms/frame received', W[4]], ['machine busy', W[5]], ['Janus (cores)', W[6]]]),
+    head([['people', W[0]], ['media', W[1]], ['CPU/page (cores)', W[2]], ['fps received', W[3]], ['video height', W[4]], ['CPU ms/frame received', W[5]], ['machine busy', W[6]], ['Janus (cores)', W[7]]]),
   ];
   for (const people of r.sizes) {
     const mesh = pts('mesh', people);
     const meshFail = fail(mesh);
-    lines.push(meshFail ? row([String(people), 'mesh', meshFail]) : row([String(people), 'mesh', spread(mesh.map(cpu)), spread(mesh.map(fps), 1), spread(mesh.map(perFrame), 1), busy(mesh), '']));
+    lines.push(meshFail ? row([String(people), 'mesh', meshFail]) : row([String(people), 'mesh', spread(mesh.map(cpu)), spread(mesh.map(fps), 1), spread(mesh.map(height), 0), spread(mesh.map(perFrame), 1), busy(mesh), '']));
     if (!r.sfu) continue;
     const sfu = pts('sfu', people);
     const sfuFail = fail(sfu);
-    lines.push(sfuFail ? row(['', 'SFU', sfuFail]) : row(['', 'SFU', spread(sfu.map(cpu)), spread(sfu.map(fps), 1), spread(sfu.map(perFrame), 1), busy(sfu), spread(sfu.map((p) => p.janus!), 3)]));
-    if (!meshFail && !sfuFail) lines.push(row(['', 'SFU/mesh', ratio(sfu, mesh, cpu), ratio(sfu, mesh, fps), ratio(sfu, mesh, perFrame)]));
+    lines.push(sfuFail ? row(['', 'SFU', sfuFail]) : row(['', 'SFU', spread(sfu.map(cpu)), spread(sfu.map(fps), 1), spread(sfu.map(height), 0), spread(sfu.map(perFrame), 1), busy(sfu), spread(sfu.map((p) => p.janus!), 3)]));
+    if (!meshFail && !sfuFail) lines.push(row(['', 'SFU/mesh', ratio(sfu, mesh, cpu), ratio(sfu, mesh, fps), '', ratio(sfu, mesh, perFrame)]));
   }
   lines.push('* the machine was saturated: a page used what it got, not what it needed; its frame rate and CPU per frame say more.');
   if (r.sfu) {
