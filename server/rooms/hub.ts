@@ -137,6 +137,7 @@ export class RoomHub {
   readonly ownership: RoomOwnership;
   private unsubscribe: (() => void) | null = null;
   private closing = false;
+  private adoptFailureLoggedAt = -Infinity;
 
   constructor(deps: HubDeps) {
     this.deps = deps;
@@ -187,7 +188,11 @@ export class RoomHub {
     try {
       ids = await (this.deps.orphans ?? (() => this.deps.store.activeRooms()))();
     } catch (err) {
-      console.error('Could not list the rooms to reload; they load when someone opens them.', err);
+      const now = this.deps.clock.now();
+      if (now - this.adoptFailureLoggedAt >= 60_000) {
+        this.adoptFailureLoggedAt = now;
+        console.error(`Could not list the rooms to reload (${(err as Error)?.message ?? err}); they load when someone opens them.`);
+      }
       return 0;
     }
     for (const id of ids) {

@@ -49,6 +49,9 @@ export interface JoinContext extends RoomSocketDeps {
 
 type Room = RoomMaster<Connection>;
 
+/** When a room that could not be loaded was last logged (while the database is down, every join would be). */
+let loadFailureLoggedAt = -Infinity;
+
 export async function hello(ctx: JoinContext, conn: Connection, msg: Hello): Promise<void> {
   const verdict = await ctx.verifier.verify(msg.token, conn.roomId);
   if (conn.closed) return;
@@ -64,7 +67,11 @@ export async function hello(ctx: JoinContext, conn: Connection, msg: Hello): Pro
   } catch (err) {
     if (err instanceof RoomMovedError) return refuseMoved(ctx.out, conn, err.retryAfterMs);
     // The room could not be loaded (the database is unreachable): the client retries after its back-off.
-    console.error(`room "${conn.roomId}" could not be loaded`, err);
+    const now = ctx.clock.now();
+    if (now - loadFailureLoggedAt >= 60_000) {
+      loadFailureLoggedAt = now;
+      console.error(`room "${conn.roomId}" could not be loaded (${(err as Error)?.message ?? err}); joins are refused as storage-unavailable until it can (logged once a minute)`);
+    }
     ctx.out.send(conn, { type: 'error', code: 'storage-unavailable', message: STORAGE_REFUSAL });
     return ctx.out.close(conn, 1013, 'Try again later');
   }
