@@ -1,4 +1,4 @@
-/** Server settings: demo-mode rules, the upload quotas, the media server and STUN/TURN. */
+/** Server settings: demo-mode rules, the upload quotas, the media server, STUN/TURN and several servers on PostgreSQL. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,6 +147,43 @@ describe('configuration', () => {
     it('bounds how long a TURN credential lasts, from a minute to a week', () => {
       for (const t of ['59', String(7 * 86_400 + 1), 'long']) assert.throws(() => load({ TURN_TTL_SECONDS: t }), /TURN_TTL_SECONDS must be a number from 60 to 604800/);
       assert.equal(load({ TURN_TTL_SECONDS: '60' }).ice.turnTtlSeconds, 60);
+    });
+  });
+
+  describe('several servers on PostgreSQL', () => {
+    const load = (env: Record<string, string>) => loadConfig({ TOKEN_SECRET: SECRET, ...env }, root);
+
+    it('keeps SQLite without DATABASE_URL, and takes PostgreSQL with its pool size when it is set', () => {
+      assert.equal(load({}).database, null);
+      const pg = load({ DATABASE_URL: 'postgres://classroom@db.internal:5432/classroom', DATABASE_POOL_SIZE: '4' }).database!;
+      assert.equal(pg.url, 'postgres://classroom@db.internal:5432/classroom');
+      assert.equal(pg.poolSize, 4);
+      assert.equal(load({ DATABASE_URL: 'postgresql://db/classroom' }).database!.poolSize, 10);
+    });
+
+    it('refuses a DATABASE_URL of another kind without repeating its password', () => {
+      assert.throws(
+        () => load({ DATABASE_URL: 'mysql://classroom:hunter2@db/classroom' }),
+        (err: Error) => /DATABASE_URL must be a postgres:\/\/ URL/.test(err.message) && !err.message.includes('hunter2'),
+      );
+      assert.throws(() => load({ DATABASE_URL: 'postgres://db/c', DATABASE_POOL_SIZE: '0' }), /DATABASE_POOL_SIZE must be a whole number from 1/);
+    });
+
+    it('takes SERVER_ID as given, checked; without it, a name of its own that differs at every start', () => {
+      assert.equal(load({ SERVER_ID: 'rooms-1' }).serverId, 'rooms-1');
+      assert.equal(load({ SERVER_ID: 'eu-west:rooms_2.a' }).serverId, 'eu-west:rooms_2.a');
+      for (const bad of ['-rooms', 'rooms 1', 'rooms/1', 'x'.repeat(65)]) assert.throws(() => load({ SERVER_ID: bad }), /SERVER_ID must be 1 to 64 letters/, bad);
+      const a = load({}).serverId;
+      const b = load({}).serverId;
+      assert.match(a, /^[A-Za-z0-9][A-Za-z0-9._:-]*-[0-9a-f]{6}$/);
+      assert.notEqual(a, b, 'two servers started without SERVER_ID never share a name');
+    });
+
+    it('lasts a lease LEASE_SECONDS (default 5 s), from 1 s to 5 minutes', () => {
+      assert.equal(load({}).leaseTtlMs, 5_000);
+      assert.equal(load({ LEASE_SECONDS: '3' }).leaseTtlMs, 3_000);
+      assert.equal(load({ LEASE_SECONDS: '1.5' }).leaseTtlMs, 1_500);
+      for (const bad of ['0', '301', 'soon']) assert.throws(() => load({ LEASE_SECONDS: bad }), /LEASE_SECONDS must be a number of seconds from 1 to 300/, bad);
     });
   });
 });
