@@ -201,7 +201,8 @@ describe('rooms across two servers on one PostgreSQL', { timeout: 180_000 }, () 
   const track = <T extends { client: TestClient }>(j: T): T => (clients.push(j.client), j);
 
   it('serves a room on one server; a client at the other is refused with room-moved and the room is handed over within about a second, once', async () => {
-    const { a, b, lease, close } = await pair();
+    const clock = new JumpClock();
+    const { a, b, lease, close } = await pair(clock);
     const room = 'handoff-room';
     const h = track(await joinWhenServed(a.wsUrl, room, await tok('h', 'host', room)));
     assert.equal(h.refusals.length, 0);
@@ -244,6 +245,12 @@ describe('rooms across two servers on one PostgreSQL', { timeout: 180_000 }, () 
     assert.equal(again.error?.code, 'room-moved');
     assert.ok(again.error.retryAfterMs >= 100);
     assert.equal(b.app.hub.stats().moved, 1);
+    // Ten seconds on, a hands it over again when asked.
+    clock.jump(10_000);
+    const later = track(await joinWhenServed(b.wsUrl, room, await tok('y', 'participant', room)));
+    assert.ok(later.welcome);
+    assert.equal((await lease(room))?.owner, 'server-b');
+    assert.equal(a.app.hub.stats().moved, 2);
     await close();
   });
 
