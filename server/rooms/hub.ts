@@ -255,6 +255,7 @@ export class RoomHub {
     const fence = await this.ownership.acquire(id, ask);
     let state: RoomState;
     try {
+      if (this.closing) throw new Error('the server is stopping');
       const stored = await this.deps.store.loadRoom(id);
       state = stored ? stored.snapshot : initialState(id, this.config.hostAwayMs);
       if (stored) for (const e of stored.events) state = applySequenced(state, e);
