@@ -241,6 +241,8 @@ describe('Media server: six browsers, mesh to Janus, breakout rooms, last-N, lea
     const main = `${ROOM}/main`;
     const list = await probe.request({ request: 'allowed', room: main, secret: await janusRoomSecret(lab.serverEnv().JANUS_ROOM_SECRET ?? lab.janusApiSecret, main), action: 'add', allowed: [] });
     assert.equal(list.allowed.length, 5, `five tokens left: ${JSON.stringify(list.allowed)}`);
+    // The host asked for 2 videos above: back to everyone, then each of the five plays the other four.
+    await pages[0]!.evaluate(() => ((document.querySelector('kaltura-room') as any).lastN = 6));
     for (const page of pages.slice(0, 5)) await waitForRemoteVideos(page, 4, 30_000);
   });
 });
