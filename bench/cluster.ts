@@ -19,7 +19,7 @@
  * loudly, as does an error or a dropped socket. (b) then checks PostgreSQL: each room stored up to
  * the seq its clients reached, and its lease is held by the server the hash picked.
  *
- * Run: node bench/cluster.ts [--clients 300] [--rooms 4] [--rounds 5] [--quick] [--direct]
+ * Run: node bench/cluster.ts [--clients 300] [--rooms 4] [--rounds 7] [--quick] [--direct]
  */
 import { loadavg } from 'node:os';
 import { issueToken } from '../server/auth.ts';
@@ -38,7 +38,7 @@ export interface ClusterOptions {
   reps?: number;
   /** Reshuffles per host in the throughput burst (default 10). */
   burst?: number;
-  /** Rounds (default 5). */
+  /** Rounds (default 7). */
   rounds?: number;
   /** Connect straight to the server the hash picks instead of through nginx. */
   direct?: boolean;
@@ -232,7 +232,7 @@ export async function run(opts: ClusterOptions = {}): Promise<ClusterResult> {
     breakoutRooms: opts.breakoutRooms ?? 10,
     reps: opts.reps ?? 8,
     burst: opts.burst ?? 10,
-    rounds: opts.rounds ?? 5,
+    rounds: opts.rounds ?? 7,
     direct: opts.direct ?? false,
   };
   if (o.rooms < 2 || o.rooms % 2) throw new Error('cluster bench: --rooms must be even (half on each server)');
@@ -307,7 +307,7 @@ if (import.meta.main) {
   const result = await run({
     clients: arg('clients', quick ? 100 : 300),
     rooms: arg('rooms', 4),
-    rounds: arg('rounds', quick ? 2 : 5),
+    rounds: arg('rounds', quick ? 2 : 7),
     reps: arg('reps', quick ? 3 : 8),
     direct: process.argv.includes('--direct'),
     log: (line) => process.stderr.write(`${line}\n`),
