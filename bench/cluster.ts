@@ -86,7 +86,7 @@ class Watch {
   }
   fail = (err: Error) => {
     if (this.failure) return;
-    this.failure = new Error(`cluster bench (${this.dep.store}): a round lost a message or a client: ${err.message}\n${this.dep.output()}`);
+    this.failure = new Error(`cluster bench (${this.dep.store}): a round lost a message or a client: ${err.message} (machine load ${loadavg()[0]!.toFixed(1)} on 2 cores)\n${this.dep.output()}`);
     for (const f of this.fails) f(this.failure);
   };
   async wait<T>(what: string, p: Promise<T>, late: () => string): Promise<T> {
