@@ -247,7 +247,7 @@ function failedPoint(point: Pick<MediaPoint, 'mode' | 'people' | 'lastN'>, why: 
   return { ...point, cpu: [], fps: [], decoded: [], height: [], janus: null, others: 0, busy: 0, failed: why };
 }
 
-/** Whether any point of the run failed (a page did not receive every video it should). */
+/** The points that failed (a page did not receive every video it should), each as `mode, N people: why`. */
 export function failures(r: MediaResult): string[] {
   return r.rounds.flat().flatMap((p) => (p.failed && !p.failed.startsWith('not run') ? [`${p.mode}, ${p.people} people${p.lastN !== null && p.mode === 'sfu' ? `, last-n ${p.lastN}` : ''}: ${p.failed}`] : []));
 }
@@ -404,5 +404,6 @@ if (import.meta.main) {
     log: (l) => process.stderr.write(`${l}\n`),
   });
   console.log(table(r));
-  if (failures(r).length) process.exitCode = 1;
+  // The mesh giving out on a small machine is a finding; the SFU not holding a room is a failure.
+  if (failures(r).some((f) => f.startsWith('sfu'))) process.exitCode = 1;
 }
