@@ -5,6 +5,7 @@
  * configuration (test/support/nginx-lab.ts), one upstream for (a) and two for (b), or, with
  * `direct`, straight at the server nginx would pick (cluster-hash.ts computes the same ring).
  */
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { startNginx, type NginxLab } from '../test/support/nginx-lab.ts';
 import { startPostgres, type PostgresLab } from '../test/support/postgres-lab.ts';
@@ -78,7 +79,7 @@ async function withRouter(
 export async function startSingle(opts: { direct: boolean }): Promise<Deployment> {
   const server = await startServer({ env: { ...BENCH_ENV, ...(opts.direct ? {} : { TRUST_PROXY: '1' }) } });
   // The server's own store is checked through its sequence numbers (the clients'); nothing else to ask.
-  return withRouter('sqlite', [server], opts.direct, async () => {}, async () => {});
+  return withRouter('sqlite', [server], opts.direct, async () => {}, async () => rmSync(server.dataDir, { recursive: true, force: true }));
 }
 
 /** (b) Two servers on one PostgreSQL (a lab of the benchmark's own), one shared data folder. */
@@ -92,6 +93,7 @@ export async function startCluster(opts: { direct: boolean }): Promise<Deploymen
   const stopMore = async () => {
     await pool.end().catch(() => {});
     await lab.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     for (const id of ids) {
