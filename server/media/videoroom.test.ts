@@ -315,6 +315,21 @@ describe('VideoRoom client against a real Janus', { timeout: 120_000 }, () => {
   let look: Awaited<ReturnType<typeof probe>>;
   const roomKey = 'room-secret-key-for-tests';
   const config = () => ({ url: lab.janusUrl, apiSecret: lab.janusApiSecret, adminKey: lab.janusAdminKey, roomSecret: roomKey, timeoutMs: 5000 });
+  /**
+   * The participants Janus lists in `room` once they are `ids`. Janus answers a detach, a kick or a
+   * replacing join before its room's list catches up (on a busy machine, a moment later), so each
+   * look waits for the list to settle rather than read it once.
+   */
+  const participantsSettle = async (room: string, ids: string[], what: string) => {
+    let seen: any[] = [];
+    const end = Date.now() + 15_000;
+    for (;;) {
+      seen = (await look.ask({ request: 'listparticipants', room })).participants;
+      if (seen.length === ids.length && seen.every((p: any, i: number) => p.id === ids[i])) return seen;
+      if (Date.now() > end) assert.deepEqual(seen.map((p: any) => p.id), ids, what);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
 
   before(async () => {
     lab = await startMediaLab({ janus: true, turn: false });
@@ -360,15 +375,14 @@ describe('VideoRoom client against a real Janus', { timeout: 120_000 }, () => {
     assert.match(pub.answer, /^v=0/);
     assert.deepEqual(sdpMids(pub.answer, 'audio'), ['a0']);
     assert.deepEqual(sdpMids(pub.answer, 'video'), ['v1']);
-    const { participants } = await look.ask({ request: 'listparticipants', room: 'bio/r1' });
+    const participants = await participantsSettle('bio/r1', ['camera:ada'], 'Ada joined');
     assert.deepEqual(participants.map((p: any) => [p.id, p.display]), [['camera:ada', 'Ada']]);
 
     await assert.rejects(api.publish('bio/r1', 'camera:ben', '', handMadeOffer(), 'Ben'), { code: 433 });
     await assert.rejects(api.publish('bio/r2', 'camera:ada2', 'tok-ada', handMadeOffer(), 'Ada'), { code: 433 });
     // An offer Janus cannot read is refused with Janus's code, and the participant does not stay.
     await assert.rejects(api.publish('bio/r1', 'camera:bad', 'tok-ada', 'not an offer', 'Ada'), (e: any) => typeof e.code === 'number' && e.code >= 400);
-    const after = await look.ask({ request: 'listparticipants', room: 'bio/r1' });
-    assert.deepEqual(after.participants.map((p: any) => p.id), ['camera:ada']);
+    await participantsSettle('bio/r1', ['camera:ada'], 'the refused publisher does not stay');
     await api.disallow('bio/r1', ['tok-ada']);
     await assert.rejects(api.publish('bio/r1', 'camera:ada3', 'tok-ada', handMadeOffer(), 'Ada'), { code: 433 });
     // A subscription starts with a participant joined with the user's token: the same refusal.
@@ -390,8 +404,7 @@ describe('VideoRoom client against a real Janus', { timeout: 120_000 }, () => {
     assert.deepEqual(allowed.sort(), ['tok-cy', 'tok-dee']);
     await sub.close();
     await pub.close();
-    const { participants } = await look.ask({ request: 'listparticipants', room: 'bio/r3' });
-    assert.deepEqual(participants, [], 'closing leaves the room');
+    await participantsSettle('bio/r3', [], 'closing leaves the room');
   });
 
   it('kick removes a participant (ours or one we no longer hold); publishing a feed id again replaces the old one', async () => {
@@ -402,8 +415,7 @@ describe('VideoRoom client against a real Janus', { timeout: 120_000 }, () => {
     first.onClosed(() => closed++);
     const again = await api.publish('bio/r4', 'camera:eli', 'tok-eli', handMadeOffer(), 'Eli');
     assert.equal(closed, 0, 'our own replacement is not "closed by Janus"');
-    let { participants } = await look.ask({ request: 'listparticipants', room: 'bio/r4' });
-    assert.deepEqual(participants.map((p: any) => p.id), ['camera:eli']);
+    await participantsSettle('bio/r4', ['camera:eli'], 'the replacement is the only one');
 
     // Someone else's participant with the same id (a handle this client does not hold) is kicked first.
     const other = connectVideoRoom(config(), { log: quiet });
@@ -413,8 +425,7 @@ describe('VideoRoom client against a real Janus', { timeout: 120_000 }, () => {
       const theirs = await other.publish('bio/r4', 'camera:eli', 'tok-eli', handMadeOffer(), 'Eli');
       await until(() => ours === 1, 'Janus to tell us our participant was kicked');
       await api.kick('bio/r4', 'camera:eli');
-      ({ participants } = await look.ask({ request: 'listparticipants', room: 'bio/r4' }));
-      assert.deepEqual(participants, []);
+      await participantsSettle('bio/r4', [], 'kicked');
       await api.kick('bio/r4', 'camera:eli'); // nobody there: fine
       await theirs.close();
     } finally {
@@ -540,7 +551,7 @@ describe('VideoRoom client against a real Janus', { timeout: 120_000 }, () => {
       changed.length = 0;
       await ben.close();
       await until(() => changed.includes(ROOM), 'onFeeds for the feed gone');
-      assert.deepEqual(await api.listFeeds(ROOM), ['camera:ada']);
+      await until(async () => (await api.listFeeds(ROOM)).join() === 'camera:ada', "Janus to list Ada's feed alone", 15_000);
       const one = await sub.update(['camera:ada']);
       assert.ok(one);
       assert.deepEqual(one.streams.map((x) => x.feed), ['camera:ada', 'camera:ada']);

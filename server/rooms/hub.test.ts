@@ -3,7 +3,7 @@ import { beforeEach, describe, it } from 'node:test';
 import type { RoomEvent, RoomState } from '../../src/protocol/types.ts';
 import { createVerifier, issueToken, type TokenVerifier } from '../auth.ts';
 import { MemoryStore } from '../store/store.ts';
-import { FakeClock, FakeSocket, FaultyStore, tick } from '../testing/fakes.ts';
+import { FakeClock, FakeSocket, FaultyStore, SlowStore, tick } from '../testing/fakes.ts';
 import { RoomHub } from './hub.ts';
 import { RESUME_MAX_BYTES, RESUME_MAX_EVENTS } from './catch-up.ts';
 
@@ -88,6 +88,28 @@ describe('room hub: joining', () => {
     s.handlers = hub.accept('r1')(s);
     await clock.run(10_001);
     assert.ok(s.closed);
+  });
+
+  it('a hello that arrived in time is welcomed however long the room makes it wait (a busy room or a slow store)', async () => {
+    const slow = new SlowStore(new MemoryStore());
+    slow.holding = false;
+    const busy = new RoomHub({ store: slow, clock, verifier, config: { leaveGraceMs: 10_000, hostAwayMs: 60_000 }, randomId: () => `peer${++ids}` });
+    const h = await connect(busy, token('h', 'host'));
+    slow.holding = true;
+    await h.write({ type: 'command', ref: 'c1', command: { type: 'chat/send', text: 'a write the room waits on' } });
+    for (let i = 0; i < 50 && !slow.held.length; i++) await tick();
+    assert.equal(slow.held.length, 1, "the host's chat is being written");
+    const s = new FakeSocket();
+    s.handlers = busy.accept('r1')(s);
+    await s.write({ type: 'hello', token: await token('a', 'participant') });
+    for (let i = 0; i < 20; i++) await tick();
+    await clock.run(30_000);
+    assert.ok(!s.closed, 'not refused while it waits its turn');
+    assert.deepEqual(s.of('error'), []);
+    slow.holding = false;
+    await slow.held[0]!.finish();
+    for (let i = 0; i < 50 && !s.of('welcome').length; i++) await tick();
+    assert.equal(s.of('welcome').length, 1);
   });
 
   it('a second window of the same user replaces the first', async () => {

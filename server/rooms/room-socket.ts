@@ -186,6 +186,10 @@ export class RoomSockets implements RoomTransport<Connection> {
           return out.send(conn, { type: 'pong', t: msg.t, serverTime: clock.now() });
         case 'hello': {
           if (conn.actor) return out.fail(conn, 'bad-message', 'Already joined on this connection.');
+          // The hello came in time: the limit is for saying hello, not for how long a busy room or
+          // a slow store takes to let the user in (the join has its own bounds and refusals).
+          if (helloTimer !== null) clock.clearTimeout(helloTimer);
+          helloTimer = null;
           pending = [];
           void hello(this.join, conn, msg)
             .catch((err) => {
@@ -193,8 +197,6 @@ export class RoomSockets implements RoomTransport<Connection> {
               out.fail(conn, 'internal', 'The server could not complete the join; try again shortly.', undefined, true);
             })
             .finally(() => {
-              if (helloTimer !== null) clock.clearTimeout(helloTimer);
-              helloTimer = null;
               const queued = pending ?? [];
               pending = null;
               for (const q of queued) handle(q);
