@@ -114,6 +114,29 @@ function wtrCounts(out) {
   return m ? { pass: Number(m[1]), fail: Number(m[2]) } : { pass: 0, fail: 0 };
 }
 
+/**
+ * Why tests failed, short: node:test's closing "failing tests" section (each failure's name, file
+ * and first lines of its error), or web-test-runner's failed tests with the lines after them. Printed
+ * again under the summary, so the end of a long log (all a CI page may show) says what broke.
+ */
+function failures(out) {
+  const lines = plain(out).split('\n');
+  const start = lines.findIndex((l) => /^\S*\s*failing tests:$/.test(l.trim()));
+  const picked = [];
+  if (start >= 0) {
+    let kept = 0;
+    for (const l of lines.slice(start + 1)) {
+      if (/^test at /.test(l.trim())) kept = 0;
+      if (kept++ < 14 && l.trim()) picked.push(l);
+    }
+  } else {
+    lines.forEach((l, i) => {
+      if (l.includes('\u274c')) picked.push(...lines.slice(i, i + 10).filter((x) => x.trim()));
+    });
+  }
+  return picked.slice(0, 120);
+}
+
 async function test() {
   ensureDeps();
   ensurePackages();
@@ -140,8 +163,9 @@ async function test() {
     const { code, out } = await run(s.cmd, s.args);
     const c = s.counts(out);
     if (code !== 0 && c.fail === 0) c.fail = 1; // a crash counts as a failure
-    results.push({ ...s, code, ...c, seconds: (Date.now() - started) / 1000 });
+    results.push({ ...s, code, ...c, seconds: (Date.now() - started) / 1000, why: code === 0 ? [] : failures(out) });
   }
+  for (const r of results.filter((x) => x.why.length)) console.log(`\nWhat failed in ${r.name}:\n${r.why.join('\n')}`);
   console.log('\nSummary');
   for (const r of results) console.log(`  ${r.name}: ${r.pass} passed, ${r.fail} failed (${r.seconds.toFixed(1)} s)`);
   const pass = results.reduce((a, r) => a + r.pass, 0);
