@@ -83,6 +83,8 @@ export interface SfuSignaling {
 export interface IceFields {
   iceServers?: IceServer[];
   iceTransportPolicy?: 'relay';
+  /** When the TURN credential expires (server time); absent without TURN. */
+  iceExpiresAt?: number;
 }
 
 /** Is this media id the current one of this user, present in this room's open session? */
@@ -146,8 +148,12 @@ export class RoomSockets implements RoomTransport<Connection> {
   private async iceFor(conn: Connection, userId: string): Promise<IceFields> {
     const { ice } = this.deps;
     if (!ice || conn.console) return {};
-    const servers = await iceServersFor(ice, userId, this.deps.clock.now());
-    const fields: IceFields = servers.length ? { iceServers: servers, ...(ice.policy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}) } : {};
+    const now = this.deps.clock.now();
+    const servers = await iceServersFor(ice, userId, now);
+    const turn = servers.some((s) => s.credential);
+    const fields: IceFields = servers.length
+      ? { iceServers: servers, ...(ice.policy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}), ...(turn ? { iceExpiresAt: now + ice.turnTtlSeconds * 1000 } : {}) }
+      : {};
     this.iceSent.set(conn, fields);
     return fields;
   }

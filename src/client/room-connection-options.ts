@@ -61,6 +61,8 @@ export interface RoomConnectionOptions {
   onIce?: (ice: RoomIce) => void;
   /** How long a media ticket from a welcome stays worth using. Default 45 s (the server's last 60). */
   ticketFreshMs?: number;
+  /** The soonest fresh TURN credentials are asked for after the last ones arrived. Default 10 s. */
+  iceRefreshMinMs?: number;
 }
 
 /** What the connection publishes to nested elements; a new object on every change. */

@@ -379,4 +379,28 @@ describe('RoomConnection', () => {
     await waitUntil(() => ices.length === 2, 'fresh ICE servers');
     expect(ices[1]).to.deep.equal({ iceServers: [fresh], iceTransportPolicy: 'relay' });
   });
+
+  it('asks for fresh TURN credentials before the ones it holds expire, and again before those do', async () => {
+    const ices: RoomIce[] = [];
+    make('tok-student', { onIce: (ice) => ices.push(ice), iceRefreshMinMs: 20 });
+    server.answerHello = false;
+    conn.open();
+    await waitUntil(() => server.hellos().length === 1, 'hello');
+    const turn = (credential: string) => ({ urls: ['turn:turn.test:3478?transport=udp'], username: '1700000000:u-student', credential });
+    const asked = () => server.received.filter((m) => m.type === 'media-ticket').length;
+    server.lastSocket!.deliver({ type: 'welcome', self: { ...STUDENT, peerId: 'p-1' }, snapshot: server.state, serverTime: server.now(), iceServers: [turn('first')], iceExpiresAt: server.now() + 3_600_000 });
+    await waitUntil(() => conn.connected, 'welcomed');
+    await aTimeout(100);
+    expect(asked()).to.equal(0, 'an hour left: nothing asked yet');
+    // Credentials that expire soon (a resync's, or a short TTL): asked for at four fifths of what is left.
+    server.lastSocket!.deliver({ type: 'media-ticket', ticket: 't-2', expiresAt: server.now() + 60_000, iceServers: [turn('second')], iceExpiresAt: server.now() + 200 });
+    await waitUntil(() => asked() === 1, 'a media ticket asked for, for its fresh ICE servers');
+    server.lastSocket!.deliver({ type: 'media-ticket', ticket: 't-3', expiresAt: server.now() + 60_000, iceServers: [turn('third')], iceExpiresAt: server.now() + 200 });
+    await waitUntil(() => asked() === 2, 'asked again before the third expire');
+    expect(ices.map((i) => i.iceServers[0]!.credential)).to.include.members(['first', 'second', 'third']);
+    conn.close();
+    const before = asked();
+    await aTimeout(300);
+    expect(asked()).to.equal(before, 'nothing asked once closed');
+  });
 });

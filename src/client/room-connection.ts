@@ -52,6 +52,8 @@ export class RoomConnection implements ReactiveController {
   /** The current socket had its first welcome. */
   private socketWelcomed = false;
   private welcomeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Asks for fresh TURN credentials before the current ones expire. */
+  private iceTimer: ReturnType<typeof setTimeout> | null = null;
   private snapshotCache: RoomSnapshot | null = null;
   /** The media ticket from the last welcome, unused so far, and when it came. */
   private welcomeTicket: { ticket: string; at: number } | null = null;
@@ -296,7 +298,7 @@ export class RoomConnection implements ReactiveController {
       case 'history':
         return this.mergeHistory(msg.messages);
       case 'media-ticket':
-        if (msg.iceServers) this.setIce(msg.iceServers, this.ice.iceTransportPolicy);
+        if (msg.iceServers) this.setIce(msg.iceServers, this.ice.iceTransportPolicy, msg.iceExpiresAt);
         return this.replies.ticketArrived(msg.ticket);
       case 'sfu':
         return this.options.onSfu?.(msg);
@@ -352,7 +354,7 @@ export class RoomConnection implements ReactiveController {
     this.error = null;
     this.self = { ...msg.self };
     this.clock.welcome(msg.serverTime);
-    this.setIce(msg.iceServers ?? [], msg.iceTransportPolicy ?? 'all');
+    this.setIce(msg.iceServers ?? [], msg.iceTransportPolicy ?? 'all', msg.iceExpiresAt);
     if (msg.snapshot) {
       this.state = msg.snapshot;
     } else if (msg.events && this.state) {
@@ -374,9 +376,31 @@ export class RoomConnection implements ReactiveController {
     if (freshSocket && resumed) this.options.onSfu?.({ type: 'sfu', op: 'reset', reason: 'server' });
   }
 
-  private setIce(iceServers: RTCIceServer[], iceTransportPolicy: RTCIceTransportPolicy): void {
+  private setIce(iceServers: RTCIceServer[], iceTransportPolicy: RTCIceTransportPolicy, expiresAt?: number): void {
     this.ice = { iceServers, iceTransportPolicy };
     this.options.onIce?.(this.ice);
+    this.scheduleIceRefresh(expiresAt);
+  }
+
+  /**
+   * TURN credentials expire (coturn refuses them after `TURN_TTL_SECONDS`): well before they do,
+   * ask for a media ticket, whose answer brings fresh ones, so that a connection made later (a
+   * breakout move, a reconnect, the media server's link) never uses an expired credential.
+   */
+  private scheduleIceRefresh(expiresAt: number | undefined): void {
+    if (this.iceTimer !== null) clearTimeout(this.iceTimer);
+    this.iceTimer = null;
+    if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) return;
+    const left = expiresAt - this.clock.now();
+    // At four fifths of what is left, at least 10 s from now (and never past the 24.8-day timer limit).
+    const wait = Math.min(Math.max(this.options.iceRefreshMinMs ?? 10_000, left * 0.8), 2_000_000_000);
+    this.iceTimer = setTimeout(() => {
+      this.iceTimer = null;
+      if (!this.ready) return; // the next welcome brings fresh ones
+      this.replies.ticket(() => this.sendRaw({ type: 'media-ticket' })).catch(() => {
+        // Refused (not in the running session) or interrupted: the next welcome or ticket brings fresh ones.
+      });
+    }, wait);
   }
 
   /**
@@ -431,6 +455,8 @@ export class RoomConnection implements ReactiveController {
   /** Close the socket and stop every timer, without changing status. */
   private teardown(reason: string): void {
     this.retry.cancel();
+    if (this.iceTimer !== null) clearTimeout(this.iceTimer);
+    this.iceTimer = null;
     this.clock.stop();
     if (this.welcomeTimer !== null) clearTimeout(this.welcomeTimer);
     this.welcomeTimer = null;

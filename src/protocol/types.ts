@@ -434,6 +434,8 @@ export type ServerMessage =
       iceServers?: IceServer[];
       /** `relay`: use TURN only (the deployment forces it). */
       iceTransportPolicy?: 'all' | 'relay';
+      /** Server time at which the TURN credentials in `iceServers` stop working: ask `media-ticket` before then. */
+      iceExpiresAt?: number;
     }
   | { type: 'event'; seq: number; event: RoomEvent }
   | { type: 'pong'; t: number; serverTime: number }
@@ -441,7 +443,7 @@ export type ServerMessage =
   /** Chat history of the room this connection just moved into (merge by id). */
   | { type: 'history'; messages: ChatMessage[] }
   /** A fresh media ticket (answer to `media-ticket`); `expiresAt` is server time. */
-  | { type: 'media-ticket'; ticket: string; expiresAt: number; iceServers?: IceServer[]; iceTransportPolicy?: 'all' | 'relay' }
+  | { type: 'media-ticket'; ticket: string; expiresAt: number; iceServers?: IceServer[]; iceTransportPolicy?: 'all' | 'relay'; iceExpiresAt?: number }
   /** The join token expires at `expiresAt` (server time): send a fresh one with `token`. */
   | { type: 'token-expiring'; expiresAt: number }
   /** The fresh token was accepted; the connection now lasts until `expiresAt`. */
