@@ -64,6 +64,7 @@ describe('ICE servers per connection', () => {
     assert.ok(coturnAccepts(turn!, TURN_SECRET, clock.now()), 'coturn takes it now');
     assert.ok(!coturnAccepts(turn!, 'another-secret', clock.now()), 'only under the shared secret');
     assert.ok(!coturnAccepts(turn!, TURN_SECRET, clock.now() + 601_000), 'and not after the TTL');
+    assert.equal((welcome as { iceExpiresAt?: number }).iceExpiresAt, clock.now() + 600_000, 'the browser is told when to ask for fresh ones');
     hub.close();
   });
 
@@ -79,6 +80,7 @@ describe('ICE servers per connection', () => {
     assert.equal(turn.username, `${Math.floor(clock.now() / 1000) + 600}:a`);
     assert.ok(coturnAccepts(turn, TURN_SECRET, clock.now() + 599_000));
     assert.equal(ticket.iceTransportPolicy, 'relay');
+    assert.equal((ticket as { iceExpiresAt?: number }).iceExpiresAt, clock.now() + 600_000);
     const console_ = await connect(hub, 'a', { console: true });
     assert.equal(console_.of<{ iceServers?: unknown }>('welcome')[0]!.iceServers, undefined);
     hub.close();
@@ -88,7 +90,15 @@ describe('ICE servers per connection', () => {
     const hub = hubWith({ stun: [], turn: [], turnSecret: null, turnTtlSeconds: 600, policy: 'all' });
     const a = await connect(hub, 'a');
     const welcome = a.of<Record<string, unknown>>('welcome')[0]!;
-    assert.ok(!('iceServers' in welcome) && !('iceTransportPolicy' in welcome));
+    assert.ok(!('iceServers' in welcome) && !('iceTransportPolicy' in welcome) && !('iceExpiresAt' in welcome));
+    hub.close();
+  });
+
+  it('STUN alone: no expiry (nothing to refresh)', async () => {
+    const hub = hubWith({ stun: ['stun:stun.example.edu:3478'], turn: [], turnSecret: null, turnTtlSeconds: 600, policy: 'all' });
+    const a = await connect(hub, 'a');
+    const welcome = a.of<Record<string, unknown>>('welcome')[0]!;
+    assert.ok('iceServers' in welcome && !('iceExpiresAt' in welcome));
     hub.close();
   });
 });
