@@ -121,6 +121,8 @@ export class FakeRoomServer {
   refuseConnections = false;
   /** When false, hellos are recorded but not answered. */
   answerHello = true;
+  /** Command types recorded but neither applied nor answered (a slow or lost reply). */
+  readonly unanswered = new Set<string>();
   /** STUN/TURN servers (and policy) every room welcome carries, as the server's ICE settings give them. */
   ice: Pick<Extract<ServerMessage, { type: 'welcome' }>, 'iceServers' | 'iceTransportPolicy'> = {};
   private original: typeof WebSocket | null = null;
@@ -428,6 +430,7 @@ export class FakeRoomServer {
           socket.deliver({ type: 'error', code: 'not-joined', message: 'Say hello first.', ref: msg.ref });
           return;
         }
+        if (this.unanswered.has(msg.command.type)) return;
         const limit = this.rateLimited.get(msg.command.type);
         if (limit && limit.times > 0) {
           limit.times--;

@@ -421,6 +421,22 @@ describe('<kaltura-room> leaving', () => {
     await waitUntil(() => meshOf(el).localStream !== null);
   });
 
+  it('Yes stops the camera and every call at once, without waiting for the server to answer', async () => {
+    const el = await joined();
+    await waitUntil(() => meshOf(el).localStream !== null);
+    const tracks = meshOf(el).localStream!.getTracks();
+    server.unanswered.add('meeting/leave');
+    const dialog = await openLeaveDialog(el);
+    const leftEvent = oneEvent(el, 'kaltura-left');
+    [...dialog.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Yes')!.click();
+    await waitUntil(() => server.commands('meeting/leave').length === 1, 'the leave sent');
+    expect(meshOf(el).localStream).to.equal(null);
+    expect(tracks.every((t) => t.readyState === 'ended'), 'camera and microphone off').to.equal(true);
+    expect(FakePeer.last!.destroyed, 'calls closed').to.equal(true);
+    await leftEvent; // the left screen once the reply is given up on
+    expect(el.status).to.equal('left');
+  });
+
   it('works from the keyboard: menu button, arrow keys, Escape, Enter, dialog', async () => {
     const el = await joined();
     const menuButton = $<HTMLButtonElement>(el, '#menu-button')!;
