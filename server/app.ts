@@ -134,8 +134,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     mood: (text) => Math.tanh(sentiment.analyze(text).comparative),
     live,
     // A room that left this server takes its media signaling along (it reconnects to the room's new server).
-    onUnload: (room) => {
+    onUnload: (room, why) => {
       media?.drop(room);
+      // Nobody is left in an idle room: its Janus rooms go (made again on demand). A room that
+      // moved keeps them, for its new server may use the same Janus.
+      if (why === 'idle') sfu?.unloaded(room);
     },
     // Removed on another server: whatever of theirs this server still holds closes.
     onRemoved: (room, userId) => {

@@ -53,6 +53,7 @@ function setup(opts: { sfu?: boolean; meshLimit?: number } = {}): void {
     randomId: () => `peer${++ids}`,
     sfu,
     onStateChange: (room, before, after) => sfu.stateChanged(room, before, after),
+    onUnload: (room, why) => why === 'idle' && sfu.unloaded(room),
   });
 }
 
@@ -323,6 +324,23 @@ describe('SFU controller: presence and places', () => {
     assert.deepEqual(janus.of('moderate').slice(3).map((c) => c.args), [[camera, 'audio', true], [camera, 'video', false]]);
     await command(a!, { type: 'media/state', audio: true, video: true });
     assert.deepEqual(janus.of('moderate').at(-1)!.args, [feedId('a', 'camera'), 'audio', false]);
+  });
+
+  it('a room unloaded for being idle takes its Janus rooms along', async () => {
+    const { host, people: [a] } = await sfuRoom('a');
+    await publish(a!);
+    await send(host, { op: 'subscribe' });
+    assert.equal(janus.rooms.size, 1);
+    for (const s of [host, a!]) await command(s, { type: 'meeting/leave' });
+    host.close();
+    a!.close();
+    await idle();
+    // Past the leave grace and the idle time: the hub's sweep unloads the room.
+    for (let i = 0; i < 5 && hub.peek(ROOM); i++) await clock.run(60_001);
+    assert.equal(hub.peek(ROOM), undefined, 'the room was unloaded as idle');
+    await idle();
+    assert.equal(janus.rooms.size, 0, 'its Janus room destroyed');
+    assert.equal(sfu.stats().users, 0);
   });
 
   it('the room back on the mesh closes everything there and its Janus rooms', async () => {

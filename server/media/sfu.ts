@@ -307,6 +307,11 @@ export class SfuRooms<C extends SfuPeer = SfuPeer> {
     }
   }
 
+  /** The room was unloaded for being idle: whatever is left of it here, and its Janus rooms, go. */
+  unloaded(room: string): void {
+    this.closeRoom(room);
+  }
+
   /** The room left the media server (mesh, or the meeting ended): everyone's media there goes, then its Janus rooms. */
   private closeRoom(room: string): void {
     const users = [...(this.rooms.get(room)?.values() ?? [])];

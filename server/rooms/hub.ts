@@ -108,8 +108,11 @@ export interface HubDeps {
    * adopted at start and every few lease periods so their timers fire. Default: the store's active rooms, at start only.
    */
   orphans?: () => Promise<string[]>;
-  /** The room left this server (moved to another, or idle): its media signaling goes too. */
-  onUnload?: (roomId: string) => void;
+  /**
+   * The room left this server, moved to another or unloaded for being idle: its media signaling
+   * goes too, and when idle (nobody there), what the media server holds for it.
+   */
+  onUnload?: (roomId: string, why: 'idle' | 'moved') => void;
   /** Another server removed this user from the room: close what this server holds of theirs (signaling). */
   onRemoved?: (roomId: string, userId: string) => void;
 }
@@ -221,7 +224,7 @@ export class RoomHub {
         room.stop();
         this.rooms.delete(id);
         void this.ownership.release(id);
-        this.deps.onUnload?.(id);
+        this.deps.onUnload?.(id, 'idle');
         n++;
       }
     }
@@ -345,7 +348,7 @@ export class RoomHub {
     this.ownership.forget(id);
     this.movedOut++;
     this.sockets.moved(room, retryAfterMs);
-    this.deps.onUnload?.(id);
+    this.deps.onUnload?.(id, 'moved');
   }
 
   /** For /health: rooms in memory, rooms unloaded as idle since the start, open sockets, whether writes work. */
