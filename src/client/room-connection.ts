@@ -8,7 +8,8 @@
  * which it advances with the shared reducer and replaces, never mutates (each
  * change is a new object). Beside it: reconnect.ts (when to try again),
  * server-clock.ts (the clock offset, ping/pong), pending-replies.ts (command refs
- * and their acks, media tickets, token refreshes), room-target.ts (the socket URL)
+ * and their acks, media tickets, token refreshes), ice-refresh.ts (fresh TURN
+ * credentials before they expire), room-target.ts (the socket URL)
  * and room-connection-options.ts (its options and what it publishes).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -20,6 +21,7 @@ import { ReconnectSchedule, withJitter } from './reconnect.ts';
 import type { RoomConnectionOptions, RoomIce, RoomSelf, RoomSnapshot } from './room-connection-options.ts';
 import { notConnected, RoomCommandError, type RoomError } from './room-error.ts';
 import { roomSocketUrl, type RoomTarget } from './room-target.ts';
+import { IceRefresh } from './ice-refresh.ts';
 import { ServerClock } from './server-clock.ts';
 
 export type { CommandAck, ConnectionStatus, RoomError, RoomTarget };
@@ -52,8 +54,8 @@ export class RoomConnection implements ReactiveController {
   /** The current socket had its first welcome. */
   private socketWelcomed = false;
   private welcomeTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Asks for fresh TURN credentials before the current ones expire. */
-  private iceTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Asks for fresh TURN credentials (a media ticket brings them) before the current ones expire. */
+  private readonly iceRefresh: IceRefresh;
   private snapshotCache: RoomSnapshot | null = null;
   /** The media ticket from the last welcome, unused so far, and when it came. */
   private welcomeTicket: { ticket: string; at: number } | null = null;
@@ -67,6 +69,12 @@ export class RoomConnection implements ReactiveController {
     this.options = options;
     this.retry = new ReconnectSchedule({ initialMs: options.backoffInitialMs ?? 250, maxMs: options.backoffMaxMs ?? 5000 });
     this.replies = new PendingReplies(() => options.commandTimeoutMs ?? 10_000);
+    this.iceRefresh = new IceRefresh(() => {
+      if (!this.ready) return; // the next welcome brings fresh ones
+      this.replies.ticket(() => this.sendRaw({ type: 'media-ticket' })).catch(() => {
+        // Refused (not in the running session) or interrupted: the next welcome or ticket brings fresh ones.
+      });
+    }, options.iceRefreshMinMs);
     host.addController(this);
   }
 
@@ -379,28 +387,7 @@ export class RoomConnection implements ReactiveController {
   private setIce(iceServers: RTCIceServer[], iceTransportPolicy: RTCIceTransportPolicy, expiresAt?: number): void {
     this.ice = { iceServers, iceTransportPolicy };
     this.options.onIce?.(this.ice);
-    this.scheduleIceRefresh(expiresAt);
-  }
-
-  /**
-   * TURN credentials expire (coturn refuses them after `TURN_TTL_SECONDS`): well before they do,
-   * ask for a media ticket, whose answer brings fresh ones, so that a connection made later (a
-   * breakout move, a reconnect, the media server's link) never uses an expired credential.
-   */
-  private scheduleIceRefresh(expiresAt: number | undefined): void {
-    if (this.iceTimer !== null) clearTimeout(this.iceTimer);
-    this.iceTimer = null;
-    if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) return;
-    const left = expiresAt - this.clock.now();
-    // At four fifths of what is left, at least 10 s from now (and never past the 24.8-day timer limit).
-    const wait = Math.min(Math.max(this.options.iceRefreshMinMs ?? 10_000, left * 0.8), 2_000_000_000);
-    this.iceTimer = setTimeout(() => {
-      this.iceTimer = null;
-      if (!this.ready) return; // the next welcome brings fresh ones
-      this.replies.ticket(() => this.sendRaw({ type: 'media-ticket' })).catch(() => {
-        // Refused (not in the running session) or interrupted: the next welcome or ticket brings fresh ones.
-      });
-    }, wait);
+    this.iceRefresh.schedule(expiresAt, this.clock.now());
   }
 
   /**
@@ -455,8 +442,7 @@ export class RoomConnection implements ReactiveController {
   /** Close the socket and stop every timer, without changing status. */
   private teardown(reason: string): void {
     this.retry.cancel();
-    if (this.iceTimer !== null) clearTimeout(this.iceTimer);
-    this.iceTimer = null;
+    this.iceRefresh.cancel();
     this.clock.stop();
     if (this.welcomeTimer !== null) clearTimeout(this.welcomeTimer);
     this.welcomeTimer = null;
