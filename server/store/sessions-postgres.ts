@@ -373,12 +373,15 @@ export class PostgresSessionsStore implements SessionsStore {
     return num(row!.n);
   }
 
-  async countAttachments(event: string, session: string): Promise<number> {
-    const row = await this.one<{ n: string }>(this.pool, 'SELECT COUNT(*) AS n FROM event_attachments WHERE event_id = $1 AND session_id = $2', [
-      event,
-      session,
-    ]);
-    return num(row!.n);
+  async attachmentCounts(event: string, sessions: readonly string[]): Promise<Map<string, number>> {
+    if (sessions.length === 0) return new Map();
+    const { rows } = await this.q<{ id: string; n: string }>(
+      this.pool,
+      'SELECT session_id AS id, COUNT(*) AS n FROM event_attachments WHERE event_id = $1 AND session_id = ANY($2::text[]) GROUP BY session_id',
+      [event, sessions],
+    );
+    const counted = new Map(rows.map((r) => [r.id, num(r.n)]));
+    return new Map(sessions.map((id) => [id, counted.get(noNul(id)) ?? 0]));
   }
 
   async listAttachments(event: string, session: string): Promise<AttachmentRecord[]> {

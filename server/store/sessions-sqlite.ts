@@ -103,7 +103,7 @@ export class SqliteSessionsStore implements SessionsStore {
       addSessionPerson: p(
         'INSERT OR IGNORE INTO event_session_people (event_id, session_id, role, person_id, position) VALUES (?, ?, ?, ?, ?)',
       ),
-      countAttachments: p('SELECT COUNT(*) AS n FROM event_attachments WHERE event_id = ? AND session_id = ?'),
+      attachmentCounts: p('SELECT session_id AS id, COUNT(*) AS n FROM event_attachments WHERE event_id = ? GROUP BY session_id'),
       storageUsed: p(
         `SELECT (SELECT COALESCE(SUM(size), 0) FROM event_attachments WHERE event_id = ?1)
               + (SELECT COALESCE(SUM(json_extract(header, '$.size')), 0) FROM event_sessions WHERE event_id = ?1 AND header IS NOT NULL) AS n`,
@@ -327,8 +327,11 @@ export class SqliteSessionsStore implements SessionsStore {
     return Number((this.s.storageUsed.get(event) as { n: number }).n);
   }
 
-  async countAttachments(event: string, session: string): Promise<number> {
-    return Number((this.s.countAttachments.get(event, session) as { n: number }).n);
+  async attachmentCounts(event: string, sessions: readonly string[]): Promise<Map<string, number>> {
+    if (sessions.length === 0) return new Map();
+    // One grouped count over the event (its index), then the sessions asked about.
+    const all = new Map((this.s.attachmentCounts.all(event) as { id: string; n: number }[]).map((r) => [r.id, Number(r.n)]));
+    return new Map(sessions.map((id) => [id, all.get(id) ?? 0]));
   }
 
   async listAttachments(event: string, session: string): Promise<AttachmentRecord[]> {

@@ -144,7 +144,8 @@ export interface SessionsStore {
   /** Bytes the event's attachments and header images take (its storage quota counts these). */
   storageUsed(event: string): Promise<number>;
 
-  countAttachments(event: string, session: string): Promise<number>;
+  /** How many attachments each of `sessions` has (sessions with none are 0), in one look. */
+  attachmentCounts(event: string, sessions: readonly string[]): Promise<Map<string, number>>;
   listAttachments(event: string, session: string): Promise<AttachmentRecord[]>;
   getAttachment(event: string, session: string, id: string): Promise<AttachmentRecord | null>;
   insertAttachment(attachment: AttachmentRecord): Promise<void>;
