@@ -13,7 +13,7 @@
  * and room-connection-options.ts (its options and what it publishes).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { applySequenced } from '../protocol/room.ts';
+import { applySequenced } from '../protocol/room-apply.ts';
 import type { ChatMessage, ClientCommand, ClientMessage, RoomState, SequencedEvent, ServerMessage, SfuClientMessage } from '../protocol/types.ts';
 import type { ConnectionStatus } from './connection-status.ts';
 import { PendingReplies, type CommandAck } from './pending-replies.ts';

@@ -6,7 +6,6 @@
 import * as v from 'valibot';
 import {
   DEFAULT_COUNTDOWN_MS,
-  MAX_BREAKOUT_ROOMS,
   ROOM_ID_LIMIT,
   isStaff,
   type Actor,
@@ -19,7 +18,8 @@ import {
 import { own, put } from './records.ts';
 import { closedBreakout, breakoutDeadline, deal, initialBreakout, locationOf, roomIds, validRoom } from './breakout-state.ts';
 import { chatText, keepRooms } from './chat.ts';
-import { NOT_JOINED, ok, refuse, type CommandOf, type DecideContext, type Decision, type RoomFeature, type Viewer } from './feature.ts';
+import { NOT_JOINED, ok, refuse, type CommandOf, type DecideContext, type Decision, type RoomFeature, type Viewer, type ApplyTable } from './feature.ts';
+import { BreakoutConfigSchema } from './breakout-config.ts';
 import { BreakoutTargetSchema, UserIdSchema, bare } from './fields.ts';
 
 export {
@@ -34,22 +34,7 @@ export {
 export { historyOf } from './chat.ts';
 export type { Viewer } from './feature.ts';
 
-/** The breakout set-up form, shared by `<breakout-dashboard>` (live) and the server. */
-export const BreakoutConfigSchema = v.object({
-  type: v.literal('breakout/configure'),
-  rooms: v.pipe(
-    v.array(
-      v.pipe(v.string('Each room needs a name.'), v.trim(), v.minLength(1, 'Each room needs a name.'), v.maxLength(60, 'A room name can have at most 60 characters.')),
-      'rooms must be a list of names',
-    ),
-    v.minLength(1, 'Create at least one room.'),
-    v.maxLength(MAX_BREAKOUT_ROOMS, `You can create at most ${MAX_BREAKOUT_ROOMS} rooms.`),
-    v.check((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, 'Give each room a different name.'),
-  ),
-  timeLimitMinutes: v.nullable(v.pipe(v.number('The time limit must be a number of minutes.'), v.minValue(1, 'The time limit must be at least 1 minute.'), v.maxValue(600, 'The time limit can be at most 600 minutes.'))),
-  countdownSeconds: v.pipe(v.number('The countdown must be a number of seconds.'), v.integer('Use whole seconds for the countdown.'), v.minValue(0, 'The countdown cannot be negative.'), v.maxValue(60, 'The countdown can be at most 60 seconds.')),
-  assignment: v.picklist(['auto', 'manual', 'mixed'], 'Choose how participants are assigned: automatically, manually, or both.'),
-});
+export { BreakoutConfigSchema };
 
 // ---------------------------------------------------------------------------
 // Decide
@@ -203,6 +188,34 @@ const withBreakout = (state: RoomState, change: Partial<RoomState['breakout']>):
   breakout: { ...state.breakout, ...change },
 });
 
+/** How each event of this feature changes the state (browsers need only this part; see room-apply.ts). */
+export const breakoutApply: ApplyTable<'breakout-configured' | 'breakout-planned' | 'breakout-started' | 'breakout-moves' | 'breakout-moved' | 'breakout-gathered' | 'breakout-ending' | 'breakout-ended' | 'breakout-time-added' | 'help-requested' | 'help-cleared'> = {
+  // The new rooms replace the old ones: their chat goes with them.
+  'breakout-configured': (state, event) => ({
+    ...state,
+    chat: keepRooms(state.chat, event.config.rooms.map((r) => r.id)),
+    breakout: { ...initialBreakout(), config: event.config, plan: event.plan, nextRoomId: event.nextRoomId, nextCallId: state.breakout.nextCallId },
+  }),
+  'breakout-planned': (state, event) => withBreakout(state, { plan: event.plan }),
+  'breakout-started': (state, event) =>
+    withBreakout(state, {
+      status: 'running',
+      gathered: false,
+      returnTo: event.resumed ? {} : state.breakout.returnTo,
+      endsAt: event.endsAt,
+      closingAt: null,
+      startedAt: event.resumed ? state.breakout.startedAt : event.at,
+    }),
+  'breakout-moves': (state, event) => withBreakout(state, { moves: { ...state.breakout.moves, ...event.moves } }),
+  'breakout-moved': applyMoved,
+  'breakout-gathered': (state, event) => withBreakout(state, { gathered: true, returnTo: event.returnTo }),
+  'breakout-ending': (state, event) => withBreakout(state, { closingAt: event.closingAt }),
+  'breakout-ended': (state) => ({ ...state, breakout: closedBreakout(state.breakout) }),
+  'breakout-time-added': (state, event) => withBreakout(state, { endsAt: event.endsAt }),
+  'help-requested': (state, event) => withBreakout(state, { calls: [...state.breakout.calls, event.call], nextCallId: event.call.id + 1 }),
+  'help-cleared': (state, event) => withBreakout(state, { calls: state.breakout.calls.filter((c) => !event.callIds.includes(c.id)) }),
+};
+
 export const breakout: RoomFeature<
   BreakoutCommandType,
   | 'breakout-configured'
@@ -347,32 +360,7 @@ export const breakout: RoomFeature<
       return ok({ type: 'help-cleared', callIds: [call.id], userIds: [call.userId], reason: 'dismissed' });
     }),
   },
-  apply: {
-    // The new rooms replace the old ones: their chat goes with them.
-    'breakout-configured': (state, event) => ({
-      ...state,
-      chat: keepRooms(state.chat, event.config.rooms.map((r) => r.id)),
-      breakout: { ...initialBreakout(), config: event.config, plan: event.plan, nextRoomId: event.nextRoomId, nextCallId: state.breakout.nextCallId },
-    }),
-    'breakout-planned': (state, event) => withBreakout(state, { plan: event.plan }),
-    'breakout-started': (state, event) =>
-      withBreakout(state, {
-        status: 'running',
-        gathered: false,
-        returnTo: event.resumed ? {} : state.breakout.returnTo,
-        endsAt: event.endsAt,
-        closingAt: null,
-        startedAt: event.resumed ? state.breakout.startedAt : event.at,
-      }),
-    'breakout-moves': (state, event) => withBreakout(state, { moves: { ...state.breakout.moves, ...event.moves } }),
-    'breakout-moved': applyMoved,
-    'breakout-gathered': (state, event) => withBreakout(state, { gathered: true, returnTo: event.returnTo }),
-    'breakout-ending': (state, event) => withBreakout(state, { closingAt: event.closingAt }),
-    'breakout-ended': (state) => ({ ...state, breakout: closedBreakout(state.breakout) }),
-    'breakout-time-added': (state, event) => withBreakout(state, { endsAt: event.endsAt }),
-    'help-requested': (state, event) => withBreakout(state, { calls: [...state.breakout.calls, event.call], nextCallId: event.call.id + 1 }),
-    'help-cleared': (state, event) => withBreakout(state, { calls: state.breakout.calls.filter((c) => !event.callIds.includes(c.id)) }),
-  },
+  apply: breakoutApply,
   audience: {
     'breakout-configured': { to: 'everyone', snapshot: true },
     'breakout-planned': { to: 'everyone', snapshot: true },

@@ -14,7 +14,7 @@
  */
 import * as v from 'valibot';
 import { locationOf } from './breakout-state.ts';
-import { NOT_JOINED, ok, refuse, type RoomFeature } from './feature.ts';
+import { NOT_JOINED, ok, refuse, type RoomFeature, type ApplyTable } from './feature.ts';
 import { CHAT_HISTORY, CHAT_MAX_LENGTH, CHAT_TOTAL, CHAT_TOTAL_CHARS, type ChatMessage, type RoomState } from './types.ts';
 
 /** The room a message belongs to, for the bounds: broadcasts count with the main room. */
@@ -89,6 +89,20 @@ export function chatText(what: string, notText: string) {
   );
 }
 
+/** Does `userId` hear `message`, said in `before`? Said in a room: heard in that room (where the listener was when it was said); broadcasts everywhere. */
+export function hearsChat(message: ChatMessage, before: RoomState, userId: string): boolean {
+  return message.broadcast === true || (message.room ?? null) === locationOf(before, userId);
+}
+
+/** How each event of this feature changes the state (browsers need only this part; see room-apply.ts). */
+export const chatApply: ApplyTable<'chat'> = {
+  chat: (state, event) => ({
+    ...state,
+    chat: addChat(state.chat, event.message),
+    nextChatId: Math.max(state.nextChatId, event.message.id + 1),
+  }),
+};
+
 export const chat: RoomFeature<'chat/send', 'chat'> = {
   name: 'chat',
   commands: {
@@ -117,16 +131,9 @@ export const chat: RoomFeature<'chat/send', 'chat'> = {
       });
     },
   },
-  apply: {
-    chat: (state, event) => ({
-      ...state,
-      chat: addChat(state.chat, event.message),
-      nextChatId: Math.max(state.nextChatId, event.message.id + 1),
-    }),
-  },
+  apply: chatApply,
   audience: {
-    // Said in a room: heard in that room (where the listener was when it was said); broadcasts everywhere.
-    chat: { to: (event, before, viewer) => event.message.broadcast === true || (event.message.room ?? null) === locationOf(before, viewer.id) },
+    chat: { to: (event, before, viewer) => hearsChat(event.message, before, viewer.id) },
   },
   /** Only the chat of the viewer's room, and broadcasts. */
   view: (state, viewer) => {

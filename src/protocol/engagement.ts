@@ -4,7 +4,7 @@
  * engagement rate moderators see.
  */
 import * as v from 'valibot';
-import { NOT_JOINED, ok, refuse, type RoomFeature } from './feature.ts';
+import { NOT_JOINED, ok, refuse, type RoomFeature, type ApplyTable } from './feature.ts';
 import { participantOf } from './presence.ts';
 import { withKey } from './records.ts';
 import type { Participant, RoomState } from './types.ts';
@@ -22,6 +22,12 @@ function update(state: RoomState, userId: string, change: Partial<Participant>):
 
 /** A person's own media and engagement reach them even while they are not in the room. */
 const aboutThem = { to: 'everyone', outsiders: (e: { userId: string }, userId: string) => e.userId === userId } as const;
+
+/** How each event of this feature changes the state (browsers need only this part; see room-apply.ts). */
+export const engagementApply: ApplyTable<'media-changed' | 'engagement-changed'> = {
+  'media-changed': (state, event) => update(state, event.userId, { audio: event.audio, video: event.video }),
+  'engagement-changed': (state, event) => update(state, event.userId, { engaged: event.engaged }),
+};
 
 export const engagement: RoomFeature<'media/state' | 'engagement/report', 'media-changed' | 'engagement-changed'> = {
   name: 'engagement',
@@ -49,10 +55,7 @@ export const engagement: RoomFeature<'media/state' | 'engagement/report', 'media
       return ok({ type: 'engagement-changed', userId: actor.id, engaged: command.engaged });
     },
   },
-  apply: {
-    'media-changed': (state, event) => update(state, event.userId, { audio: event.audio, video: event.video }),
-    'engagement-changed': (state, event) => update(state, event.userId, { engaged: event.engaged }),
-  },
+  apply: engagementApply,
   audience: {
     'media-changed': aboutThem,
     'engagement-changed': aboutThem,

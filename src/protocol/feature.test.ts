@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { applyTable } from './room-apply.ts';
 import { apply, clientCommandSchemas, decide, hears, initialState, ownerOf, reachesOutsider, reduce, roomFeatures, snapshotAfter, viewFor } from './room.ts';
 import { parseClientMessage } from './schema.ts';
 import type { Actor, ClientCommand, Command, RoomEvent, RoomState, ServerCommand } from './types.ts';
@@ -90,6 +91,12 @@ describe('room features: every event and command has exactly one owner', () => {
     assert.deepEqual(sorted(listed('apply')), sorted(asOwners(EVENTS)));
     assert.deepEqual(sorted(listed('audience')), sorted(asOwners(EVENTS)));
     for (const [type, owner] of Object.entries(EVENTS)) assert.equal(ownerOf('event', type), owner, type);
+  });
+
+  it("browsers' apply (room-apply.ts) folds every event with the very handler of the feature that owns it", () => {
+    const features = new Map(roomFeatures().flatMap((f) => Object.entries(f.apply)));
+    assert.deepEqual([...applyTable().keys()].sort(), [...features.keys()].sort());
+    for (const [type, handler] of applyTable()) assert.equal(handler, features.get(type), type);
   });
 
   it('every command type has one decide handler; every client command one schema, server commands none', () => {

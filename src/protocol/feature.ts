@@ -56,6 +56,8 @@ export interface Audience<E extends RoomEvent = RoomEvent> {
 
 export type DecideHandler<K extends CommandType> = (state: RoomState, command: CommandOf<K>, ctx: DecideContext) => Decision;
 export type ApplyHandler<K extends EventType> = (state: RoomState, event: EventOf<K>) => RoomState;
+/** How each of the events `E` changes the state: a feature's `apply`, also composed on its own for browsers (room-apply.ts). */
+export type ApplyTable<E extends EventType> = { [K in E]: ApplyHandler<K> };
 
 /**
  * One feature, owning commands `C` and events `E`. Every command in `C` needs a decide handler,
@@ -67,7 +69,7 @@ export interface RoomFeature<C extends CommandType = never, E extends EventType 
   /** Schemas of the commands browsers may send, by type (validated in `schema.ts`). */
   commands: { [K in Extract<C, ClientCommandType>]: v.GenericSchema<unknown, CommandOf<K>> };
   decide: { [K in C]: DecideHandler<K> };
-  apply: { [K in E]: ApplyHandler<K> };
+  apply: ApplyTable<E>;
   audience: { [K in E]: Audience<EventOf<K>> };
   /** The state as `viewer` may see it (their room's chat, their own help calls). Same object when unchanged. */
   view?: (state: RoomState, viewer: Viewer) => RoomState;

@@ -13,7 +13,7 @@
  * says how it travels.
  */
 import * as v from 'valibot';
-import { NOT_JOINED, ok, refuse, type DecideContext, type RoomFeature } from './feature.ts';
+import { NOT_JOINED, ok, refuse, type DecideContext, type RoomFeature, type ApplyTable } from './feature.ts';
 import { DEFAULT_MESH_LIMIT, isStaff, type MediaMode, type MediaModeState, type RoomEvent, type RoomState } from './types.ts';
 
 export type { MediaConfig, MediaMode, MediaModeState } from './types.ts';
@@ -56,6 +56,12 @@ function withMedia(state: RoomState, change: Partial<MediaModeState>): RoomState
 
 export const UNAVAILABLE_MESSAGE = 'This room has no media server to move to. Ask your administrator to set one up.';
 
+/** How each event of this feature changes the state (browsers need only this part; see room-apply.ts). */
+export const mediaModeApply: ApplyTable<'media-mode-changed' | 'media-crowded'> = {
+  'media-mode-changed': (state, event) => withMedia(state, { mode: event.mode, pinned: event.pinned }),
+  'media-crowded': (state, event) => withMedia(state, { crowdedAt: event.at }),
+};
+
 export const mediaModeFeature: RoomFeature<'media/pin-sfu', 'media-mode-changed' | 'media-crowded'> = {
   name: 'media-mode',
   commands: {
@@ -75,10 +81,7 @@ export const mediaModeFeature: RoomFeature<'media/pin-sfu', 'media-mode-changed'
       return ok({ type: 'media-mode-changed', mode, pinned: false, reason: 'unpinned', by: actor.id });
     },
   },
-  apply: {
-    'media-mode-changed': (state, event) => withMedia(state, { mode: event.mode, pinned: event.pinned }),
-    'media-crowded': (state, event) => withMedia(state, { crowdedAt: event.at }),
-  },
+  apply: mediaModeApply,
   audience: {
     'media-mode-changed': { to: 'everyone', snapshot: true },
     'media-crowded': { to: (_event, _before, viewer) => isStaff(viewer.role) },

@@ -7,7 +7,7 @@
  * session, which `SessionInfo` describes.)
  */
 import { closedBreakout } from './breakout-state.ts';
-import { NOT_JOINED, ok, refuse, type RoomFeature } from './feature.ts';
+import { NOT_JOINED, ok, refuse, type RoomFeature, type ApplyTable } from './feature.ts';
 import { bare } from './fields.ts';
 import { restartedMedia } from './media-mode.ts';
 import { everyoneGone, isRemoved, joinEvents, leaveEvents, participantOf, REMOVED_MESSAGE } from './presence.ts';
@@ -20,6 +20,24 @@ function started(state: RoomState): RoomState {
 
 /** Lifecycle news reaches everyone, in the meeting or not: they need it to come back, or to go. */
 const lifecycle = { to: 'everyone', outsiders: true } as const;
+
+/** How each event of this feature changes the state (browsers need only this part; see room-apply.ts). */
+export const meetingApply: ApplyTable<'meeting-ended' | 'meeting-started' | 'host-away-started' | 'host-away-cancelled' | 'settings-changed' | 'session-info'> = {
+  'meeting-ended': (state, event) => ({
+    ...state,
+    status: 'ended',
+    endedReason: event.reason,
+    hostAwayDeadline: null,
+    // Everyone is out of the room; a restart counts only those who join again.
+    participants: everyoneGone(state.participants, event.at),
+    breakout: closedBreakout(state.breakout),
+  }),
+  'meeting-started': started,
+  'host-away-started': (state, event) => ({ ...state, hostAwayDeadline: event.deadline }),
+  'host-away-cancelled': (state) => ({ ...state, hostAwayDeadline: null }),
+  'settings-changed': (state, event) => ({ ...state, hostAwayMs: event.hostAwayMs }),
+  'session-info': (state, event) => ({ ...state, session: event.info }),
+};
 
 export const meeting: RoomFeature<
   'meeting/start' | 'meeting/end' | 'meeting/join' | 'meeting/leave' | 'session/info',
@@ -68,22 +86,7 @@ export const meeting: RoomFeature<
       return ok({ type: 'session-info', info: command.info });
     },
   },
-  apply: {
-    'meeting-ended': (state, event) => ({
-      ...state,
-      status: 'ended',
-      endedReason: event.reason,
-      hostAwayDeadline: null,
-      // Everyone is out of the room; a restart counts only those who join again.
-      participants: everyoneGone(state.participants, event.at),
-      breakout: closedBreakout(state.breakout),
-    }),
-    'meeting-started': started,
-    'host-away-started': (state, event) => ({ ...state, hostAwayDeadline: event.deadline }),
-    'host-away-cancelled': (state) => ({ ...state, hostAwayDeadline: null }),
-    'settings-changed': (state, event) => ({ ...state, hostAwayMs: event.hostAwayMs }),
-    'session-info': (state, event) => ({ ...state, session: event.info }),
-  },
+  apply: meetingApply,
   audience: {
     'meeting-ended': { ...lifecycle, snapshot: true },
     'meeting-started': { ...lifecycle, snapshot: true },

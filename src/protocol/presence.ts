@@ -10,7 +10,7 @@
 import * as v from 'valibot';
 import { own, withKey, without } from './records.ts';
 import { forgetInBreakout } from './breakout-state.ts';
-import { NOT_JOINED, ok, refuse, type RoomFeature } from './feature.ts';
+import { NOT_JOINED, ok, refuse, type RoomFeature, type ApplyTable } from './feature.ts';
 import { UserIdSchema } from './fields.ts';
 import {
   LEFT_KEEP_MS,
@@ -131,6 +131,30 @@ function applyLeft(state: RoomState, event: Extract<RoomEvent, { type: 'particip
 /** News about a person reaches them even while they are not in the room (their own join, leave, removal). */
 const aboutThem = { outsiders: (e: { userId: string }, userId: string) => e.userId === userId } as const;
 
+/** How each event of this feature changes the state (browsers need only this part; see room-apply.ts). */
+export const presenceApply: ApplyTable<'participant-joined' | 'participant-left' | 'participant-removed' | 'participants-pruned'> = {
+  'participant-joined': (state, event) => ({
+    ...state,
+    participants: withKey(state.participants, event.participant.id, event.participant),
+  }),
+  'participant-left': applyLeft,
+  'participant-removed': (state, event) => {
+    const p = participantOf(state, event.userId);
+    const removed = state.removed ?? [];
+    return {
+      ...state,
+      participants: p ? withKey(state.participants, p.id, leftParticipant(p, event.at)) : state.participants,
+      removed: removed.includes(event.userId) ? removed : [...removed, event.userId],
+      breakout: forgetInBreakout(state.breakout, [event.userId]),
+    };
+  },
+  'participants-pruned': (state, event) => ({
+    ...state,
+    participants: without(state.participants, event.userIds),
+    breakout: forgetInBreakout(state.breakout, event.userIds),
+  }),
+};
+
 export const presence: RoomFeature<
   'presence/join' | 'presence/leave' | 'participant/remove',
   'participant-joined' | 'participant-left' | 'participant-removed' | 'participants-pruned'
@@ -161,28 +185,7 @@ export const presence: RoomFeature<
       return ok({ type: 'participant-removed', userId: p.id, by: actor.id, at: now }, ...hostAwayAfterGoing(state, p, now));
     },
   },
-  apply: {
-    'participant-joined': (state, event) => ({
-      ...state,
-      participants: withKey(state.participants, event.participant.id, event.participant),
-    }),
-    'participant-left': applyLeft,
-    'participant-removed': (state, event) => {
-      const p = participantOf(state, event.userId);
-      const removed = state.removed ?? [];
-      return {
-        ...state,
-        participants: p ? withKey(state.participants, p.id, leftParticipant(p, event.at)) : state.participants,
-        removed: removed.includes(event.userId) ? removed : [...removed, event.userId],
-        breakout: forgetInBreakout(state.breakout, [event.userId]),
-      };
-    },
-    'participants-pruned': (state, event) => ({
-      ...state,
-      participants: without(state.participants, event.userIds),
-      breakout: forgetInBreakout(state.breakout, event.userIds),
-    }),
-  },
+  apply: presenceApply,
   audience: {
     'participant-joined': { to: 'everyone', outsiders: (e, userId) => e.participant.id === userId, snapshot: true },
     'participant-left': { to: 'everyone', ...aboutThem, snapshot: true },

@@ -30,10 +30,13 @@ import { meeting } from './meeting.ts';
 import { mediaModeFeature } from './media-mode.ts';
 import { presence } from './presence.ts';
 import { share } from './share.ts';
+import { apply, applySequenced, coreApply } from './room-apply.ts';
 import { DEFAULT_HOST_AWAY_MS, type Command, type ErrorCode, type RoomEvent, type RoomState } from './types.ts';
 import type * as v from 'valibot';
 
 export type { Audience, DecideContext, Decision, RoomFeature, Viewer } from './feature.ts';
+// Folding events is composed on its own (browsers need only that): the same functions here.
+export { apply, applySequenced };
 
 export function initialState(room: string, hostAwayMs = DEFAULT_HOST_AWAY_MS): RoomState {
   return {
@@ -63,7 +66,7 @@ function core(features: readonly FeatureShape[]): RoomFeature<'timer/due', 'reda
       // against the same state.
       'timer/due': (state, _command, { now }) => ok(...features.flatMap((f) => f.due?.(state, now) ?? [])),
     },
-    apply: { redacted: (state) => state },
+    apply: coreApply,
     // Stands in, for one connection, for an event meant for others: it reveals nothing.
     audience: { redacted: { to: 'everyone' } },
   };
@@ -176,22 +179,12 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
   return r.ok ? { ok: true, events: r.events } : r;
 }
 
-/** Fold one event into state, returning a new state object (an event nobody owns changes nothing). */
-export function apply(state: RoomState, event: RoomEvent): RoomState {
-  const handler = tables().apply.get(event.type) as ((s: RoomState, e: RoomEvent) => RoomState) | undefined;
-  return handler ? handler(state, event) : state;
-}
 
 /** Apply a command end to end: decide, then fold the events. */
 export function reduce(state: RoomState, command: Command, ctx: DecideContext): Outcome {
   return decideAndApply(state, command, ctx);
 }
 
-/** Apply an event that carries its sequence number, as browsers and the room hub do. */
-export function applySequenced(state: RoomState, e: { seq: number; event: RoomEvent }): RoomState {
-  if (e.seq <= state.seq) return state; // already applied (a resume may overlap)
-  return { ...apply(state, e.event), seq: e.seq };
-}
 
 /** The composed audience rule: may `viewer` (in the room) receive `event`, decided against `before`? */
 export function hears(event: RoomEvent, before: RoomState, viewer: Viewer): boolean {

@@ -23,7 +23,9 @@ export const PEER_ID = /^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$/;
 
 export const RoleSchema = v.picklist(['host', 'moderator', 'participant'] satisfies Role[], 'role must be host, moderator or participant');
 
-export { BreakoutConfigSchema } from './breakout.ts';
+export { BreakoutConfigSchema } from './breakout-config.ts';
+export { describeIssues, fieldErrors } from './issues.ts';
+import { describeIssues } from './issues.ts';
 
 const SourceSchema = v.picklist(['camera', 'screen'], 'source must be camera or screen');
 const SdpSchema = v.pipe(
@@ -105,26 +107,6 @@ const ClientMessageSchema = v.variant(
 export type ParseResult<T> =
   | { ok: true; value: T }
   | { ok: false; code: 'bad-message' | 'too-large' | 'unknown-type'; message: string; ref?: string };
-
-/** Describe valibot issues as one readable sentence, naming the field. */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  return issues
-    .map((i) => {
-      const path = v.getDotPath(i);
-      return path ? `${path}: ${i.message}` : i.message;
-    })
-    .join('; ');
-}
-
-/** Field-level errors for forms and REST replies: `{ field: [messages] }`. */
-export function fieldErrors(issues: readonly v.BaseIssue<unknown>[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const i of issues) {
-    const key = v.getDotPath(i) ?? '';
-    (out[key] ??= []).push(i.message);
-  }
-  return out;
-}
 
 /** Parse and validate one text frame from a browser. */
 export function parseClientMessage(raw: string): ParseResult<ClientMessage> {

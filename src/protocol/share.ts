@@ -10,7 +10,7 @@
  */
 import * as v from 'valibot';
 import { locationOf } from './breakout-state.ts';
-import { NOT_JOINED, ok, refuse, type RoomFeature, type Viewer } from './feature.ts';
+import { NOT_JOINED, ok, refuse, type RoomFeature, type Viewer, type ApplyTable } from './feature.ts';
 import { UserIdSchema } from './fields.ts';
 import { participantOf } from './presence.ts';
 import { isStaff, type ActiveShare, type RoomEvent, type RoomState, type ShareState, type ShareStopReason } from './types.ts';
@@ -62,6 +62,22 @@ function endOf(share: ActiveShare, before: RoomState, after: RoomState): ShareSt
   return null;
 }
 
+/** How each event of this feature changes the state (browsers need only this part; see room-apply.ts). */
+export const shareApply: ApplyTable<'share-started' | 'share-stopped' | 'share-allowed'> = {
+  'share-started': (state, event) => {
+    const s = event.share;
+    // One share per room, one per person.
+    const others = shareState(state).active.filter((a) => a.room !== s.room && a.userId !== s.userId);
+    return withShares(state, { active: [...others, s] });
+  },
+  'share-stopped': (state, event) => {
+    const active = shareState(state).active;
+    const rest = active.filter((a) => !(a.userId === event.userId && a.room === event.room));
+    return rest.length === active.length ? state : withShares(state, { active: rest });
+  },
+  'share-allowed': (state, event) => withShares(state, { allowParticipants: event.allowed }),
+};
+
 export const share: RoomFeature<'share/start' | 'share/stop' | 'share/allow', 'share-started' | 'share-stopped' | 'share-allowed'> = {
   name: 'share',
   commands: {
@@ -112,20 +128,7 @@ export const share: RoomFeature<'share/start' | 'share/stop' | 'share/allow', 's
       return ok({ type: 'share-allowed', allowed: command.allowed, by: actor.id });
     },
   },
-  apply: {
-    'share-started': (state, event) => {
-      const s = event.share;
-      // One share per room, one per person.
-      const others = shareState(state).active.filter((a) => a.room !== s.room && a.userId !== s.userId);
-      return withShares(state, { active: [...others, s] });
-    },
-    'share-stopped': (state, event) => {
-      const active = shareState(state).active;
-      const rest = active.filter((a) => !(a.userId === event.userId && a.room === event.room));
-      return rest.length === active.length ? state : withShares(state, { active: rest });
-    },
-    'share-allowed': (state, event) => withShares(state, { allowParticipants: event.allowed }),
-  },
+  apply: shareApply,
   audience: {
     'share-started': { to: 'everyone', snapshot: true },
     // The sharer hears their share ended even once out of the room; everyone hears the meeting's end.

@@ -5,7 +5,7 @@ import { safeParse } from 'valibot';
 import { RoomConnection } from '../../client/room-connection.ts';
 import { roomContext, type RoomContextValue } from '../../context/room-context.ts';
 import { roomName } from '../../protocol/breakout.ts';
-import { BreakoutConfigSchema } from '../../protocol/schema.ts';
+import { BreakoutConfigSchema } from '../../protocol/breakout-config.ts';
 import { isStaff, type ClientCommand, type RoomEvent, type RoomState } from '../../protocol/types.ts';
 import { askConfirm, confirmDialog } from '../shared/confirm-dialog.ts';
 import { icon } from '../shared/icons.ts';

@@ -60,7 +60,10 @@ describe('<kaltura-room> on the media server', () => {
 
     // The socket drops: the media server's connections went with it, so the same link starts over.
     server.dropAll();
-    await waitUntil(() => server.sockets.length === 2 && el.status === 'connected' && link.handled.length === 2, 'reconnected', WAIT);
+    const seen = () => `${server.sockets.length} sockets, ${el.status}, link handled ${JSON.stringify(link.handled.map((m) => m.op))}`;
+    await waitUntil(() => server.sockets.length === 2 && el.status === 'connected' && link.handled.length === 2, 'reconnected', WAIT).catch((e: Error) => {
+      throw new Error(`${e.message} (${seen()})`);
+    });
     expect(link.handled[1]).to.deep.equal({ type: 'sfu', op: 'reset', reason: 'server' });
     expect(link.closed).to.equal(false);
     expect(FakeSfuLink.instances).to.have.length(1);

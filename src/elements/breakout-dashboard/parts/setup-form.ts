@@ -5,7 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { safeParse } from 'valibot';
-import { BreakoutConfigSchema, fieldErrors } from '../../../protocol/schema.ts';
+import { BreakoutConfigSchema } from '../../../protocol/breakout-config.ts';
+import { fieldErrors } from '../../../protocol/issues.ts';
 import type { AssignMode, ClientCommand } from '../../../protocol/types.ts';
 
 export interface SetupForm {

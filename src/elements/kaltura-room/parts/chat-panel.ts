@@ -7,7 +7,8 @@ import { html, nothing, type ReactiveController, type ReactiveControllerHost, ty
 import { repeat } from 'lit/directives/repeat.js';
 import type { RoomCommandError } from '../../../client/room-connection.ts';
 import { locationOf, roomName } from '../../../protocol/breakout.ts';
-import { hears, type Viewer } from '../../../protocol/room.ts';
+import { hearsChat } from '../../../protocol/chat.ts';
+import type { Viewer } from '../../../protocol/room.ts';
 import type { ChatMessage, RoomState } from '../../../protocol/types.ts';
 import { formatTimeOfDay } from '../../shared/format.ts';
 import { icon } from '../../shared/icons.ts';
@@ -15,7 +16,7 @@ import { Cooldown, rateLimitedText } from '../rate-limit.ts';
 
 /** May `viewer` see `message` where they are now? The room's own audience rule for chat. */
 export function seesMessage(state: RoomState, message: ChatMessage, viewer: Viewer): boolean {
-  return hears({ type: 'chat', message }, state, viewer);
+  return hearsChat(message, state, viewer.id);
 }
 
 type Host = ReactiveControllerHost & { renderRoot: ParentNode };
