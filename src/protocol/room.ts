@@ -179,12 +179,10 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
   return r.ok ? { ok: true, events: r.events } : r;
 }
 
-
 /** Apply a command end to end: decide, then fold the events. */
 export function reduce(state: RoomState, command: Command, ctx: DecideContext): Outcome {
   return decideAndApply(state, command, ctx);
 }
-
 
 /** The composed audience rule: may `viewer` (in the room) receive `event`, decided against `before`? */
 export function hears(event: RoomEvent, before: RoomState, viewer: Viewer): boolean {

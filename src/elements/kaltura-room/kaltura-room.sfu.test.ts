@@ -61,7 +61,8 @@ describe('<kaltura-room> on the media server', () => {
     // The socket drops: the media server's connections went with it, so the same link starts over.
     server.dropAll();
     const seen = () => `${server.sockets.length} sockets, ${el.status}, link handled ${JSON.stringify(link.handled.map((m) => m.op))}`;
-    await waitUntil(() => server.sockets.length === 2 && el.status === 'connected' && link.handled.length === 2, 'reconnected', WAIT).catch((e: Error) => {
+    // At least one new socket: on a busy machine a first try may be given up on (no welcome in time).
+    await waitUntil(() => server.sockets.length >= 2 && el.status === 'connected' && link.handled.length === 2, 'reconnected', WAIT).catch((e: Error) => {
       throw new Error(`${e.message} (${seen()})`);
     });
     expect(link.handled[1]).to.deep.equal({ type: 'sfu', op: 'reset', reason: 'server' });
