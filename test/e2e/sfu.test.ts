@@ -15,7 +15,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { issueToken } from '../../server/auth.ts';
 import { startServer, TEST_SECRET, type RunningServer } from '../../server/testing/spawn.ts';
 import { LAB_CHROMIUM_FLAGS, startMediaLab, type MediaLab } from '../support/media-lab.ts';
-import { clickButton, launch, openPage, playingRemoteVideos, roomState, startCoursePage, until, waitForRemoteVideos } from './browser.ts';
+import { clickButton, launch, openPage, roomState, startCoursePage, until, waitForRemoteVideos } from './browser.ts';
 import { openConsole, type Console } from './console.ts';
 import { janusRoomSecret, openJanusProbe, type JanusProbe } from './janus-probe.ts';
 
@@ -86,6 +86,21 @@ async function flowingVideos(page: Page, ms = 2000): Promise<number> {
   await new Promise((r) => setTimeout(r, ms));
   const b = await inboundVideoBytes(page);
   return Object.keys(b).filter((k) => b[k]! > (a[k] ?? 0)).length;
+}
+
+/**
+ * Wait (up to 30 s) until `page` receives video bytes from exactly `n` streams over 2 s; a stream
+ * may stall for a moment on a busy machine, so one short sample is not the answer. With `atMost`,
+ * a sample over it fails at once: more streams than allowed is never a matter of load.
+ */
+async function flowsSettle(page: Page, n: number, what: string, atMost?: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const seen = await flowingVideos(page);
+    if (atMost !== undefined) assert.ok(seen <= atMost, `${what}: video arrives from ${seen} streams, more than ${atMost}`);
+    if (seen === n) return;
+    if (Date.now() - started > 30_000) assert.equal(seen, n, what);
+  }
 }
 
 const mode = async (p: Page) => (await roomState(p))?.media?.mode ?? 'mesh';
@@ -194,7 +209,7 @@ describe('Media server: six browsers, mesh to Janus, breakout rooms, last-N, lea
     for (const page of pages) await waitForRemoteVideos(page, 2, 90_000);
     console.log(`[sfu] two rooms of three, each page playing exactly its 2 room-mates, ${Date.now() - started} ms after the start`);
     // No page receives a byte of video from the other room.
-    for (const page of pages) assert.equal(await flowingVideos(page), 2);
+    for (const page of pages) await flowsSettle(page, 2, 'video from exactly its 2 room-mates', 2);
 
     // Janus: room A's allowed list has exactly room A's three people; their tokens do not open room B.
     const roomA = `${ROOM}/r1`;
@@ -214,7 +229,7 @@ describe('Media server: six browsers, mesh to Janus, breakout rooms, last-N, lea
     for (const page of pages) await until(page, `document.querySelector('kaltura-room').roomState.breakout.status === 'idle'`, 60_000, 'breakout to end');
     for (const page of pages) await waitForRemoteVideos(page, 5, 90_000);
     const teacher = pages[0]!;
-    assert.equal(await flowingVideos(teacher), 5);
+    await flowsSettle(teacher, 5, 'video from all 5 others');
     await teacher.evaluate(() => ((document.querySelector('kaltura-room') as any).lastN = 2));
     await waitForRemoteVideos(teacher, 2, 30_000);
     const started = Date.now();
@@ -223,13 +238,13 @@ describe('Media server: six browsers, mesh to Janus, breakout rooms, last-N, lea
       if (n === 2) break;
       if (Date.now() - started > 30_000) throw new Error(`Janus still sends ${n} videos to a page that asked for 2`);
     }
-    // The others still get everyone.
-    assert.equal(await playingRemoteVideos(pages[1]!), 5);
+    // The others still get everyone (a video may stall for a moment on a busy machine: waited for).
+    await waitForRemoteVideos(pages[1]!, 5, 30_000);
   });
 
   it('someone who leaves stops receiving at once, and Janus forgets their token', async () => {
     const eli = pages[5]!;
-    assert.ok((await flowingVideos(eli)) >= 4);
+    await flowsSettle(eli, 5, 'video from all 5 others before leaving');
     await clickButton(eli, 'More options');
     await clickButton(eli, 'Leave Session');
     const started = Date.now();
