@@ -92,7 +92,6 @@ void everyCommandOwned, void everyEventOwned;
 interface Tables {
   all: readonly FeatureShape[];
   decide: ReadonlyMap<string, FeatureShape['decide'][string]>;
-  apply: ReadonlyMap<string, FeatureShape['apply'][string]>;
   audience: ReadonlyMap<string, Audience<RoomEvent>>;
   commands: ReadonlyMap<string, v.GenericSchema>;
   owner: { commands: ReadonlyMap<string, string>; events: ReadonlyMap<string, string> };
@@ -109,7 +108,6 @@ function tables(): Tables {
   const list: readonly FeatureShape[] = features();
   const all = [...list, core(list) as FeatureShape];
   const decide = new Map<string, FeatureShape['decide'][string]>();
-  const apply = new Map<string, FeatureShape['apply'][string]>();
   const audience = new Map<string, Audience<RoomEvent>>();
   const commands = new Map<string, v.GenericSchema>();
   const owners = { commands: new Map<string, string>(), events: new Map<string, string>() };
@@ -121,10 +119,11 @@ function tables(): Tables {
   for (const f of all) {
     for (const [type, h] of Object.entries(f.decide)) claim('commands', type, f.name), decide.set(type, h);
     for (const [type, s] of Object.entries(f.commands)) commands.set(type, s);
-    for (const [type, h] of Object.entries(f.apply)) claim('events', type, f.name), apply.set(type, h);
+    // Folding is room-apply.ts's; here only who owns each event.
+    for (const type of Object.keys(f.apply)) claim('events', type, f.name);
     for (const [type, a] of Object.entries(f.audience)) audience.set(type, a as Audience<RoomEvent>);
   }
-  built = { all, decide, apply, audience, commands, owner: owners };
+  built = { all, decide, audience, commands, owner: owners };
   return built;
 }
 
