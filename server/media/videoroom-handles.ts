@@ -47,11 +47,13 @@ export class Publisher extends Closable implements PublisherHandle {
   readonly room: string;
   readonly feed: string;
   answer = '';
-  gen = 0;
+  /** This publisher among all the feed's publishers over time. */
+  readonly gen: number;
   private handle: JanusHandle | null = null;
   private readonly rooms: RoomsContext;
-  constructor(rooms: RoomsContext, room: string, feed: string) {
+  constructor(rooms: RoomsContext, room: string, feed: string, gen: number) {
     super();
+    this.gen = gen;
     this.rooms = rooms;
     this.room = room;
     this.feed = feed;

@@ -191,6 +191,20 @@ describe('VideoRoom client (fake Janus)', { timeout: 60_000 }, () => {
     assert.deepEqual(without!.streams.map((s) => s.feed), ['camera:a', 'camera:a']);
   });
 
+  it('a feed subscribed before its webrtcup reached us is the same feed afterwards: nothing to renegotiate', async () => {
+    await live('c/main', 'camera:a');
+    await api.allow('c/main', ['tok-camera:b']);
+    await api.publish('c/main', 'camera:b', 'tok-camera:b', SDP, 'camera:b');
+    fake.mediaUp('c/main', 'camera:b', true); // Janus lists it; the webrtcup is still on its way
+    const sub = await subscription('c/main', ['camera:a', 'camera:b']);
+    await answer(sub);
+    fake.mediaUp('c/main', 'camera:b');
+    await settleFeeds('c/main');
+    const updates = fake.of('message', 'update').length;
+    assert.equal(await sub.update(['camera:b', 'camera:a']), null);
+    assert.equal(fake.of('message', 'update').length, updates, 'no update sent');
+  });
+
   it('feeds that left between the look and the join are left out; with none left the subscription is refused (428)', async () => {
     await live('c/main', 'camera:a');
     const sub = await subscription('c/main', ['camera:gone', 'camera:a']);

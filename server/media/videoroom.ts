@@ -253,7 +253,7 @@ class Rooms implements VideoRoom, RoomsContext {
   async publish(room: string, feed: string, token: string, offer: string, display: string): Promise<PublisherHandle> {
     const key = keyOf(room, feed);
     await this.publishers.get(key)?.close();
-    const pub = new Publisher(this, room, feed);
+    const pub = new Publisher(this, room, feed, ++this.nextGen);
     this.publishers.set(key, pub);
     try {
       const handle = await pub.attach(this.conn);
@@ -312,12 +312,17 @@ class Rooms implements VideoRoom, RoomsContext {
     return janusRoomSecret(this.config.roomSecret, room);
   }
 
+  /**
+   * Which publisher a feed is: the one this server holds for it (live or still connecting), else the
+   * last one seen live. Janus may list a feed before its publisher's webrtcup reaches us; a subscription
+   * made then records the same generation the webrtcup later confirms, so it is not made again.
+   */
   liveGen(room: string, feed: string): number | undefined {
-    return this.live.get(keyOf(room, feed));
+    const key = keyOf(room, feed);
+    return this.publishers.get(key)?.gen ?? this.live.get(key);
   }
-  /** A publisher's media is up: a new generation of its feed. */
+  /** A publisher's media is up. */
   goLive(pub: Publisher): void {
-    pub.gen = ++this.nextGen;
     this.live.set(keyOf(pub.room, pub.feed), pub.gen);
     this.feedsChanged(pub.room);
   }
@@ -325,7 +330,7 @@ class Rooms implements VideoRoom, RoomsContext {
   drop(pub: Publisher): void {
     const key = keyOf(pub.room, pub.feed);
     if (this.publishers.get(key) === pub) this.publishers.delete(key);
-    if (pub.gen && this.live.get(key) === pub.gen) {
+    if (this.live.get(key) === pub.gen) {
       this.live.delete(key);
       this.feedsChanged(pub.room);
     }

@@ -111,10 +111,14 @@ export class FakeJanus {
     return h.id;
   }
 
-  /** A publisher's media is up: webrtcup to it, `publishers` to the room's other participants. */
-  mediaUp(room: string, pid: string): void {
+  /**
+   * A publisher's media is up: webrtcup to it, `publishers` to the room's other participants. With
+   * `quiet`, Janus lists and serves the feed but its webrtcup has not reached us yet (a busy machine).
+   */
+  mediaUp(room: string, pid: string, quiet = false): void {
     const h = this.handles.get(this.publisher(room, pid))!;
     h.live = true;
+    if (quiet) return;
     this.push(h.id, { janus: 'webrtcup' });
     this.toRoom(room, h.id, { videoroom: 'event', room, publishers: [{ id: pid, streams: [] }] });
   }
