@@ -5,7 +5,8 @@
  * - `handoff {room, to}`: server `to` got a connection for a room another server owns; the owner
  *   hands it over (hub.ts), unless it handed that room off a moment ago (no flapping).
  * - `removed {room, userId, from}`: the user was removed from the room; every server closes that
- *   user's room and signaling sockets for the room.
+ *   user's room and signaling sockets for the room. The room's owner sends it with the write that
+ *   keeps the removal (hub.ts, `StoreNotice`), so it is heard exactly when the removal is kept.
  * - `live {room, live, from}`: whether the room's meeting is live (a host or moderator present)
  *   changed; the REST side (Start Meeting) answers the same on every server (live.ts).
  *

@@ -22,12 +22,12 @@ import type { MediaConfig, RoomState, SessionInfo } from '../../src/protocol/typ
 import type { TokenVerifier } from '../auth.ts';
 import { LocalLeases, type RoomLeases } from '../cluster/lease.ts';
 import { meetingLive, type LiveRooms } from '../cluster/live.ts';
-import type { ClusterNotice, ClusterNotices } from '../cluster/notices.ts';
+import { CHANNEL, type ClusterNotice, type ClusterNotices } from '../cluster/notices.ts';
 import { HANDOFF_RETRY_MS, RoomMovedError, RoomOwnership } from '../cluster/ownership.ts';
 import type { IceConfig } from '../config.ts';
 import type { TicketStore } from '../peerjs/tickets.ts';
 import type { Clock, WsAcceptor } from '../socket.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, StoreNotice } from '../store/store.ts';
 import type { Connection } from './connection.ts';
 import { defaultRateLimits, type RateLimits } from './limits.ts';
 import { cryptoShuffle } from './prepare.ts';
@@ -278,6 +278,7 @@ export class RoomHub {
       config: { snapshotEvery: config.snapshotEvery, leaveGraceMs: config.leaveGraceMs, ...(config.media ? { media: config.media } : {}) },
       onStateChange: (before: RoomState, after: RoomState) => this.stateChanged(id, before, after),
       ...(fence ? { fence, onLeaseLost: () => this.drop(id, room, HANDOFF_RETRY_MS) } : {}),
+      ...(deps.notices ? { notices: (before: RoomState, after: RoomState) => this.removalNotices(id, before, after) } : {}),
     });
     this.rooms.set(id, room);
     // As after a restart (or a takeover from a server that died): whoever was present has the
@@ -292,15 +293,19 @@ export class RoomHub {
     this.deps.onStateChange?.(id, before, after);
     const live = meetingLive(after);
     if (live !== meetingLive(before)) this.deps.live?.changed(id, live);
+  }
+
+  /**
+   * What the other servers must hear of a change, sent by its write: a removed user's sockets
+   * elsewhere close, and never for a removal that was not kept.
+   */
+  private removalNotices(id: string, before: RoomState, after: RoomState): StoreNotice[] {
     const removed = removedUsers(after);
-    if (removed === removedUsers(before) || !this.deps.notices) return;
+    if (removed === removedUsers(before)) return [];
     const was = new Set(removedUsers(before));
-    for (const userId of removed) {
-      if (was.has(userId)) continue;
-      this.deps.notices.send({ kind: 'removed', room: id, userId, from: this.ownership.serverId }).catch((err) => {
-        console.error(`room "${id}": cannot tell the other servers that ${userId} was removed`, err);
-      });
-    }
+    return removed
+      .filter((userId) => !was.has(userId))
+      .map((userId) => ({ channel: CHANNEL, payload: JSON.stringify({ kind: 'removed', room: id, userId, from: this.ownership.serverId } satisfies ClusterNotice) }));
   }
 
   /** A notice from the servers (this one's own included). */

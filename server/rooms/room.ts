@@ -17,7 +17,7 @@ import { nextDeadline, reduce } from '../../src/protocol/room.ts';
 import { removedUsers } from '../../src/protocol/presence.ts';
 import type { Actor, Command, ErrorCode, MediaConfig, RoomState, SequencedEvent } from '../../src/protocol/types.ts';
 import type { Clock } from '../socket.ts';
-import type { Fence, Store } from '../store/store.ts';
+import type { Fence, Store, StoreNotice } from '../store/store.ts';
 import { ROOM_MOVED_MESSAGE } from '../cluster/ownership.ts';
 import { auditEntries } from './audit.ts';
 import { backInRoom, fanOut, type Listener } from './fan-out.ts';
@@ -66,6 +66,8 @@ export interface RoomMasterDeps<L extends RoomListener> {
   fence?: Fence;
   /** A write found the lease lost (another server serves the room now): the hub drops the room. */
   onLeaseLost?: () => void;
+  /** Several servers: what to tell the others about a change, sent with its write (StoreNotice). */
+  notices?: (before: RoomState, after: RoomState) => StoreNotice[];
 }
 
 export class RoomMaster<L extends RoomListener = RoomListener> {
@@ -159,7 +161,9 @@ export class RoomMaster<L extends RoomListener = RoomListener> {
     try {
       // Durable before anyone hears of it, with the audit record of a moderator action in the same write.
       const audit = auditEntries(command, result.events, actor, before, now);
-      await (this.deps.fence ? store.append(this.id, sequenced, snapshot, audit, this.deps.fence) : store.append(this.id, sequenced, snapshot, audit));
+      const notices = this.deps.notices?.(before, next) ?? [];
+      if (this.deps.fence || notices.length) await store.append(this.id, sequenced, snapshot, audit, this.deps.fence, notices);
+      else await store.append(this.id, sequenced, snapshot, audit);
     } catch (err) {
       if ((err as Error)?.name === 'LeaseLostError') {
         // Another server owns the room now: nothing of this was kept. The hub lets the room go

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RoomEvent, RoomState, SequencedEvent } from '../../src/protocol/types.ts';
 import { initialState } from '../../src/protocol/room.ts';
 import { startPostgres, type PostgresLab } from '../../test/support/postgres-lab.ts';
+import pg from 'pg';
 import { LeaseLostError } from '../cluster/lease.ts';
 import { openPostgres, type Postgres } from './pg.ts';
 import { PostgresStore } from './postgres.ts';
@@ -80,29 +81,61 @@ describe('PostgresStore: fenced appends', () => {
     assert.deepEqual(await store.eventsSince('f3', 0), [ev(1)]);
   });
 
+  it('notices go out with a write that is kept, and never with one the fence refused', async () => {
+    const listener = new pg.Client({ connectionString: lab.url });
+    await listener.connect();
+    try {
+      const heard: string[] = [];
+      listener.on('notification', (n) => heard.push(n.payload ?? ''));
+      await listener.query('listen kr_test');
+      const notice = (payload: string) => [{ channel: 'kr_test', payload }];
+      await lease('f5', 'server-a', 1, 30);
+      await store.append('f5', [ev(1)], state('f5', 1), [], { owner: 'server-a', epoch: 1 }, notice('kept'));
+      await lease('f5', 'server-b', 2, 30);
+      await assert.rejects(store.append('f5', [ev(2)], null, [], { owner: 'server-a', epoch: 1 }, notice('refused')), LeaseLostError);
+      await store.append('f5', [ev(2)], null, [], { owner: 'server-b', epoch: 2 }, [...notice('one'), ...notice('two')]);
+      await store.append('f6', [ev(1)], state('f6', 1), [], undefined, notice('unfenced'));
+      await until('the notices of the kept writes', async () => heard.length >= 4);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(heard, ['kept', 'one', 'two', 'unfenced']);
+    } finally {
+      await listener.end();
+    }
+  });
+
   it('a takeover waits for the old owner\'s write in flight, so the new owner loads it', async () => {
     await lease('f4', 'server-a', 1, 30);
     await store.append('f4', [ev(1)], state('f4', 1), [], { owner: 'server-a', epoch: 1 });
-    // Make the next write slow, inside its transaction, after the fence was checked.
+    // Hold the next write inside its transaction, after the fence was checked, until the test lets go.
+    const gate = await db.pool.connect();
+    await gate.query('select pg_advisory_lock(4242)');
     await db.pool.query(`create function kr_slow() returns trigger language plpgsql as $$
-      begin if new.event->'message'->>'text' = 'slow' then perform pg_sleep(1); end if; return new; end $$`);
+      begin if new.event->'message'->>'text' = 'slow' then perform pg_advisory_xact_lock_shared(4242); end if; return new; end $$`);
     await db.pool.query('create trigger kr_slow before insert on room_events for each row execute function kr_slow()');
     try {
-      const order: string[] = [];
-      const write = store.append('f4', [ev(2, 'slow')], null, [], { owner: 'server-a', epoch: 1 }).then(() => order.push('write'));
+      let written = false;
+      const write = store.append('f4', [ev(2, 'slow')], null, [], { owner: 'server-a', epoch: 1 }).then(() => (written = true));
       await until('the write to be inside its transaction', async () => {
-        const r = await db.pool.query("select 1 from pg_stat_activity where wait_event = 'PgSleep'");
+        const r = await db.pool.query("select 1 from pg_stat_activity where wait_event = 'advisory'");
         return r.rowCount === 1;
       });
       // The lease lapses and server B takes the room: it must wait for A's transaction.
+      let tookOver = false;
       const takeover = db.pool
         .query(`update room_leases set owner = 'server-b', epoch = epoch + 1, expires_at = now() + interval '30 s' where room = 'f4'`)
-        .then(() => order.push('takeover'));
+        .then(() => (tookOver = true));
+      await until('the takeover to wait for the lock the write holds', async () => {
+        const r = await db.pool.query("select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'update room_leases%'");
+        return r.rowCount === 1 || tookOver;
+      });
+      assert.equal(tookOver, false, 'the takeover waits');
+      assert.equal(written, false, 'while the write is still in its transaction');
+      await gate.query('select pg_advisory_unlock(4242)');
       await Promise.all([write, takeover]);
-      assert.deepEqual(order, ['write', 'takeover']);
       assert.deepEqual((await store.loadRoom('f4'))!.events, [ev(2, 'slow')], 'the new owner sees the acknowledged write');
       await assert.rejects(store.append('f4', [ev(3)], null, [], { owner: 'server-a', epoch: 1 }), LeaseLostError);
     } finally {
+      gate.release(true); // ends its session: the gate opens whatever happened above
       await db.pool.query('drop trigger kr_slow on room_events; drop function kr_slow()');
     }
   });

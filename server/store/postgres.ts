@@ -14,7 +14,7 @@ import type pg from 'pg';
 import type { RoomState, SequencedEvent } from '../../src/protocol/types.ts';
 import { LeaseLostError } from '../cluster/lease.ts';
 import { upgradeEvent } from './legacy.ts';
-import { AUDIT_KEEP, isActive, type AuditEntry, type Fence, type Store, type StoredRoom } from './store.ts';
+import { AUDIT_KEEP, isActive, type AuditEntry, type Fence, type Store, type StoredRoom, type StoreNotice } from './store.ts';
 
 /** How many events of a room's log are kept behind its latest snapshot (as SqliteStore). */
 export const LOG_KEEP = 2000;
@@ -30,6 +30,10 @@ export const LOG_KEEP = 2000;
  * The parts all see the database as it was before the statement, so the prunes count only older
  * rows: events at or below $7 are neither inserted nor kept, and the audit keeps the newest
  * AUDIT_KEEP - (new entries) older ones ($13; -1 when there are none).
+ *
+ * The notices ($16 channels, $17 payloads) are sent by the same statement when the fence holds:
+ * PostgreSQL delivers them once it commits and drops them if it does not. (A plain select in a
+ * WITH runs only when read, hence the count in the result.)
  */
 const APPEND = `
 with fence as (
@@ -59,8 +63,11 @@ with fence as (
 ), audit_pruned as (
   delete from room_audit where $13::int >= 0 and room = $1 and (select ok from fence) and id <= (
     select id from room_audit where room = $1 order by id desc limit 1 offset greatest($13::int, 0))
+), notified as (
+  select pg_notify(t.channel, t.payload) from unnest($16::text[], $17::text[]) as t(channel, payload)
+  where (select ok from fence)
 )
-select ok from fence`;
+select ok, (select count(*) from notified) as notices from fence`;
 
 const LOAD = `
 select s.state, coalesce((
@@ -97,7 +104,7 @@ export class PostgresStore implements Store {
     return { snapshot: row.state, events: upgrade(row.events) };
   }
 
-  async append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit: AuditEntry[] = [], fence?: Fence): Promise<void> {
+  async append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit: AuditEntry[] = [], fence?: Fence, notices: StoreNotice[] = []): Promise<void> {
     this.open();
     const pruneTo = snapshot ? snapshot.seq - LOG_KEEP : 0;
     const kept = audit.length > AUDIT_KEEP ? audit.slice(-AUDIT_KEEP) : audit;
@@ -116,7 +123,13 @@ export class PostgresStore implements Store {
       kept.map((a) => JSON.stringify(a.detail)),
       kept.length ? AUDIT_KEEP - kept.length : -1,
     ];
-    const { rows } = await this.pool.query<{ ok: boolean }>(APPEND, [...params, fence?.owner ?? null, fence?.epoch ?? null]);
+    const { rows } = await this.pool.query<{ ok: boolean }>(APPEND, [
+      ...params,
+      fence?.owner ?? null,
+      fence?.epoch ?? null,
+      notices.map((n) => n.channel),
+      notices.map((n) => n.payload),
+    ]);
     if (rows[0]?.ok) return;
     if (fence) throw new LeaseLostError(room, fence);
     throw new Error(`room "${room}": the database did not confirm the write`);

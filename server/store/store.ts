@@ -34,6 +34,16 @@ export interface Fence {
   epoch: number;
 }
 
+/**
+ * A message for the other servers that share the store (PostgreSQL's NOTIFY), sent by the write
+ * itself: heard only once the write commits, and never when it is refused. A store only one server
+ * uses has nobody to tell and drops them.
+ */
+export interface StoreNotice {
+  channel: string;
+  payload: string;
+}
+
 /** How many audit entries a room keeps (the oldest go first). */
 export const AUDIT_KEEP = 5000;
 
@@ -43,9 +53,10 @@ export interface Store {
   /**
    * Durably record events (already sequenced), the audit entries of the action that caused
    * them and, when given, a snapshot of the state after them. Atomic: either all of it is kept
-   * or none, and a failure rejects. Resolves only once it is durable.
+   * or none, and a failure rejects. Resolves only once it is durable. `notices` go out with the
+   * write (see StoreNotice).
    */
-  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit?: AuditEntry[], fence?: Fence): Promise<void>;
+  append(room: string, events: SequencedEvent[], snapshot: RoomState | null, audit?: AuditEntry[], fence?: Fence, notices?: StoreNotice[]): Promise<void>;
   /** The room's audit entries, newest first, at most `limit`. */
   auditLog(room: string, limit: number): Promise<AuditEntry[]>;
   /** Events with seq > since, or null when the log no longer reaches back that far. */
