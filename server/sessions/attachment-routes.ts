@@ -6,7 +6,7 @@ import type { Context, Hono } from 'hono';
 import { join } from 'node:path';
 import { attachmentNameProblem, defaultAttachmentTitle, fileExtension, fileFamily } from '../../src/protocol/sessions.ts';
 import type { ApiContext, Gate } from './api-context.ts';
-import type { UploadQuota } from './upload-quota.ts';
+import type { QuotaHold, UploadQuota } from './upload-quota.ts';
 import { contentDisposition, contentTypeFor, fileResponseBody, receiveToFile, removeQuietly } from './uploads.ts';
 
 export function attachmentRoutes(api: Hono, ctx: ApiContext, uploads: UploadQuota): void {
@@ -51,14 +51,14 @@ export function attachmentRoutes(api: Hono, ctx: ApiContext, uploads: UploadQuot
         if (over) return problem(c, { ok: false, status: 413, error: over, fields: { file: [over] } });
         return problem(c, { ok: false, status: 404, error: 'The session was deleted during the upload.' });
       }
-      return await saveAttachment(c, g, session.id, id, name, got.size, rel);
+      return await saveAttachment(c, g, session.id, id, name, got.size, rel, budget);
     } finally {
       budget.release();
     }
   });
 
   /** The record of a file now on disk; a record that cannot be saved leaves no file behind. */
-  async function saveAttachment(c: Context, g: Gate, sessionId: string, id: string, name: string, size: number, rel: string): Promise<Response> {
+  async function saveAttachment(c: Context, g: Gate, sessionId: string, id: string, name: string, size: number, rel: string, budget: QuotaHold): Promise<Response> {
     const extension = fileExtension(name);
     const now = clock.now();
     const record = {
@@ -77,11 +77,18 @@ export function attachmentRoutes(api: Hono, ctx: ApiContext, uploads: UploadQuot
       createdAt: now,
       updatedAt: now,
     };
+    let kept: boolean;
     try {
-      await store.insertAttachment(record);
+      kept = await store.insertAttachment(record, budget.quota);
     } catch (err) {
       await removeQuietly(join(dataDir, rel));
       throw err;
+    }
+    if (!kept) {
+      // Another server's upload to the same event took the room between our check and this write.
+      await removeQuietly(join(dataDir, rel));
+      const over = await budget.refusal(size);
+      return problem(c, { ok: false, status: 413, error: over, fields: { file: [over] } });
     }
     c.header('Location', service.attachmentPath(record));
     return c.json(await service.toAttachment(record), 201);

@@ -25,9 +25,9 @@ export function headerRoutes(api: Hono, ctx: ApiContext, uploads: UploadQuota): 
     // The header it replaces is not counted against the quota.
     const budget = await uploads.reserve(c, g.event.id, name, session.header?.size ?? 0);
     if (budget instanceof Response) return budget;
-    let got;
+    let replaced;
     try {
-      got = await receiveToFile(c.req.raw.body, {
+      const got = await receiveToFile(c.req.raw.body, {
         tmpDir: join(dataDir, 'headers', '.tmp', ctx.deps.uploadTmp ?? ''),
         target: join(dataDir, rel),
         maxBytes: maxUploadBytes,
@@ -42,16 +42,22 @@ export function headerRoutes(api: Hono, ctx: ApiContext, uploads: UploadQuota): 
         await removeQuietly(join(dataDir, rel));
         return problem(c, { ok: false, status: 413, error: over, fields: { header: [over] } });
       }
+      const header = { name, contentType: sniffImage(got.head)!, size: got.size, path: rel, updatedAt: clock.now() };
+      try {
+        replaced = await store.setHeader(g.event.id, session.id, header, budget.quota);
+      } catch (err) {
+        await removeQuietly(join(dataDir, rel));
+        throw err;
+      }
+      if (replaced === 'over-quota') {
+        // Another server's upload to the same event took the room between our check and this write.
+        await removeQuietly(join(dataDir, rel));
+        const refusal = await budget.refusal(got.size);
+        return problem(c, { ok: false, status: 413, error: refusal, fields: { header: [refusal] } });
+      }
     } finally {
       budget.release();
     }
-    const replaced = await store.setHeader(g.event.id, session.id, {
-      name,
-      contentType: sniffImage(got.head)!,
-      size: got.size,
-      path: rel,
-      updatedAt: clock.now(),
-    });
     if (!replaced) {
       await removeQuietly(join(dataDir, rel));
       return problem(c, { ok: false, status: 404, error: 'The session was deleted during the upload.' });
@@ -85,7 +91,7 @@ export function headerRoutes(api: Hono, ctx: ApiContext, uploads: UploadQuota): 
     const found = await service.editableSession(g.actor, g.event.id, c.req.param('id'));
     if (!found.ok) return problem(c, found);
     const cleared = await store.setHeader(g.event.id, found.value.id, null);
-    if (cleared?.previous) await removeQuietly(join(dataDir, cleared.previous.path));
+    if (cleared && cleared !== 'over-quota' && cleared.previous) await removeQuietly(join(dataDir, cleared.previous.path));
     return sessionReply(c, await service.toSession((await store.getSession(g.event.id, found.value.id))!));
   });
 }

@@ -105,6 +105,52 @@ describe('per-event storage quota', () => {
     assert.ok(kept.reduce((n, a) => n + a.size, 0) <= 10 * 1024);
   });
 
+  it('another server\'s upload that lands between our checks and our write: 413, and nothing of ours kept', async () => {
+    // Another server shares the database: its upload to the same event is written just before ours.
+    let otherServer: ((store: SessionsStore) => Promise<void>) | null = null;
+    const h = await make({
+      eventStorageBytes: 10 * 1024,
+      wrapStore: (store) =>
+        new Proxy(store, {
+          get(target, key, receiver) {
+            const value = Reflect.get(target, key, receiver);
+            if (typeof value !== 'function') return value;
+            if (key !== 'insertAttachment' && key !== 'setHeader') return value.bind(target);
+            return async (...args: unknown[]) => {
+              const before = otherServer;
+              otherServer = null;
+              await before?.(target);
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          },
+        }),
+    });
+    const s = await newSession(h);
+    const theirs = (id: string, size: number) => async (store: SessionsStore) => {
+      await store.insertAttachment({
+        event: EVENT, session: s.id, id, name: `${id}.pdf`, title: id, description: '', extension: 'pdf', family: 'document',
+        contentType: 'application/pdf', size, path: `attachments/elsewhere/${id}`, createdBy: 'someone', createdAt: 1, updatedAt: 1,
+      });
+    };
+    const filesBefore = h.files();
+    otherServer = theirs('other1', 6 * 1024);
+    let res = await upload(h, s, 'mine.pdf', bytes(6 * 1024));
+    assert.equal(res.status, 413);
+    assert.match((await res.json()).error, /"mine\.pdf" \(6 KB\) does not fit in this event's storage quota: its files use 6 KB of 10 KB\./);
+    assert.deepEqual(h.files(), filesBefore, 'our file is not kept');
+    const names = ((await (await h.call('GET', `/api/events/${EVENT}/sessions/${s.id}/attachments`)).json()).attachments as Attachment[]).map((a) => a.name);
+    assert.deepEqual(names, ['other1.pdf']);
+    // The same for a header image.
+    otherServer = theirs('other2', 3 * 1024);
+    const header = bytes(2 * 1024);
+    header.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    res = await putHeader(h, s, 'wide.png', header);
+    assert.equal(res.status, 413);
+    assert.match((await res.json()).error, /"wide\.png" \(2 KB\) does not fit in this event's storage quota: its files use 9 KB of 10 KB\./);
+    assert.deepEqual(h.files(), filesBefore);
+    assert.equal((await (await h.call('GET', `/api/events/${EVENT}/sessions/${s.id}`)).json()).header ?? null, null);
+  });
+
   it('keeps each event to its own quota', async () => {
     const h = await make({ eventStorageBytes: 10 * 1024 });
     const s = await newSession(h);

@@ -272,13 +272,33 @@ for (const [name, open] of STORES) {
       assert.equal(await s.setHeader(e, 'missing', h1), null);
     });
 
+    it('with a quota, files written at once (as from several servers) never together pass it', async () => {
+      const e = await newEvent();
+      await s.insertSession(record(e, 's'));
+      await warm(s, 6);
+      // 1,000 bytes: a 300-byte header, then six 200-byte files at once; exactly three fit.
+      assert.deepEqual(await s.setHeader(e, 's', { name: 'h.png', contentType: 'image/png', size: 300, path: 'headers/h', updatedAt: 1 }, 1000), { previous: null });
+      const kept = await Promise.all(Array.from({ length: 6 }, (_, i) => s.insertAttachment(attachment(e, 's', `q${i}`, { size: 200 }), 1000)));
+      assert.equal(kept.filter(Boolean).length, 3);
+      assert.equal(await s.storageUsed(e), 900);
+      assert.equal((await s.listAttachments(e, 's')).length, 3, 'nothing of the refused ones kept');
+      // A header that replaces one counts without it: 300 out, 400 in fits in 1,000; 401 does not.
+      assert.equal(await s.setHeader(e, 's', { name: 'i.png', contentType: 'image/png', size: 401, path: 'headers/i', updatedAt: 2 }, 1000), 'over-quota');
+      assert.equal((await s.getSession(e, 's'))?.header?.path, 'headers/h');
+      const replaced = await s.setHeader(e, 's', { name: 'j.png', contentType: 'image/png', size: 400, path: 'headers/j', updatedAt: 3 }, 1000);
+      assert.equal(replaced !== 'over-quota' && replaced?.previous?.path, 'headers/h');
+      assert.equal(await s.storageUsed(e), 1000);
+      // Without a quota nothing is checked (the API always passes one; imports and seeds do not).
+      assert.equal(await s.insertAttachment(attachment(e, 's', 'free', { size: 1 })), true);
+    });
+
     it('hands each replaced header to exactly one of several replacements at once', async () => {
       const e = await newEvent();
       await s.insertSession(record(e, 's'));
       await warm(s, 6);
       const headers = Array.from({ length: 6 }, (_, i) => ({ name: `${i}.png`, contentType: 'image/png', size: i + 1, path: `headers/${i}`, updatedAt: i }));
       const out = await Promise.all(headers.map((h) => s.setHeader(e, 's', h)));
-      const previous = out.map((r) => r?.previous?.path ?? null);
+      const previous = out.map((r) => (r && r !== 'over-quota' ? r.previous?.path ?? null : 'refused'));
       const last = (await s.getSession(e, 's'))!.header!.path;
       // Every header but the last was replaced once, by one of the others; the first write replaced none.
       assert.deepEqual([...previous, last].sort(), [null, ...headers.map((h) => h.path)].sort());

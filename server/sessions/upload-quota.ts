@@ -15,6 +15,10 @@ export interface QuotaHold {
   check(size: number): string | null;
   /** Once the file is complete, against what is stored by then. */
   finalCheck(size: number): Promise<string | null>;
+  /** The event's quota, for the store to check again as it writes the record (several servers). */
+  readonly quota: number;
+  /** What to answer when the store found, as it wrote the record, that the file no longer fits. */
+  refusal(size: number): Promise<string>;
   /** Always, when the upload is over. */
   release(): void;
 }
@@ -82,6 +86,11 @@ export class UploadQuota {
       finalCheck: async (size: number) => {
         used = (await this.store.storageUsed(event)) - replacing;
         return verdict(size);
+      },
+      quota: this.quota,
+      refusal: async (size: number) => {
+        used = (await this.store.storageUsed(event)) - replacing;
+        return this.overQuota(name, used + others(), size);
       },
       release: () => {
         set.delete(mine);

@@ -324,11 +324,13 @@ export class PostgresSessionsStore implements SessionsStore {
     );
   }
 
-  async setHeader(event: string, id: string, header: HeaderRecord | null): Promise<{ previous: HeaderRecord | null } | null> {
+  async setHeader(event: string, id: string, header: HeaderRecord | null, quota?: number): Promise<{ previous: HeaderRecord | null } | 'over-quota' | null> {
     return this.tx(async (c) => {
+      if (quota !== undefined && header) await this.lockQuota(c, event);
       // Locked, so two replacements at once each get the header the other one replaced.
       const row = await this.one<SessionRow>(c, 'SELECT * FROM event_sessions WHERE event_id = $1 AND id = $2 FOR UPDATE', [event, id]);
       if (!row) return null;
+      if (quota !== undefined && header && (await this.used(c, event)) - (toHeader(row)?.size ?? 0) + header.size > quota) return 'over-quota';
       await this.q(
         c,
         `UPDATE event_sessions SET header_name = $3, header_content_type = $4, header_size = $5, header_path = $6, header_updated_at = $7
@@ -364,8 +366,20 @@ export class PostgresSessionsStore implements SessionsStore {
   // ---- attachments ----
 
   async storageUsed(event: string): Promise<number> {
+    return this.used(this.pool, event);
+  }
+
+  /**
+   * Whoever adds to an event's files holds this until their transaction ends, so the quota check and
+   * the write that follows it see every other addition (on any server) whole.
+   */
+  private async lockQuota(c: PoolClient, event: string): Promise<void> {
+    await this.q(c, "SELECT pg_advisory_xact_lock(hashtextextended('kr-event-storage:' || $1, 0))", [event]);
+  }
+
+  private async used(db: Queryable, event: string): Promise<number> {
     const row = await this.one<{ n: string }>(
-      this.pool,
+      db,
       `SELECT (SELECT COALESCE(SUM(size), 0) FROM event_attachments WHERE event_id = $1)
             + (SELECT COALESCE(SUM(header_size), 0) FROM event_sessions WHERE event_id = $1) AS n`,
       [event],
@@ -402,14 +416,25 @@ export class PostgresSessionsStore implements SessionsStore {
     return row ? toAttachment(row) : null;
   }
 
-  async insertAttachment(a: AttachmentRecord): Promise<void> {
-    await this.q(
-      this.pool,
-      `INSERT INTO event_attachments (event_id, session_id, id, name, title, description, extension, family, content_type,
-                                      size, path, created_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [a.event, a.session, a.id, a.name, a.title, a.description, a.extension, a.family, a.contentType, a.size, a.path, a.createdBy, a.createdAt, a.updatedAt],
-    );
+  async insertAttachment(a: AttachmentRecord, quota?: number): Promise<boolean> {
+    const insert = (db: Queryable) =>
+      this.q(
+        db,
+        `INSERT INTO event_attachments (event_id, session_id, id, name, title, description, extension, family, content_type,
+                                        size, path, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [a.event, a.session, a.id, a.name, a.title, a.description, a.extension, a.family, a.contentType, a.size, a.path, a.createdBy, a.createdAt, a.updatedAt],
+      );
+    if (quota === undefined) {
+      await insert(this.pool);
+      return true;
+    }
+    return this.tx(async (c) => {
+      await this.lockQuota(c, a.event);
+      if ((await this.used(c, a.event)) + a.size > quota) return false;
+      await insert(c);
+      return true;
+    });
   }
 
   async updateAttachment(

@@ -269,12 +269,14 @@ export class SqliteSessionsStore implements SessionsStore {
     x.moderators.forEach((p, i) => this.s.addSessionPerson.run(event, id, 'moderator', p, i));
   }
 
-  async setHeader(event: string, id: string, header: HeaderRecord | null): Promise<{ previous: HeaderRecord | null } | null> {
+  async setHeader(event: string, id: string, header: HeaderRecord | null, quota?: number): Promise<{ previous: HeaderRecord | null } | 'over-quota' | null> {
     return this.tx(() => {
       const row = this.s.getSession.get(event, id) as SessionRow | undefined;
       if (!row) return null;
+      const previous = row.header ? (JSON.parse(row.header) as HeaderRecord) : null;
+      if (quota !== undefined && header && this.used(event) - (previous?.size ?? 0) + header.size > quota) return 'over-quota';
       this.s.setHeader.run(header ? JSON.stringify(header) : null, event, id);
-      return { previous: row.header ? (JSON.parse(row.header) as HeaderRecord) : null };
+      return { previous };
     });
   }
 
@@ -324,6 +326,10 @@ export class SqliteSessionsStore implements SessionsStore {
   // ---- attachments ----
 
   async storageUsed(event: string): Promise<number> {
+    return this.used(event);
+  }
+
+  private used(event: string): number {
     return Number((this.s.storageUsed.get(event) as { n: number }).n);
   }
 
@@ -347,11 +353,15 @@ export class SqliteSessionsStore implements SessionsStore {
     return row ? toAttachment(row) : null;
   }
 
-  async insertAttachment(a: AttachmentRecord): Promise<void> {
-    this.s.insertAttachment.run(
-      a.event, a.session, a.id, a.name, a.title, a.description, a.extension, a.family, a.contentType, a.size, a.path,
-      a.createdBy, a.createdAt, a.updatedAt,
-    );
+  async insertAttachment(a: AttachmentRecord, quota?: number): Promise<boolean> {
+    return this.tx(() => {
+      if (quota !== undefined && this.used(a.event) + a.size > quota) return false;
+      this.s.insertAttachment.run(
+        a.event, a.session, a.id, a.name, a.title, a.description, a.extension, a.family, a.contentType, a.size, a.path,
+        a.createdBy, a.createdAt, a.updatedAt,
+      );
+      return true;
+    });
   }
 
   async updateAttachment(

@@ -128,8 +128,12 @@ export interface SessionsStore {
    * Returns the saved record, 'conflict' when the version moved on, or null when gone.
    */
   updateSession(event: string, id: string, expectedVersion: number, patch: SessionPatch, now: number): Promise<SessionRecord | 'conflict' | null>;
-  /** Replace (or clear) the header image record; returns the previous one. */
-  setHeader(event: string, id: string, header: HeaderRecord | null): Promise<{ previous: HeaderRecord | null } | null>;
+  /**
+   * Replace (or clear) the header image record; returns the previous one. With `quota`, only when
+   * the event's files then take at most `quota` bytes (the replaced header no longer counted),
+   * checked in the same transaction: 'over-quota' when they would not.
+   */
+  setHeader(event: string, id: string, header: HeaderRecord | null, quota?: number): Promise<{ previous: HeaderRecord | null } | 'over-quota' | null>;
   /**
    * Delete a session with its tag and people links and attachment records, when
    * the version matches (any version when null). Returns the attachment files
@@ -148,7 +152,12 @@ export interface SessionsStore {
   attachmentCounts(event: string, sessions: readonly string[]): Promise<Map<string, number>>;
   listAttachments(event: string, session: string): Promise<AttachmentRecord[]>;
   getAttachment(event: string, session: string, id: string): Promise<AttachmentRecord | null>;
-  insertAttachment(attachment: AttachmentRecord): Promise<void>;
+  /**
+   * Keep an attachment's record; true when kept. With `quota`, only when the event's files then take
+   * at most `quota` bytes, checked in the same transaction as the insert, so uploads finishing at once
+   * (on several servers) cannot together pass the quota: false when it would not fit.
+   */
+  insertAttachment(attachment: AttachmentRecord, quota?: number): Promise<boolean>;
   updateAttachment(
     event: string,
     session: string,
