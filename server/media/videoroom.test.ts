@@ -116,6 +116,22 @@ describe('VideoRoom client (fake Janus)', { timeout: 60_000 }, () => {
     await assert.rejects(wrong.ensureRoom('c/other'), { code: 429 });
   });
 
+  it('a room made before this connection keeps only the tokens this connection allowed (a restarted server\'s are swept)', async () => {
+    const before = another();
+    await before.ensureRoom('c/old');
+    await before.allow('c/old', ['tok-gone-1', 'tok-gone-2']);
+    before.close(); // that server died: its tokens stay at Janus
+    await api.allow('c/old', ['tok-early']); // allowed before this connection looked (the room was there)
+    await api.ensureRoom('c/old');
+    assert.deepEqual([...fake.rooms.get('c/old')!.allowed!].sort(), ['tok-early']);
+    assert.ok(logs.some((l) => l.includes('took 2 token(s)')), logs.join('\n'));
+    await api.allow('c/old', ['tok-new']);
+    await api.disallow('c/old', ['tok-early']);
+    // Known here now: nothing is swept again.
+    await api.ensureRoom('c/old');
+    assert.deepEqual([...fake.rooms.get('c/old')!.allowed!], ['tok-new']);
+  });
+
   it('subscribes through a participant joined with the user token, tied by private id, without msid or autoupdate', async () => {
     await live('c/main', 'camera:ada');
     const sub = await subscription('c/main', ['camera:ada', 'camera:ada']);
@@ -305,6 +321,7 @@ describe('VideoRoom client (fake Janus)', { timeout: 60_000 }, () => {
     const before = fake.of('message', 'create').length;
     await api.ensureRoom('c/main');
     assert.equal(fake.of('message', 'create').length, before + 1, 'asked again: Janus may have restarted');
+    assert.deepEqual([...fake.rooms.get('c/main')!.allowed!], [], 'tokens handed out before the drop are swept: their users get new ones');
     await pub.close();
     await sub.close();
   });

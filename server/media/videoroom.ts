@@ -120,6 +120,11 @@ class Rooms implements VideoRoom, RoomsContext {
   private admin: Promise<JanusHandle> | null = null;
   private readonly known = new Set<string>();
   private readonly creating = new Map<string, Promise<void>>();
+  /**
+   * Tokens this connection put on each room's allowed list and has not taken off (counted from
+   * before the request is sent, so a sweep of the list never takes off one being added).
+   */
+  private readonly granted = new Map<string, Set<string>>();
   /** Connection epoch: what was learnt before a drop is not kept after it. */
   private epoch = 0;
   readonly publishers = new Map<string, Publisher>();
@@ -172,6 +177,7 @@ class Rooms implements VideoRoom, RoomsContext {
           });
         } catch (e) {
           if (!is(e, 427)) throw e; // it exists: made earlier, or by another server
+          await this.sweepAllowed(room);
         }
         if (epoch !== this.epoch) return;
         if (this.known.size >= MAX_KNOWN_ROOMS) this.known.clear();
@@ -182,6 +188,20 @@ class Rooms implements VideoRoom, RoomsContext {
     return pending;
   }
 
+  /**
+   * A room that was there before this connection first looked: take every token off its allowed
+   * list but ours. The others were handed out by a server that has since restarted, lost its
+   * connection or given the room up; their users have (or get) new ones.
+   */
+  private async sweepAllowed(room: string): Promise<void> {
+    const secret = await this.secret(room);
+    const { data } = await this.request({ request: 'allowed', room, action: 'add', allowed: [], secret });
+    const mine = this.granted.get(room);
+    const stale = (Array.isArray(data.allowed) ? data.allowed : []).map(String).filter((t: string) => !mine?.has(t));
+    if (stale.length) await this.request({ request: 'allowed', room, action: 'remove', allowed: stale, secret });
+    if (stale.length) this.log(`took ${stale.length} token(s) nobody holds any more off the allowed list of ${room}`);
+  }
+
   async destroyRoom(room: string): Promise<void> {
     await Promise.all([
       ...[...this.publishers.values()].filter((p) => p.room === room).map((p) => p.close()),
@@ -189,6 +209,7 @@ class Rooms implements VideoRoom, RoomsContext {
     ]);
     for (const key of this.muted.keys()) if (key.startsWith(`${room}\n`)) this.muted.delete(key);
     this.known.delete(room);
+    this.granted.delete(room);
     try {
       await this.request({ request: 'destroy', room, secret: await this.secret(room) });
     } catch (e) {
@@ -198,6 +219,9 @@ class Rooms implements VideoRoom, RoomsContext {
 
   async allow(room: string, tokens: string[]): Promise<void> {
     if (!tokens.length) return;
+    let mine = this.granted.get(room);
+    if (!mine) this.granted.set(room, (mine = new Set()));
+    for (const t of tokens) mine.add(t);
     const body = { request: 'allowed', room, action: 'add', allowed: unique(tokens), secret: await this.secret(room) };
     try {
       await this.request(body);
@@ -212,6 +236,9 @@ class Rooms implements VideoRoom, RoomsContext {
 
   async disallow(room: string, tokens: string[]): Promise<void> {
     if (!tokens.length) return;
+    const mine = this.granted.get(room);
+    for (const t of tokens) mine?.delete(t);
+    if (mine?.size === 0) this.granted.delete(room);
     try {
       await this.request({ request: 'allowed', room, action: 'remove', allowed: unique(tokens), secret: await this.secret(room) });
     } catch (e) {
@@ -382,6 +409,7 @@ class Rooms implements VideoRoom, RoomsContext {
     this.admin = null;
     this.known.clear();
     this.creating.clear();
+    this.granted.clear(); // their users get new tokens (sfu.ts); the old ones are swept when a room is next made
     this.live.clear();
     for (const p of this.publishers.values()) p.closed = true;
     this.publishers.clear();
