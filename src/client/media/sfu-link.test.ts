@@ -143,6 +143,41 @@ describe('SfuLink: publishing and receiving through the media server', () => {
     expect(h.errors).to.deep.equal([]);
   });
 
+  it('a reset while an offer waits or is being answered: that answer is never sent, and the new subscription is answered', async () => {
+    const { link: a } = h.link('a', { backoffMs: 600_000 });
+    const { link: b } = h.link('b');
+    await b.publish('camera', await h.camera());
+    await waitUntil(() => h.has('camera:b'), 'b published', WAIT);
+    a.subscribe();
+    await waitUntil(() => a.streams.size === 1, 'a receives b', WAIT);
+    const answered = () => h.sfu.sentOps('a', 'answer').map((m) => m.version);
+    const subscribes = () => h.sfu.sentOps('a', 'subscribe').length;
+
+    // 1. The reset comes right behind an offer, before the link began to answer it.
+    const waiting = await h.sfu.offer('a');
+    h.sfu.reset('a');
+    await waitUntil(() => subscribes() === 2 && a.streams.size === 1 && answered().length === 2, 'a subscribed again and receives b', WAIT);
+    expect(answered()).to.deep.equal([1, waiting.version + 1]);
+
+    // 2. The reset comes while the link is answering (between taking the offer and sending its answer).
+    const pc = a.subscriber!;
+    const setLocal = pc.setLocalDescription.bind(pc);
+    let hit = false;
+    pc.setLocalDescription = (async (d?: RTCLocalSessionDescriptionInit) => {
+      hit = true;
+      h.sfu.reset('a');
+      await new Promise((r) => setTimeout(r, 0)); // the reset frame arrives and is handled
+      return setLocal(d);
+    }) as typeof pc.setLocalDescription;
+    const mid = await h.sfu.offer('a');
+    await waitUntil(() => subscribes() === 3 && a.streams.size === 1 && answered().length === 3, 'a subscribed again once more and receives b', WAIT);
+    expect(hit).to.equal(true);
+    expect(pc.signalingState).to.equal('closed');
+    expect(answered()).to.deep.equal([1, waiting.version + 1, mid.version + 1]);
+    await waitUntil(async () => (await framesDecoded(a.subscriber!)) > 0, 'a decodes b on the new connection', WAIT);
+    expect(h.errors).to.deep.equal([]);
+  });
+
   it('close() unpublishes what was live and leaves no open connection and no timer', async () => {
     const { link: a } = h.link('a');
     const { link: b } = h.link('b');
