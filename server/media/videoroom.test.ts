@@ -536,7 +536,7 @@ describe('VideoRoom client against a real Janus', { timeout: 240_000 }, () => {
       const changed: string[] = [];
       api.onFeeds((r) => changed.push(r));
       const ada = await publishFrom('camera:ada', true);
-      await until(() => changed.includes(ROOM), 'onFeeds for the live feed');
+      await until(() => changed.includes(ROOM), 'onFeeds for the live feed', 30_000);
       await api.allow(ROOM, ['tok-viewer']);
       const sub = await api.subscribe(ROOM, 'tok-viewer', ['camera:ada']);
       assert.deepEqual(sub.streams.map((x) => [x.feed, x.kind]), [['camera:ada', 'audio'], ['camera:ada', 'video']]);
@@ -581,7 +581,7 @@ describe('VideoRoom client against a real Janus', { timeout: 240_000 }, () => {
       // Ben leaves: Janus does not renegotiate by itself; the next update does.
       changed.length = 0;
       await ben.close();
-      await until(() => changed.includes(ROOM), 'onFeeds for the feed gone');
+      await until(() => changed.includes(ROOM), 'onFeeds for the feed gone', 30_000);
       await until(async () => (await api.listFeeds(ROOM)).join() === 'camera:ada', "Janus to list Ada's feed alone", 15_000);
       const one = await sub.update(['camera:ada']);
       assert.ok(one);
