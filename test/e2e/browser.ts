@@ -122,7 +122,7 @@ export async function openPage(browser: Browser, url: string, opts: { record?: (
 }
 
 /** Wait until `fn` (run in the page) returns something truthy. */
-export async function until<T>(page: Page, fn: string, timeoutMs = 15_000, what = fn): Promise<T> {
+export async function until<T>(page: Page, fn: string, timeoutMs = 30_000, what = fn): Promise<T> {
   const started = Date.now();
   for (;;) {
     const v = await page.evaluate(fn).catch(() => null);
@@ -151,16 +151,30 @@ export async function watchForText(page: Page, text: string): Promise<void> {
 }
 
 /** Wait until text watched with `watchForText` has appeared at least once. */
-export function sawText(page: Page, text: string, timeoutMs = 15_000): Promise<unknown> {
+export function sawText(page: Page, text: string, timeoutMs = 30_000): Promise<unknown> {
   return until(page, `window.__seen && window.__seen[${JSON.stringify(text)}] === true`, timeoutMs, `text "${text}" (watched)`);
 }
 
-export function waitForText(page: Page, text: string, timeoutMs = 15_000): Promise<unknown> {
+export function waitForText(page: Page, text: string, timeoutMs = 30_000): Promise<unknown> {
   return until(page, `window.__deepText().includes(${JSON.stringify(text)})`, timeoutMs, `text "${text}"`);
 }
 
+/** What a page shows of its controls and notices now, for a failure's message. */
+async function visibleControls(page: Page): Promise<string> {
+  return page
+    .evaluate(`(() => {
+      const text = (e) => (e.getAttribute('aria-label') || e.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 60);
+      const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+      const buttons = window.__deepAll('button, [role="menuitem"]').filter(shown).map((b) => text(b) + (b.disabled ? ' (disabled)' : ''));
+      const dialogs = window.__deepAll('dialog[open], [role="dialog"], [role="alertdialog"]').filter(shown).map(text);
+      const notices = window.__deepAll('[role="alert"], [role="status"], [part~="notice"]').map(text).filter(Boolean);
+      return 'buttons shown: ' + JSON.stringify(buttons) + '; dialogs: ' + JSON.stringify(dialogs.map((d) => d.slice(0, 80))) + '; notices: ' + JSON.stringify(notices);
+    })()`)
+    .catch((e: Error) => `(the page could not be read: ${e.message})`) as Promise<string>;
+}
+
 /** The visible, enabled button (or menu item) whose text or label matches, clicked with the mouse. */
-export async function clickButton(page: Page, label: string | RegExp, timeoutMs = 15_000): Promise<void> {
+export async function clickButton(page: Page, label: string | RegExp, timeoutMs = 30_000): Promise<void> {
   const src = label instanceof RegExp ? `new RegExp(${JSON.stringify(label.source)}, ${JSON.stringify(label.flags)})` : JSON.stringify(label);
   const started = Date.now();
   for (;;) {
@@ -177,7 +191,7 @@ export async function clickButton(page: Page, label: string | RegExp, timeoutMs 
       await handle.click();
       return;
     }
-    if (Date.now() - started > timeoutMs) throw new Error(`no button "${label}" on ${page.url()}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`no button "${label}" on ${page.url()} after ${timeoutMs} ms; ${await visibleControls(page)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -196,7 +210,7 @@ export function playingRemoteVideos(page: Page): Promise<number> {
   });
 }
 
-export async function waitForRemoteVideos(page: Page, n: number, timeoutMs = 20_000): Promise<void> {
+export async function waitForRemoteVideos(page: Page, n: number, timeoutMs = 40_000): Promise<void> {
   const started = Date.now();
   let last = -1;
   while (Date.now() - started < timeoutMs) {
@@ -208,7 +222,7 @@ export async function waitForRemoteVideos(page: Page, n: number, timeoutMs = 20_
 }
 
 /** Click the first visible element matching a CSS selector (searched through shadow roots). */
-export async function clickSelector(page: Page, selector: string, timeoutMs = 15_000): Promise<void> {
+export async function clickSelector(page: Page, selector: string, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
   for (;;) {
     const handle = (await page.evaluateHandle(
