@@ -89,11 +89,16 @@ describe('breakout rooms, five browsers', { timeout: 300_000 }, () => {
 
   it('the host creates two rooms and starts breakout; after the countdown each pair sees and hears only each other', async () => {
     await clickButton(host, 'More actions');
+    let t = Date.now();
     await clickButton(host, 'Breakout');
     await typeInto(host, 'input#countdown', '2');
+    // Code that loads on first use; how long it took tells a slow machine from a fault.
+    console.log(`[breakout] the console's form was there ${Date.now() - t} ms after Breakout was chosen`);
+    t = Date.now();
     await clickButton(host, 'Create rooms');
     await watchForText(pages.ann, 'Moving to');
     await clickButton(host, 'Start breakout');
+    console.log(`[breakout] Start breakout was clicked ${Date.now() - t} ms after Create rooms`);
     await sawText(pages.ann, 'Moving to', 20_000);
     await settled(4);
     await clickButton(host, 'Close dashboard');

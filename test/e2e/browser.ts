@@ -121,8 +121,17 @@ export async function openPage(browser: Browser, url: string, opts: { record?: (
   return page;
 }
 
+/**
+ * No wait of these helpers gives up sooner than this: on a loaded 2-core machine running five
+ * browsers, a page can need tens of seconds to load code on first use or to reconnect its calls. A
+ * longer time can be asked for; a shorter one is not a test of speed, so it is raised to this.
+ */
+export const PATIENCE_MS = 30_000;
+const patient = (ms: number) => Math.max(ms, PATIENCE_MS);
+
 /** Wait until `fn` (run in the page) returns something truthy. */
-export async function until<T>(page: Page, fn: string, timeoutMs = 30_000, what = fn): Promise<T> {
+export async function until<T>(page: Page, fn: string, timeoutMs = PATIENCE_MS, what = fn): Promise<T> {
+  timeoutMs = patient(timeoutMs);
   const started = Date.now();
   for (;;) {
     const v = await page.evaluate(fn).catch(() => null);
@@ -151,11 +160,11 @@ export async function watchForText(page: Page, text: string): Promise<void> {
 }
 
 /** Wait until text watched with `watchForText` has appeared at least once. */
-export function sawText(page: Page, text: string, timeoutMs = 30_000): Promise<unknown> {
+export function sawText(page: Page, text: string, timeoutMs = PATIENCE_MS): Promise<unknown> {
   return until(page, `window.__seen && window.__seen[${JSON.stringify(text)}] === true`, timeoutMs, `text "${text}" (watched)`);
 }
 
-export function waitForText(page: Page, text: string, timeoutMs = 30_000): Promise<unknown> {
+export function waitForText(page: Page, text: string, timeoutMs = PATIENCE_MS): Promise<unknown> {
   return until(page, `window.__deepText().includes(${JSON.stringify(text)})`, timeoutMs, `text "${text}"`);
 }
 
@@ -174,7 +183,8 @@ async function visibleControls(page: Page): Promise<string> {
 }
 
 /** The visible, enabled button (or menu item) whose text or label matches, clicked with the mouse. */
-export async function clickButton(page: Page, label: string | RegExp, timeoutMs = 30_000): Promise<void> {
+export async function clickButton(page: Page, label: string | RegExp, timeoutMs = PATIENCE_MS): Promise<void> {
+  timeoutMs = patient(timeoutMs);
   const src = label instanceof RegExp ? `new RegExp(${JSON.stringify(label.source)}, ${JSON.stringify(label.flags)})` : JSON.stringify(label);
   const started = Date.now();
   for (;;) {
@@ -211,6 +221,7 @@ export function playingRemoteVideos(page: Page): Promise<number> {
 }
 
 export async function waitForRemoteVideos(page: Page, n: number, timeoutMs = 40_000): Promise<void> {
+  timeoutMs = patient(timeoutMs);
   const started = Date.now();
   let last = -1;
   while (Date.now() - started < timeoutMs) {
@@ -222,7 +233,8 @@ export async function waitForRemoteVideos(page: Page, n: number, timeoutMs = 40_
 }
 
 /** Click the first visible element matching a CSS selector (searched through shadow roots). */
-export async function clickSelector(page: Page, selector: string, timeoutMs = 30_000): Promise<void> {
+export async function clickSelector(page: Page, selector: string, timeoutMs = PATIENCE_MS): Promise<void> {
+  timeoutMs = patient(timeoutMs);
   const started = Date.now();
   for (;;) {
     const handle = (await page.evaluateHandle(
@@ -242,7 +254,7 @@ export async function clickSelector(page: Page, selector: string, timeoutMs = 30
 /** Focus the first element matching a CSS selector (through shadow roots, once there is one), select its text, type. */
 export async function typeInto(page: Page, selector: string, text: string): Promise<void> {
   // The field may belong to code that loads on first use (the breakout console): wait for it.
-  await until(page, `window.__deepAll(${JSON.stringify(selector)}).length > 0`, 15_000, selector);
+  await until(page, `window.__deepAll(${JSON.stringify(selector)}).length > 0`, PATIENCE_MS, selector);
   await page.evaluate((sel) => {
     const el = (window as any).__deepAll(sel)[0] as HTMLInputElement;
     el.focus();
