@@ -192,7 +192,13 @@ async function sweep(
       lastN: mode === 'sfu' ? everyone : undefined,
     });
   // The points this sweep measures, in order; a failed one ends the sweep and the rest are not run.
-  const plan: { people: number; lastN: number | null }[] = o.sizes.map((people) => ({ people, lastN: mode === 'sfu' ? everyone : null }));
+  const plan: { people: number; lastN: number | null }[] = [];
+  for (const people of o.sizes) {
+    plan.push({ people, lastN: mode === 'sfu' ? everyone : null });
+    // Last-N also at the first size past N + 1, before the machine saturates: there a page's cost
+    // with last-n N can be set beside N + 1 people's (N videos, all decoded) and beside everyone's.
+    if (mode === 'sfu' && people === o.lastN + 2 && people < everyone) plan.push({ people, lastN: o.lastN });
+  }
   if (mode === 'sfu') plan.push({ people: everyone, lastN: o.lastN });
   let failed: string | null = null;
   const fail = (point: Pick<MediaPoint, 'mode' | 'people' | 'lastN'>, why: string) => byWindow.forEach((w) => w.push(failedPoint(point, why)));
@@ -372,25 +378,41 @@ export function table(r: MediaResult): string {
       );
     }
     lines.push('');
-    lines.push(`Last-N on the SFU at ${top} people: video streams each page decodes, and what the page costs`);
-    lines.push(head([['last-n', 10], ['streams decoded/page', 24], ['CPU/page (cores)', 20], ['vs everyone decoded', 22], ['fps received', 18], ['machine busy', 14]]));
-    for (const n of [r.lastN, top]) {
-      const ps = pts('sfu', top, n);
-      const why = fail(ps) ?? (n !== top ? fail(sfu) : null);
-      if (why) {
-        lines.push(`${col(String(n), 10)}${why}`);
-        continue;
+    const past = r.lastN + 2 < top && r.sizes.includes(r.lastN + 2) ? r.lastN + 2 : null;
+    lines.push(`Last-N on the SFU${past ? ` at ${past} and` : ' at'} ${top} people: video streams each page decodes, and what the page costs`);
+    lines.push(head([['people', 8], ['last-n', 10], ['streams decoded/page', 24], ['CPU/page (cores)', 20], ['vs everyone decoded', 22], ['fps received', 18], ['machine busy', 14]]));
+    for (const people of past ? [past, top] : [top]) {
+      const all = pts('sfu', people);
+      for (const n of [r.lastN, top]) {
+        const ps = pts('sfu', people, n);
+        const why = fail(ps) ?? (n !== top ? fail(all) : null);
+        const label = col(n === r.lastN ? String(people) : '', 8) + col(n === top ? 'everyone' : String(n), 10);
+        if (why) {
+          lines.push(`${label}${why}`);
+          continue;
+        }
+        lines.push(
+          [label, col(spread(ps.map((p) => mean(p.decoded)), 1), 24), col(spread(ps.map(cpu)), 20), col(ratio(ps, all, cpu), 22), col(spread(ps.map(fps), 1), 18), busy(ps)].join('').trimEnd(),
+        );
       }
-      lines.push(
-        [col(String(n), 10), col(spread(ps.map((p) => mean(p.decoded)), 1), 24), col(spread(ps.map(cpu)), 20), col(ratio(ps, sfu, cpu), 22), col(spread(ps.map(fps), 1), 18), busy(ps)].join('').trimEnd(),
-      );
     }
     const small = r.sizes.find((s) => s - 1 === r.lastN);
     if (small && !fail(pts('sfu', small))) {
+      const base = pts('sfu', small);
       lines.push(
-        `for comparison, ${small} people on the SFU (${r.lastN} videos, all decoded): ${spread(pts('sfu', small).map(cpu))} cores/page; ` +
-          `a page's cost stops growing past N when last-n ${r.lastN} at ${top} people is close to it`,
+        `for comparison, ${small} people on the SFU (${r.lastN} videos, all decoded): ${spread(base.map(cpu))} cores/page; ` +
+          `a page's cost stops growing past N when last-n ${r.lastN} with more people is close to it`,
       );
+      // Measured while the machine is not saturated: the flat cost past N, as a ratio.
+      if (past && !fail(pts('sfu', past, r.lastN)) && !fail(pts('sfu', past))) {
+        const withN = pts('sfu', past, r.lastN);
+        const everyoneThere = pts('sfu', past);
+        const sat = [...withN, ...everyoneThere, ...base].some(saturated);
+        lines.push(
+          `past N, ${past} people against ${small}: last-n ${r.lastN} costs ${ratio(withN, base, cpu)} of ${small} people's page, ` +
+            `everyone decoded ${ratio(everyoneThere, base, cpu)}${sat ? ' (the machine was saturated in some window: not a fair comparison)' : ''}`,
+        );
+      }
     }
   }
   return lines.join('\n');
