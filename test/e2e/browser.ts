@@ -126,7 +126,7 @@ export async function openPage(browser: Browser, url: string, opts: { record?: (
  * browsers, a page can need tens of seconds to load code on first use or to reconnect its calls. A
  * longer time can be asked for; a shorter one is not a test of speed, so it is raised to this.
  */
-export const PATIENCE_MS = 30_000;
+export const PATIENCE_MS = 60_000;
 const patient = (ms: number) => Math.max(ms, PATIENCE_MS);
 
 /** Wait until `fn` (run in the page) returns something truthy. */
