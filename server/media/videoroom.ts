@@ -198,8 +198,9 @@ class Rooms implements VideoRoom, RoomsContext {
     const { data } = await this.request({ request: 'allowed', room, action: 'add', allowed: [], secret });
     const mine = this.granted.get(room);
     const stale = (Array.isArray(data.allowed) ? data.allowed : []).map(String).filter((t: string) => !mine?.has(t));
-    if (stale.length) await this.request({ request: 'allowed', room, action: 'remove', allowed: stale, secret });
-    if (stale.length) this.log(`took ${stale.length} token(s) nobody holds any more off the allowed list of ${room}`);
+    if (!stale.length) return;
+    await this.request({ request: 'allowed', room, action: 'remove', allowed: stale, secret });
+    this.log(`took ${stale.length} token(s) nobody holds any more off the allowed list of ${room}`);
   }
 
   async destroyRoom(room: string): Promise<void> {

@@ -161,9 +161,7 @@ export class RoomMaster<L extends RoomListener = RoomListener> {
     try {
       // Durable before anyone hears of it, with the audit record of a moderator action in the same write.
       const audit = auditEntries(command, result.events, actor, before, now);
-      const notices = this.deps.notices?.(before, next) ?? [];
-      if (this.deps.fence || notices.length) await store.append(this.id, sequenced, snapshot, audit, this.deps.fence, notices);
-      else await store.append(this.id, sequenced, snapshot, audit);
+      await store.append(this.id, sequenced, snapshot, audit, this.deps.fence, this.deps.notices?.(before, next) ?? []);
     } catch (err) {
       if ((err as Error)?.name === 'LeaseLostError') {
         // Another server owns the room now: nothing of this was kept. The hub lets the room go
